@@ -1,0 +1,17 @@
+// atop 2.8 raw log (aversion 0x8208): on-disk structs, x86_64 / LP64.
+// Sizes: rawheader 480, rawrecord 96, sstat 1021960, tstat 968.
+// atop 2.9 has the same bytes but names two reserved tstat fields.
+
+// natural alignment, as gcc lays out these structs on x86_64
+#pragma pack(8)
+
+#ifndef ATOP_ATOP_H
+#define ATOP_ATOP_H
+
+typedef long long count_t;
+
+#include "rawlog.h"
+#include "photosyst.h"
+#include "photoproc.h"
+
+#endif
