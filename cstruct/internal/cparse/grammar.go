@@ -1,0 +1,406 @@
+package cparse
+
+// The grammar of definition files, as participle struct tags. It runs on the
+// token stream that Preprocess produces, so it never sees comments,
+// directives or macros. The AST keeps raw syntax and positions; giving it
+// meaning (types, layouts, constants) is the job of package cstruct.
+//
+//	File        = { Decl } .
+//	Decl        = Pragma | StaticAssert | Typedef | ";" | Declaration .
+//	Pragma      = "__pragma_pack" "(" [ word { "," word } ] ")" ";" .
+//	Typedef     = "typedef" DeclSpec [ InitDeclarator { "," InitDeclarator } ] [ ";" ] .
+//	Declaration = DeclSpec [ InitDeclarator { "," InitDeclarator } ] ( ";" | FuncBody ) .
+//	DeclSpec    = { Qualifier } TypeSpec { Qualifier } .
+//	TypeSpec    = StructSpec | EnumSpec | builtin-word { builtin-word } | Ident .
+//	StructSpec  = ( "struct" | "union" ) { Attribute } [ Ident ] [ "{" { Member } "}" ] { Attribute } .
+//	EnumSpec    = ( "enum" | "flag" ) { Attribute } [ Ident ] [ ":" TypeName ] [ "{" { Enumerator [ "," ] } "}" ] .
+//	Member      = Pragma | ";" | DeclSpec [ MemberDecl { "," MemberDecl } ] ";" .
+//	MemberDecl  = ( Declarator [ ":" Expr ] | ":" Expr ) { Attribute } .
+//	Declarator  = { "*" { qualifier } } ( Ident | "(" Declarator ")" ) { "[" [ Expr ] "]" | Params } { Attribute } .
+//	Expr        = Binary [ "?" Expr ":" Expr ] .
+//	Binary      = Unary { binop Unary } .       (precedence applied after parsing)
+//	Unary       = unop Unary | Cast | Primary .
+//	Primary     = Sizeof | Offsetof | Int | Char | "(" Expr ")" | Ref .
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// File is a whole translation unit.
+type File struct {
+	Decls []*Decl `parser:"@@*"`
+}
+
+// Decl is one top-level declaration.
+type Decl struct {
+	Pos          lexer.Position
+	Pragma       *Pragma      `parser:"  @@"`
+	StaticAssert *Balanced    `parser:"| (\"_Static_assert\" | \"static_assert\") @@ \";\""`
+	Typedef      *Typedef     `parser:"| @@"`
+	Empty        bool         `parser:"| @\";\""`
+	Declaration  *Declaration `parser:"| @@"`
+}
+
+// Pragma is a #pragma pack(...) that the preprocessor passed on.
+type Pragma struct {
+	Pos  lexer.Position
+	Args []string `parser:"\"__pragma_pack\" \"(\" ( @(Ident | Int) ( \",\" @(Ident | Int) )* )? \")\" \";\""`
+}
+
+// Typedef is "typedef T a, *b, c[4];".
+type Typedef struct {
+	Pos   lexer.Position
+	Spec  *DeclSpec         `parser:"\"typedef\" @@"`
+	Decls []*InitDeclarator `parser:"( @@ ( \",\" @@ )* )? \";\"?"`
+}
+
+// Declaration is a type definition, a variable or a function prototype.
+type Declaration struct {
+	Pos   lexer.Position
+	Spec  *DeclSpec         `parser:"@@"`
+	Decls []*InitDeclarator `parser:"( @@ ( \",\" @@ )* )?"`
+	Semi  bool              `parser:"( @\";\""`
+	Body  *FuncBody         `parser:"| @@ )"`
+}
+
+// DeclSpec is the type part of a declaration with its qualifiers.
+type DeclSpec struct {
+	Pos  lexer.Position
+	Pre  []*Qualifier `parser:"@@*"`
+	Type *TypeSpec    `parser:"@@"`
+	Post []*Qualifier `parser:"@@*"`
+}
+
+// Qualifier is a storage class, qualifier, attribute or alignment specifier.
+// Only attributes and alignment change layout; the others are accepted and dropped.
+type Qualifier struct {
+	Pos   lexer.Position
+	Attr  *Attribute `parser:"  @@"`
+	Align *Expr      `parser:"| (\"_Alignas\" | \"alignas\") \"(\" @@ \")\""`
+	Word  string     `parser:"| @(\"const\" | \"volatile\" | \"static\" | \"extern\" | \"inline\" | \"__inline\" | \"__inline__\" | \"register\" | \"auto\" | \"_Noreturn\" | \"__extension__\" | \"restrict\" | \"__restrict\" | \"__restrict__\" | \"_Thread_local\" | \"__thread\" | \"__const\" | \"__volatile__\")"`
+}
+
+// TypeSpec names a type.
+type TypeSpec struct {
+	Pos    lexer.Position
+	Struct *StructSpec `parser:"  @@"`
+	Enum   *EnumSpec   `parser:"| @@"`
+	Words  []string    `parser:"| @(\"unsigned\" | \"signed\" | \"__signed__\" | \"__unsigned__\" | \"short\" | \"long\" | \"int\" | \"char\" | \"float\" | \"double\" | \"_Bool\" | \"void\" | \"__int8\" | \"__int16\" | \"__int32\" | \"__int64\" | \"__int128\" | \"_Float16\" | \"__fp16\" | \"_Complex\")+"`
+	Name   string      `parser:"| @Ident"`
+}
+
+// StructSpec is a struct or union reference or definition.
+type StructSpec struct {
+	Pos        lexer.Position
+	Kind       string       `parser:"@(\"struct\" | \"union\")"`
+	Attrs      []*Attribute `parser:"@@*"`
+	Name       string       `parser:"@Ident?"`
+	Body       *StructBody  `parser:"@@?"`
+	TrailAttrs []*Attribute `parser:"@@*"`
+}
+
+// StructBody is the braces part of a struct definition.
+type StructBody struct {
+	Pos     lexer.Position
+	Members []*Member `parser:"\"{\" @@* \"}\""`
+}
+
+// Member is one line of a struct body.
+type Member struct {
+	Pos    lexer.Position
+	Pragma *Pragma       `parser:"  @@"`
+	Empty  bool          `parser:"| @\";\""`
+	Field  *MemberFields `parser:"| @@"`
+}
+
+// MemberFields is "T a, b:3, *c;" inside a struct body.
+type MemberFields struct {
+	Pos   lexer.Position
+	Spec  *DeclSpec     `parser:"@@"`
+	Decls []*MemberDecl `parser:"( @@ ( \",\" @@ )* )? \";\""`
+}
+
+// MemberDecl is one declarator of a struct member, maybe a bit-field.
+type MemberDecl struct {
+	Pos   lexer.Position
+	Decl  *Declarator  `parser:"@@?"`
+	Bits  *Expr        `parser:"( \":\" @@ )?"`
+	Attrs []*Attribute `parser:"@@*"`
+}
+
+// EnumSpec is an enum (or dissect's flag) reference or definition.
+type EnumSpec struct {
+	Pos   lexer.Position
+	Kind  string       `parser:"@(\"enum\" | \"flag\")"`
+	Attrs []*Attribute `parser:"@@*"`
+	Name  string       `parser:"@Ident?"`
+	Base  *TypeName    `parser:"( \":\" @@ )?"`
+	Body  *EnumBody    `parser:"@@?"`
+	Trail []*Attribute `parser:"@@*"`
+}
+
+// EnumBody is the braces of an enum definition.
+type EnumBody struct {
+	Pos   lexer.Position
+	Items []*Enumerator `parser:"\"{\" ( @@ \",\"? )* \"}\""`
+}
+
+// Enumerator is "NAME [= value]".
+type Enumerator struct {
+	Pos   lexer.Position
+	Name  string `parser:"@Ident"`
+	Value *Expr  `parser:"( \"=\" @@ )?"`
+}
+
+// InitDeclarator is a declarator with an optional initializer, which is skipped.
+type InitDeclarator struct {
+	Pos  lexer.Position
+	Decl *Declarator  `parser:"@@"`
+	Init *Initializer `parser:"( \"=\" @@ )?"`
+}
+
+// Declarator is the name part of a declaration, with pointers and array or function suffixes.
+type Declarator struct {
+	Pos      lexer.Position
+	Ptrs     []*PtrLevel  `parser:"@@*"`
+	Name     string       `parser:"( @Ident"`
+	Nested   *Declarator  `parser:"| \"(\" @@ \")\" )"`
+	Suffixes []*Suffix    `parser:"@@*"`
+	Attrs    []*Attribute `parser:"@@*"`
+}
+
+// PtrLevel is one "*" with its qualifiers.
+type PtrLevel struct {
+	Star  bool     `parser:"@\"*\""`
+	Quals []string `parser:"@(\"const\" | \"volatile\" | \"restrict\" | \"__restrict\" | \"__restrict__\")*"`
+}
+
+// Suffix is "[N]", "[]" or a parameter list.
+type Suffix struct {
+	Pos    lexer.Position
+	Array  *ArraySuffix `parser:"  @@"`
+	Params *Balanced    `parser:"| @@"`
+}
+
+// ArraySuffix is "[expr]" or "[]".
+type ArraySuffix struct {
+	Pos  lexer.Position
+	Size *Expr `parser:"\"[\" @@? \"]\""`
+}
+
+// TypeName is a type without a declared name, as in sizeof(unsigned int *).
+type TypeName struct {
+	Pos    lexer.Position
+	Pre    []*Qualifier   `parser:"@@*"`
+	Type   *TypeSpec      `parser:"@@"`
+	Post   []*Qualifier   `parser:"@@*"`
+	Ptrs   []*PtrLevel    `parser:"@@*"`
+	Arrays []*ArraySuffix `parser:"@@*"`
+}
+
+// Attribute is __attribute__((item, item(args))).
+type Attribute struct {
+	Pos   lexer.Position
+	Items []*AttrItem `parser:"(\"__attribute__\" | \"__attribute\") \"(\" \"(\" ( @@ ( \",\" @@ )* )? \")\" \")\""`
+}
+
+// AttrItem is one attribute inside __attribute__((...)).
+type AttrItem struct {
+	Pos  lexer.Position
+	Name string     `parser:"@(Ident | \"const\")"`
+	Args []*AttrArg `parser:"( \"(\" ( @@ ( \",\" @@ )* )? \")\" )?"`
+}
+
+// AttrArg is a string or an expression argument of an attribute.
+type AttrArg struct {
+	Str  *string `parser:"  @String"`
+	Expr *Expr   `parser:"| @@"`
+}
+
+// Expr is a conditional expression.
+type Expr struct {
+	Pos  lexer.Position
+	Cond *Binary `parser:"@@"`
+	Then *Expr   `parser:"( \"?\" @@"`
+	Else *Expr   `parser:"  \":\" @@ )?"`
+}
+
+// Binary is a flat chain of binary operations; Tree applies C precedence.
+type Binary struct {
+	Pos  lexer.Position
+	Head *Unary      `parser:"@@"`
+	Tail []*BinaryOp `parser:"@@*"`
+}
+
+// BinaryOp is an operator and its right operand.
+type BinaryOp struct {
+	Pos lexer.Position
+	Op  string `parser:"@(\"||\" | \"&&\" | \"|\" | \"^\" | \"&\" | \"==\" | \"!=\" | \"<=\" | \">=\" | \"<\" | \">\" | \"<<\" | \">>\" | \"+\" | \"-\" | \"*\" | \"/\" | \"%\")"`
+	X   *Unary `parser:"@@"`
+}
+
+// Unary is a prefix operation, a cast or a primary expression.
+type Unary struct {
+	Pos     lexer.Position
+	Op      string   `parser:"( @(\"-\" | \"+\" | \"~\" | \"!\")"`
+	X       *Unary   `parser:"  @@ )"`
+	Cast    *Cast    `parser:"| @@"`
+	Primary *Primary `parser:"| @@"`
+}
+
+// Cast is "(type) expr"; only built-in type words are recognised as casts,
+// because "(NAME) + 1" is ambiguous when NAME may be a constant.
+type Cast struct {
+	Pos   lexer.Position
+	Words []string    `parser:"\"(\" (\"const\" | \"volatile\")* @(\"unsigned\" | \"signed\" | \"__signed__\" | \"__unsigned__\" | \"short\" | \"long\" | \"int\" | \"char\" | \"float\" | \"double\" | \"_Bool\" | \"void\" | \"__int8\" | \"__int16\" | \"__int32\" | \"__int64\" | \"__int128\" | \"_Float16\" | \"__fp16\" | \"_Complex\")+"`
+	Ptrs  []*PtrLevel `parser:"@@* \")\""`
+	X     *Unary      `parser:"@@"`
+}
+
+// Primary is a literal, a reference, sizeof, offsetof or a parenthesised expression.
+type Primary struct {
+	Pos      lexer.Position
+	Sizeof   *Sizeof   `parser:"  @@"`
+	Offsetof *Offsetof `parser:"| @@"`
+	Int      string    `parser:"| @Int"`
+	Char     string    `parser:"| @Char"`
+	Paren    *Expr     `parser:"| \"(\" @@ \")\""`
+	Ref      *Ref      `parser:"| @@"`
+}
+
+// Sizeof is sizeof(type) or sizeof expr.
+type Sizeof struct {
+	Pos  lexer.Position
+	Op   string    `parser:"@(\"sizeof\" | \"_Alignof\" | \"__alignof__\" | \"alignof\")"`
+	Type *TypeName `parser:"( \"(\" @@ \")\""`
+	X    *Unary    `parser:"| @@ )"`
+}
+
+// Offsetof is offsetof(type, member.path[2]).
+type Offsetof struct {
+	Pos  lexer.Position
+	Type *TypeName  `parser:"(\"offsetof\" | \"__builtin_offsetof\") \"(\" @@ \",\""`
+	Path []*RefPart `parser:"@@+ \")\""`
+}
+
+// Ref is an identifier with optional ".name" and "[index]" parts: hdr.count, a[2].b.
+type Ref struct {
+	Pos   lexer.Position
+	Name  string     `parser:"@Ident"`
+	Parts []*RefPart `parser:"@@*"`
+}
+
+// RefPart is ".name" or "[expr]" (the first part of an offsetof path has no dot).
+type RefPart struct {
+	Pos   lexer.Position
+	Field string `parser:"  \".\"? @Ident"`
+	Index *Expr  `parser:"| \"[\" @@ \"]\""`
+}
+
+// String renders a reference as written.
+func (r *Ref) String() string {
+	var b strings.Builder
+	b.WriteString(r.Name)
+	for _, p := range r.Parts {
+		if p.Index != nil {
+			b.WriteString("[…]")
+		} else {
+			b.WriteString("." + p.Field)
+		}
+	}
+	return b.String()
+}
+
+// Balanced is a parenthesised token group that is skipped (parameter lists,
+// static_assert arguments). It matches only when the next token is "(".
+type Balanced struct {
+	Pos    lexer.Position
+	Tokens []lexer.Token
+}
+
+// Parse implements participle.Parseable.
+func (b *Balanced) Parse(lex *lexer.PeekingLexer) error {
+	return skipGroup(lex, "(", ")", &b.Tokens)
+}
+
+// FuncBody is a function body "{ ... }", skipped.
+type FuncBody struct {
+	Tokens []lexer.Token
+}
+
+// Parse implements participle.Parseable.
+func (f *FuncBody) Parse(lex *lexer.PeekingLexer) error {
+	return skipGroup(lex, "{", "}", &f.Tokens)
+}
+
+// Initializer is the skipped right-hand side of "= ...": everything up to a
+// "," or ";" outside brackets.
+type Initializer struct {
+	Tokens []lexer.Token
+}
+
+// Parse implements participle.Parseable.
+func (in *Initializer) Parse(lex *lexer.PeekingLexer) error {
+	depth := 0
+	for {
+		t := lex.Peek()
+		if t.EOF() {
+			if len(in.Tokens) == 0 {
+				return participle.NextMatch
+			}
+			return nil
+		}
+		switch t.Value {
+		case "(", "[", "{":
+			depth++
+		case ")", "]", "}":
+			if depth == 0 {
+				return endInit(in)
+			}
+			depth--
+		case ",", ";":
+			if depth == 0 {
+				return endInit(in)
+			}
+		}
+		in.Tokens = append(in.Tokens, *lex.Next())
+	}
+}
+
+func endInit(in *Initializer) error {
+	if len(in.Tokens) == 0 {
+		return participle.NextMatch
+	}
+	return nil
+}
+
+func skipGroup(lex *lexer.PeekingLexer, open, close string, out *[]lexer.Token) error {
+	first := lex.Peek()
+	if first.Value != open || first.Type == lexer.EOF {
+		return participle.NextMatch
+	}
+	depth := 0
+	for {
+		t := lex.Next()
+		if t.EOF() {
+			return &Error{Pos: first.Pos, Msg: fmt.Sprintf("unclosed %q", open)}
+		}
+		*out = append(*out, *t)
+		switch t.Value {
+		case "(", "[", "{":
+			depth++
+		case ")", "]", "}":
+			depth--
+			if depth == 0 {
+				if t.Value != close {
+					return &Error{Pos: t.Pos, Msg: fmt.Sprintf("unexpected %q, expected %q", t.Value, close)}
+				}
+				return nil
+			}
+		}
+	}
+}

@@ -1,0 +1,305 @@
+package cstruct
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"iter"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/cstructgo/cstruct/cstruct/internal/cparse"
+)
+
+// Config says how definition text is read and laid out. The zero value is
+// dissect.cstruct's default: LP64 sizes, little-endian, packed layout.
+type Config struct {
+	// ABI gives the sizes of long, pointers and time_t; the zero value is LP64.
+	ABI ABI
+	// ByteOrder is the default byte order of scalars; nil is little-endian.
+	ByteOrder binary.ByteOrder
+	// Natural lays out every struct as the C compiler does (alignment,
+	// holes, tail padding). Without it structs are packed unless a
+	// "#pragma pack(N)" or an attribute in the text says otherwise.
+	Natural bool
+	// Defines are predefined macros, as with -D NAME[=VALUE].
+	Defines map[string]string
+	// IncludeDirs are searched for #include files after the including
+	// file's directory.
+	IncludeDirs []fs.FS
+	// Limits bound what data may demand when it is decoded.
+	Limits Limits
+}
+
+// Limits bound the work and memory that decoding data may cause.
+type Limits struct {
+	MaxElements int64 // elements in one array; 0 means 1<<24
+	MaxDepth    int   // nesting of structs and arrays; 0 means 64
+}
+
+func (l Limits) maxElements() int64 {
+	if l.MaxElements <= 0 {
+		return 1 << 24
+	}
+	return l.MaxElements
+}
+
+func (l Limits) maxDepth() int {
+	if l.MaxDepth <= 0 {
+		return 64
+	}
+	return l.MaxDepth
+}
+
+// Spec is a set of resolved definitions: types by name, struct/union/enum
+// tags, and integer constants (#define and enum members). A Spec is safe for
+// concurrent use once loading is done.
+type Spec struct {
+	cfg    Config
+	order  binary.ByteOrder
+	types  map[string]Type // typedef and built-in names
+	tags   map[string]Type // "struct x", "union x", "enum x"
+	consts map[string]int64
+	macros map[string]string // macro name (with "(params)" for function-like) → body text
+	names  []string          // user-defined names, in order of definition
+	cnames []string          // constants, in order of definition
+}
+
+// NewSpec returns an empty Spec that has only the built-in types.
+func NewSpec(cfg Config) *Spec {
+	if cfg.ABI.LongSize == 0 {
+		cfg.ABI = LP64
+	}
+	order := cfg.ByteOrder
+	if order == nil {
+		order = binary.LittleEndian
+	}
+	return &Spec{
+		cfg:    cfg,
+		order:  order,
+		types:  builtinTypes(cfg.ABI),
+		tags:   make(map[string]Type),
+		consts: make(map[string]int64),
+		macros: make(map[string]string),
+	}
+}
+
+// Parse loads definition text with the default Config.
+func Parse(filename string, src []byte) (*Spec, error) {
+	return (&Config{}).Parse(filename, src)
+}
+
+// Parse loads definition text into a new Spec.
+func (c *Config) Parse(filename string, src []byte) (*Spec, error) {
+	s := NewSpec(*c)
+	if err := s.Load(filename, src); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ParseFS loads the named files of fsys, in order, into a new Spec.
+// Quoted includes are resolved relative to the including file inside fsys.
+func (c *Config) ParseFS(fsys fs.FS, names ...string) (*Spec, error) {
+	s := NewSpec(*c)
+	for _, n := range names {
+		if err := s.LoadFS(fsys, n); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// ParseFiles loads definition files from the operating system's file
+// system into a new Spec.
+func (c *Config) ParseFiles(names ...string) (*Spec, error) {
+	s := NewSpec(*c)
+	for _, n := range names {
+		if err := s.LoadFile(n); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// LoadFile adds the definitions of a file on disk.
+func (s *Spec) LoadFile(name string) error {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return err
+	}
+	root := filepath.VolumeName(abs) + string(filepath.Separator)
+	rel := filepath.ToSlash(strings.TrimPrefix(abs, root))
+	return s.LoadFS(os.DirFS(root), rel)
+}
+
+// LoadFS adds the definitions of the file name inside fsys.
+func (s *Spec) LoadFS(fsys fs.FS, name string) error {
+	src, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return fmt.Errorf("cstruct: %w", err)
+	}
+	return s.load(fsys, name, src)
+}
+
+// Load adds definition text to the Spec, as dissect's cs.load does: later
+// texts see the types, constants and macros of earlier ones.
+func (s *Spec) Load(filename string, src []byte) error {
+	return s.load(nil, filename, src)
+}
+
+func (s *Spec) load(fsys fs.FS, filename string, src []byte) error {
+	defines := make(map[string]string, len(s.cfg.Defines)+len(s.macros))
+	for k, v := range s.macros {
+		defines[k] = v
+	}
+	for k, v := range s.cfg.Defines {
+		defines[k] = v
+	}
+	res, err := cparse.Preprocess(filename, src, cparse.Options{FS: fsys, IncludeDirs: s.cfg.IncludeDirs, Defines: defines})
+	if err != nil {
+		return convertParseError(err)
+	}
+	file, err := cparse.Parse(res.Tokens)
+	if err != nil {
+		return convertParseError(err)
+	}
+	r := newResolver(s)
+	r.file(file)
+	s.collectMacros(res)
+	return r.errs.Err()
+}
+
+// collectMacros remembers the macros for later loads and turns object-like
+// macros with integer values into constants.
+func (s *Spec) collectMacros(res *cparse.Result) {
+	for _, name := range res.Order {
+		m, ok := res.Macros[name]
+		if !ok {
+			continue
+		}
+		vals := make([]string, len(m.Body))
+		for i, t := range m.Body {
+			vals[i] = t.Value
+		}
+		body := strings.Join(vals, " ")
+		key := name
+		if m.Func {
+			key = name + "(" + strings.Join(m.Params, ",") + ")"
+			s.macros[key] = body
+			continue
+		}
+		s.macros[key] = body
+		if len(m.Body) == 0 {
+			continue
+		}
+		e, err := cparse.ParseExpr(m.Body)
+		if err != nil {
+			continue
+		}
+		r := newResolver(s)
+		node, err := r.expr(e, false)
+		if err != nil || !node.constant() {
+			continue
+		}
+		if v, err := node.eval(nil); err == nil {
+			s.setConst(name, v)
+		}
+	}
+}
+
+func (s *Spec) setConst(name string, v int64) {
+	if _, ok := s.consts[name]; !ok {
+		s.cnames = append(s.cnames, name)
+	}
+	s.consts[name] = v
+}
+
+func convertParseError(err error) error {
+	var pe *cparse.Error
+	if errors.As(err, &pe) {
+		return ErrorList{{Pos: Pos{File: pe.Pos.Filename, Line: pe.Pos.Line, Col: pe.Pos.Column}, Msg: pe.Msg}}
+	}
+	return err
+}
+
+// ByteOrder is the Spec's default byte order.
+func (s *Spec) ByteOrder() binary.ByteOrder { return s.order }
+
+// Config returns the configuration the Spec was made with.
+func (s *Spec) Config() Config { return s.cfg }
+
+// Lookup finds a type by name: a typedef or built-in name ("uint32",
+// "count_t"), or a tag with its keyword ("struct sstat", "union u",
+// "enum e"). A bare tag name also matches when no typedef has that name.
+func (s *Spec) Lookup(name string) (Type, error) {
+	name = strings.Join(strings.Fields(name), " ")
+	if t, ok := s.types[name]; ok {
+		return t, nil
+	}
+	if t, ok := s.types[normalizeWords(strings.Fields(name))]; ok {
+		return t, nil
+	}
+	if t, ok := s.tags[name]; ok {
+		return t, nil
+	}
+	for _, kw := range []string{"struct ", "union ", "enum ", "flag "} {
+		if t, ok := s.tags[kw+name]; ok {
+			return t, nil
+		}
+	}
+	return nil, fmt.Errorf("%q: %w", name, ErrNotFound)
+}
+
+// Struct finds a struct or union by tag or typedef name.
+func (s *Spec) Struct(name string) (*Struct, error) {
+	t, err := s.Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	st, ok := As[*Struct](t)
+	if !ok {
+		return nil, fmt.Errorf("cstruct: %q is %s, not a struct", name, t)
+	}
+	return st, nil
+}
+
+// Const returns an integer constant: an object-like #define whose value is
+// an integer expression, or an enum member.
+func (s *Spec) Const(name string) (int64, bool) {
+	v, ok := s.consts[name]
+	return v, ok
+}
+
+// Types yields the user-defined types by name in order of definition:
+// typedef names and tags ("struct x").
+func (s *Spec) Types() iter.Seq2[string, Type] {
+	return func(yield func(string, Type) bool) {
+		for _, n := range s.names {
+			t, ok := s.types[n]
+			if !ok {
+				t, ok = s.tags[n]
+			}
+			if ok && !yield(n, t) {
+				return
+			}
+		}
+	}
+}
+
+// Consts yields the integer constants in order of definition.
+func (s *Spec) Consts() iter.Seq2[string, int64] {
+	return func(yield func(string, int64) bool) {
+		for _, n := range s.cnames {
+			if !yield(n, s.consts[n]) {
+				return
+			}
+		}
+	}
+}
+
+// fsJoin joins a file's directory with a relative name.
+func fsJoin(dir, name string) string { return path.Join(dir, name) }
