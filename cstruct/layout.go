@@ -152,7 +152,8 @@ func layout(st *Struct, ms []member, mode layoutMode) error {
 				bitpos = alignUp(bitpos, ta*8)
 				continue
 			}
-			if !packed {
+			// under #pragma pack gcc skips the unit rule: bits are contiguous
+			if !packed && mode.cap == 0 {
 				tab := ta * 8
 				off := bitpos % tab
 				if (off+width+tab-1)/tab > tbits/tab {

@@ -1,0 +1,146 @@
+package cstruct
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var updateGCC = flag.Bool("update-gcc", false, "rebuild testdata/gcc_layouts.golden with gcc")
+
+// TestGCCLayouts checks natural layout against gcc, field by field, bit-fields
+// included: testdata/gcc_layouts.h is read by us, and by gcc through a C
+// program that this test writes (run with -update-gcc on a machine with gcc
+// to regenerate the golden file; it is committed, so the test needs no gcc).
+func TestGCCLayouts(t *testing.T) {
+	src, err := os.ReadFile("testdata/gcc_layouts.h")
+	require.NoError(t, err)
+	spec, err := (&Config{Natural: true}).Parse("gcc_layouts.h", src)
+	require.NoError(t, err)
+	var structs []*Struct
+	for name, typ := range spec.Types() {
+		if st, ok := typ.(*Struct); ok && (strings.HasPrefix(name, "struct ") || strings.HasPrefix(name, "union ")) {
+			structs = append(structs, st)
+		}
+	}
+	require.Greater(t, len(structs), 30)
+	var ours strings.Builder
+	for _, st := range structs {
+		fmt.Fprintf(&ours, "%s size %d align %d\n", st, st.ByteSize, st.ByteAlign)
+		layoutLines(&ours, st, kw(st)+" "+st.Tag, "", 0)
+	}
+	golden := "testdata/gcc_layouts.golden"
+	if *updateGCC {
+		require.NoError(t, os.WriteFile(golden, []byte(runGCC(t, structs)), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), ours.String())
+}
+
+func kw(st *Struct) string {
+	if st.Union {
+		return "union"
+	}
+	return "struct"
+}
+
+// layoutLines writes "path offset size" for fields and "path bit B width W"
+// for bit-fields, recursing into nested structs.
+func layoutLines(b *strings.Builder, st *Struct, ctype, prefix string, base int64) {
+	for _, f := range st.Fields {
+		path := prefix + f.Name
+		if f.BitSize > 0 {
+			if f.Name != "" {
+				fmt.Fprintf(b, "  %s bit %d width %d\n", path, (base+f.Offset)*8+int64(f.BitOffset), f.BitSize)
+			}
+			continue
+		}
+		if f.Name == "" {
+			if sub, ok := As[*Struct](f.Type); ok {
+				layoutLines(b, sub, ctype, prefix, base+f.Offset)
+			}
+			continue
+		}
+		size := f.Type.Size()
+		if arr, ok := As[*Array](f.Type); ok && arr.Kind == Flexible {
+			size = 0
+		}
+		fmt.Fprintf(b, "  %s %d %d\n", path, base+f.Offset, size)
+		if sub, ok := As[*Struct](f.Type); ok {
+			layoutLines(b, sub, ctype, path+".", base+f.Offset)
+		}
+	}
+}
+
+// runGCC compiles a program that prints the same lines as layoutLines from
+// gcc's own layout.
+func runGCC(t *testing.T, structs []*Struct) string {
+	gcc, err := exec.LookPath("gcc")
+	if err != nil {
+		t.Skip("gcc not found")
+	}
+	var c strings.Builder
+	c.WriteString(`#include <stdio.h>
+#include <string.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+#include "gcc_layouts.h"
+static void bits(const char *path, unsigned char *p, size_t n) {
+	int first = -1, w = 0;
+	for (size_t i = 0; i < n * 8; i++)
+		if (p[i / 8] >> (i % 8) & 1) { if (first < 0) first = i; w++; }
+	printf("  %s bit %d width %d\n", path, first, w);
+}
+int main(void) {
+`)
+	for _, st := range structs {
+		ctype := kw(st) + " " + st.Tag
+		fmt.Fprintf(&c, "\tprintf(\"%s size %%zu align %%zu\\n\", sizeof(%s), _Alignof(%s));\n", st, ctype, ctype)
+		writeCFields(&c, st, ctype, "")
+	}
+	c.WriteString("\treturn 0;\n}\n")
+	dir := t.TempDir()
+	abs, _ := filepath.Abs("testdata")
+	prog := filepath.Join(dir, "layouts.c")
+	require.NoError(t, os.WriteFile(prog, []byte(c.String()), 0o644))
+	out, err := exec.Command(gcc, "-w", "-I", abs, "-o", filepath.Join(dir, "layouts"), prog).CombinedOutput()
+	require.NoError(t, err, string(out))
+	out, err = exec.Command(filepath.Join(dir, "layouts")).Output()
+	require.NoError(t, err)
+	return string(out)
+}
+
+func writeCFields(c *strings.Builder, st *Struct, ctype, prefix string) {
+	for _, f := range st.Fields {
+		path := prefix + f.Name
+		if f.BitSize > 0 {
+			if f.Name != "" {
+				fmt.Fprintf(c, "\t{ %s s; memset(&s, 0, sizeof s); s.%s = -1; bits(%q, (unsigned char *)&s, sizeof s); }\n", ctype, path, path)
+			}
+			continue
+		}
+		if f.Name == "" {
+			if sub, ok := As[*Struct](f.Type); ok {
+				writeCFields(c, sub, ctype, prefix)
+			}
+			continue
+		}
+		size := "sizeof s." + path
+		if arr, ok := As[*Array](f.Type); ok && arr.Kind == Flexible {
+			size = "(size_t)0"
+		}
+		fmt.Fprintf(c, "\t{ %s s; printf(\"  %s %%zu %%zu\\n\", offsetof(%s, %s), %s); }\n", ctype, path, ctype, path, size)
+		if sub, ok := As[*Struct](f.Type); ok {
+			writeCFields(c, sub, ctype, path+".")
+		}
+	}
+}

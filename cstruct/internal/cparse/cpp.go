@@ -1,0 +1,1086 @@
+// The C preprocessor.
+//
+// Preprocess runs C translation phases 1 to 4 on definition text: it lexes
+// (lex.go), obeys directives and expands macros, and returns the plain
+// token stream that the grammar parses, plus the macros defined at the end.
+//
+// Directives: #define, #undef, #if, #ifdef, #ifndef, #elif, #elifdef,
+// #elifndef, #else, #endif, #include (and GCC's #include_next), #error,
+// #pragma once, #pragma pack(...) (passed on as the statement
+// "__pragma_pack ( args ) ;"), and the ignored #warning, #line, #ident,
+// #sccs, other #pragmas, GCC line markers ("# 12 file") and the null
+// directive. Lines of a skipped group are only looked at for conditional
+// directives, so they may hold anything.
+//
+// Macro expansion follows C: arguments are fully expanded before they are
+// substituted unless they are operands of # or ##; the result is rescanned
+// with the rest of the text. Each token carries a hide set (Prosser's
+// algorithm, as in chibicc): the macros it came out of, which it must not be
+// expanded as again. That is C's "painted blue" rule; it stops #define A A
+// and mutual recursion.
+//
+// Predefined macros (cppPredefined) describe an x86-64 Linux GCC and make
+// common glibc/compiler noise words vanish; Options.Defines may override
+// them.
+//
+// Limits: hostile input must not exhaust memory or time, so the work is
+// bounded (see the cpp* constants below) and errors say which bound was hit.
+// Not supported: __FILE__, __LINE__, __COUNTER__, __DATE__, __has_include
+// and friends, _Pragma, __VA_OPT__, digraphs and trigraphs, and directives
+// inside the arguments of a macro call (the call ends there with an error).
+// #if arithmetic is done in int64 (no unsigned rules).
+
+package cparse
+
+import (
+	"errors"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+const (
+	cppMaxExpansion = 1_000_000 // tokens made by macro expansion, per Preprocess call
+	cppMaxInput     = 16 << 20  // tokens read from files, counting each inclusion
+	cppMaxIncludes  = 1 << 16   // #include directives carried out
+	cppMaxNesting   = 1000      // macro calls nested in arguments; #if parentheses and operators
+	cppDefaultDepth = 64        // default Options.MaxDepth
+)
+
+// cppPredefined are the macros every Preprocess call starts with, as
+// "NAME body" or "NAME(params) body". The first group describes the
+// target; the second makes words that real headers put around
+// declarations expand to nothing.
+var cppPredefined = []string{
+	"__STDC__ 1",
+	"__x86_64__ 1",
+	"__LP64__ 1",
+	"__linux__ 1",
+	"__GNUC__ 12",
+	"__CHAR_BIT__ 8",
+	"__BYTE_ORDER__ 1234",
+	"__ORDER_LITTLE_ENDIAN__ 1234",
+	"__ORDER_BIG_ENDIAN__ 4321",
+	"__CSTRUCT__ 1",
+
+	"__BEGIN_DECLS",
+	"__END_DECLS",
+	"__THROW",
+	"__wur",
+	"__nonnull(x)",
+	"__extension__",
+	"__restrict",
+	"restrict",
+	"__inline",
+	"__inline__",
+}
+
+// Filenames of the positions of predefined and Options.Defines macros.
+const (
+	cppBuiltinFile     = "<built-in>"
+	cppCommandLineFile = "<command-line>"
+)
+
+// Macro is a #define as it stands at the end of preprocessing.
+type Macro struct {
+	Name string
+	// Params are the parameter names of a function-like macro (nil for an
+	// object-like one). A variadic macro's last parameter is "..." or, in
+	// GCC's named form, "name...".
+	Params []string
+	Func   bool          // function-like (even with zero params: "#define F() x")
+	Body   []lexer.Token // replacement list, positions as written
+	Pos    lexer.Position
+}
+
+// Options configure Preprocess.
+type Options struct {
+	// FS holds the main file and its "quoted" includes; may be nil (then
+	// only IncludeDirs are searched).
+	FS fs.FS
+	// IncludeDirs are searched, in order, after the including file's own
+	// directory for "x", and alone for <x>.
+	IncludeDirs []fs.FS
+	// Defines are predefined macros, like -D: name (or "F(a,b)") ->
+	// replacement text ("" = empty). They override cppPredefined.
+	Defines map[string]string
+	// MaxDepth limits #include nesting; 0 means 64.
+	MaxDepth int
+}
+
+// Result of preprocessing.
+type Result struct {
+	// Tokens are the expanded text: only Ident, Int, Float, Char, String and
+	// Punct tokens, without EOF. A token has the position where it is
+	// written; one made by a macro body, # or ## has the position of the
+	// macro name at the outermost use.
+	Tokens []lexer.Token
+	// Macros are the macros defined at the end, including the predefined
+	// ones (Pos.Filename "<built-in>") and Options.Defines ("<command-line>").
+	Macros map[string]*Macro
+	// Order lists the names of Macros in order of (last) definition.
+	Order []string
+}
+
+// Preprocess lexes and preprocesses src, the text of file filename (a
+// slash-separated path inside opt.FS, used for positions and for resolving
+// relative includes). Every error is an *Error.
+func Preprocess(filename string, src []byte, opt Options) (*Result, error) {
+	p := &cppState{
+		opt:      opt,
+		fss:      append([]fs.FS{opt.FS}, opt.IncludeDirs...),
+		maxDepth: opt.MaxDepth,
+		macros:   map[string]*cppMacro{},
+		once:     map[string]bool{},
+		files:    map[string]*cppCached{},
+	}
+	if p.maxDepth <= 0 {
+		p.maxDepth = cppDefaultDepth
+	}
+	if err := p.predefine(); err != nil {
+		return nil, err
+	}
+	toks, err := lexTokens(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	p.input = len(toks)
+	if p.input > cppMaxInput {
+		return nil, lexErrorf(toks[0].Pos, "input too large")
+	}
+	if err := p.processFile(&cppFile{name: filename, toks: toks}, 0); err != nil {
+		return nil, err
+	}
+
+	res := &Result{Tokens: p.out, Macros: make(map[string]*Macro, len(p.macros))}
+	all := make([]*cppMacro, 0, len(p.macros))
+	for _, m := range p.macros {
+		all = append(all, m)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].seq < all[j].seq })
+	for _, m := range all {
+		res.Macros[m.def.Name] = m.def
+		res.Order = append(res.Order, m.def.Name)
+	}
+	return res, nil
+}
+
+// cppState is one Preprocess call.
+type cppState struct {
+	opt      Options
+	fss      []fs.FS // file systems by index: 0 is opt.FS, i is IncludeDirs[i-1]
+	maxDepth int
+	macros   map[string]*cppMacro
+	seq      int                   // definitions so far
+	once     map[string]bool       // cppFileKey of files with #pragma once
+	files    map[string]*cppCached // include files read so far
+	out      []lexer.Token
+
+	produced int // tokens made by macro expansion
+	input    int // tokens read from files
+	includes int // #include directives carried out
+	nesting  int // current nesting of argument expansion
+}
+
+// cppMacro is a macro definition.
+type cppMacro struct {
+	def      *Macro
+	params   []string // parameter names; a variadic one is __VA_ARGS__ or GCC's name
+	variadic bool
+	body     []lexTok
+	seq      int // when it was defined
+}
+
+// param returns the index of parameter t in m, or -1.
+func (m *cppMacro) param(t lexTok) int {
+	if t.Type != lexIdent {
+		return -1
+	}
+	return slices.Index(m.params, t.Value)
+}
+
+// cppCached is an include file, lexed.
+type cppCached struct {
+	toks []lexTok
+	err  *Error
+}
+
+// cppFile is a file being preprocessed.
+type cppFile struct {
+	name  string // path inside its FS
+	fsIdx int    // index into cppState.fss
+	toks  []lexTok
+	i     int // next token
+	conds []cppCond
+}
+
+// cppCond is an open #if/#ifdef/#ifndef.
+type cppCond struct {
+	dir     lexTok // the directive name, for errors
+	active  bool   // lines of the current group are processed
+	taken   bool   // a group was chosen already (or the parent is skipped)
+	sawElse bool
+}
+
+func (f *cppFile) active() bool {
+	return len(f.conds) == 0 || f.conds[len(f.conds)-1].active
+}
+
+// atDirective reports whether toks[i] is a "#" that starts a line.
+func (f *cppFile) atDirective(i int) bool {
+	return f.toks[i].is("#") && (i == 0 || f.toks[i-1].Type == lexNewline)
+}
+
+// restOfLine returns the tokens from f.i to the end of the line and moves
+// past the line end.
+func (f *cppFile) restOfLine() []lexTok {
+	start := f.i
+	for f.toks[f.i].Type != lexNewline { // every line ends with one
+		f.i++
+	}
+	f.i++
+	return f.toks[start : f.i-1]
+}
+
+func cppFileKey(fsIdx int, name string) string {
+	return strconv.Itoa(fsIdx) + ":" + name
+}
+
+// processFile preprocesses a whole file, appending to p.out.
+func (p *cppState) processFile(f *cppFile, depth int) *Error {
+	for f.i < len(f.toks) {
+		switch {
+		case f.toks[f.i].Type == lexNewline:
+			f.i++
+		case f.atDirective(f.i):
+			f.i++
+			if err := p.directive(f, f.restOfLine(), depth); err != nil {
+				return err
+			}
+		case !f.active():
+			f.restOfLine()
+		default:
+			if err := p.text(f); err != nil {
+				return err
+			}
+		}
+	}
+	if n := len(f.conds); n > 0 {
+		c := f.conds[n-1].dir
+		return lexErrorf(c.Pos, "unterminated #%s", c.Value)
+	}
+	return nil
+}
+
+// text expands the lines from f.i up to the next directive or the end.
+func (p *cppState) text(f *cppFile) *Error {
+	x := &cppExpander{p: p, src: &cppFileSrc{f: f}}
+	for {
+		t, ok, err := x.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return nil
+		}
+		if t.bad != "" {
+			return lexErrorf(t.Pos, "%s", t.bad)
+		}
+		p.out = append(p.out, t.Token)
+	}
+}
+
+// directive carries out a directive line (without its "#").
+func (p *cppState) directive(f *cppFile, line []lexTok, depth int) *Error {
+	if len(line) == 0 {
+		return nil // the null directive
+	}
+	dir, args := line[0], line[1:]
+	if dir.Type != lexIdent {
+		if !f.active() || dir.Type == lexInt { // "# 12 file" is a GCC line marker
+			return nil
+		}
+		return lexErrorf(dir.Pos, "invalid preprocessing directive")
+	}
+
+	// Conditionals are tracked even in skipped groups.
+	switch dir.Value {
+	case "if", "ifdef", "ifndef":
+		c := cppCond{dir: dir, taken: true}
+		if f.active() {
+			v, err := p.condition(dir, args)
+			if err != nil {
+				return err
+			}
+			c.active, c.taken = v, v
+		}
+		f.conds = append(f.conds, c)
+		return nil
+	case "elif", "elifdef", "elifndef", "else", "endif":
+		if len(f.conds) == 0 {
+			return lexErrorf(dir.Pos, "#%s without #if", dir.Value)
+		}
+		c := &f.conds[len(f.conds)-1]
+		switch dir.Value {
+		case "endif":
+			f.conds = f.conds[:len(f.conds)-1]
+		case "else":
+			if c.sawElse {
+				return lexErrorf(dir.Pos, "#else after #else")
+			}
+			c.sawElse = true
+			c.active, c.taken = !c.taken, true
+		default:
+			if c.sawElse {
+				return lexErrorf(dir.Pos, "#%s after #else", dir.Value)
+			}
+			c.active = false
+			if !c.taken {
+				v, err := p.condition(dir, args)
+				if err != nil {
+					return err
+				}
+				c.active, c.taken = v, v
+			}
+		}
+		return nil
+	}
+
+	if !f.active() {
+		return nil
+	}
+	switch dir.Value {
+	case "define":
+		m, err := p.parseDefine(dir, args)
+		if err != nil {
+			return err
+		}
+		p.setMacro(m)
+	case "undef":
+		if len(args) == 0 || args[0].Type != lexIdent {
+			return p.needName(dir, args)
+		}
+		delete(p.macros, args[0].Value)
+	case "include", "include_next":
+		return p.include(f, dir, args, depth)
+	case "pragma":
+		if len(args) > 0 && args[0].Type == lexIdent {
+			switch args[0].Value {
+			case "once":
+				p.once[cppFileKey(f.fsIdx, f.name)] = true
+			case "pack":
+				return p.pragmaPack(args[0], args[1:])
+			}
+		}
+	case "error":
+		msg := "#error"
+		if len(args) > 0 {
+			msg += " " + cppSpell(args)
+		}
+		return lexErrorf(dir.Pos, "%s", msg)
+	case "warning", "line", "ident", "sccs":
+	default:
+		return lexErrorf(dir.Pos, "unknown directive #%s", dir.Value)
+	}
+	return nil
+}
+
+// needName reports a missing or malformed macro name after directive dir.
+func (p *cppState) needName(dir lexTok, args []lexTok) *Error {
+	if len(args) == 0 {
+		return lexErrorf(dir.Pos, "no macro name given in #%s directive", dir.Value)
+	}
+	return lexErrorf(args[0].Pos, "macro names must be identifiers")
+}
+
+// condition evaluates the condition of #if, #ifdef, #ifndef, #elif,
+// #elifdef or #elifndef.
+func (p *cppState) condition(dir lexTok, args []lexTok) (bool, *Error) {
+	switch dir.Value {
+	case "ifdef", "ifndef", "elifdef", "elifndef":
+		if len(args) == 0 || args[0].Type != lexIdent {
+			return false, p.needName(dir, args)
+		}
+		_, defined := p.macros[args[0].Value]
+		return defined == strings.HasSuffix(dir.Value, "ifdef"), nil
+	}
+	if len(args) == 0 {
+		return false, lexErrorf(dir.Pos, "#%s with no expression", dir.Value)
+	}
+	// "defined X" and "defined ( X )" are replaced before macro expansion.
+	toks := make([]lexTok, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		if t.Type != lexIdent || t.Value != "defined" {
+			toks = append(toks, t)
+			continue
+		}
+		j := i + 1
+		paren := j < len(args) && args[j].is("(")
+		if paren {
+			j++
+		}
+		if j >= len(args) || args[j].Type != lexIdent {
+			return false, lexErrorf(t.Pos, `operator "defined" requires an identifier`)
+		}
+		name := args[j].Value
+		if paren {
+			if j+1 >= len(args) || !args[j+1].is(")") {
+				return false, lexErrorf(t.Pos, `missing ')' after "defined"`)
+			}
+			j++
+		}
+		v := "0"
+		if _, ok := p.macros[name]; ok {
+			v = "1"
+		}
+		toks = append(toks, lexTok{Token: lexer.Token{Type: lexInt, Value: v, Pos: t.Pos}, space: t.space})
+		i = j
+	}
+	toks, err := p.expandList(toks)
+	if err != nil {
+		return false, err
+	}
+	v, err := cppEval(toks, dir)
+	return v != 0, err
+}
+
+// parseDefine parses the arguments of a #define directive dir.
+func (p *cppState) parseDefine(dir lexTok, args []lexTok) (*cppMacro, *Error) {
+	if len(args) == 0 || args[0].Type != lexIdent {
+		return nil, p.needName(dir, args)
+	}
+	name := args[0]
+	if name.Value == "defined" {
+		return nil, lexErrorf(name.Pos, `"defined" cannot be used as a macro name`)
+	}
+	m := &cppMacro{def: &Macro{Name: name.Value, Pos: name.Pos}}
+	body := args[1:]
+	if len(body) > 0 && body[0].is("(") && !body[0].space {
+		// Function-like: the parameter list follows the name directly.
+		m.def.Func = true
+		m.def.Params = []string{}
+		i := 1
+		for i < len(body) && !body[i].is(")") {
+			t := body[i]
+			switch {
+			case t.is("..."):
+				m.variadic = true
+				m.params = append(m.params, "__VA_ARGS__")
+				m.def.Params = append(m.def.Params, "...")
+			case t.Type == lexIdent && t.Value != "__VA_ARGS__":
+				if slices.Contains(m.params, t.Value) {
+					return nil, lexErrorf(t.Pos, "duplicate macro parameter %q", t.Value)
+				}
+				m.params = append(m.params, t.Value)
+				m.def.Params = append(m.def.Params, t.Value)
+				if i+1 < len(body) && body[i+1].is("...") { // GCC: "args..."
+					m.variadic = true
+					m.def.Params[len(m.def.Params)-1] += "..."
+					i++
+				}
+			default:
+				return nil, lexErrorf(t.Pos, "expected parameter name, found %q", t.Value)
+			}
+			i++
+			switch {
+			case i < len(body) && body[i].is(",") && !m.variadic:
+				i++
+				if i == len(body) || body[i].is(")") {
+					return nil, lexErrorf(body[i-1].Pos, "expected parameter name after ','")
+				}
+			case i < len(body) && body[i].is(")"):
+			case i < len(body):
+				return nil, lexErrorf(body[i].Pos, "expected ',' or ')' in macro parameter list, found %q", body[i].Value)
+			}
+		}
+		if i >= len(body) {
+			return nil, lexErrorf(body[0].Pos, "missing ')' in macro parameter list")
+		}
+		body = body[i+1:]
+	}
+	if n := len(body); n > 0 && (body[0].is("##") || body[n-1].is("##")) {
+		t := body[0]
+		if !t.is("##") {
+			t = body[n-1]
+		}
+		return nil, lexErrorf(t.Pos, "'##' cannot appear at either end of a macro expansion")
+	}
+	for i, t := range body {
+		if m.def.Func && t.is("#") && (i+1 == len(body) || m.param(body[i+1]) < 0) {
+			return nil, lexErrorf(t.Pos, "'#' is not followed by a macro parameter")
+		}
+		m.def.Body = append(m.def.Body, t.Token)
+	}
+	m.body = body
+	return m, nil
+}
+
+func (p *cppState) setMacro(m *cppMacro) {
+	p.seq++
+	m.seq = p.seq
+	p.macros[m.def.Name] = m
+}
+
+// predefine defines cppPredefined, then opt.Defines in the order of their
+// names.
+func (p *cppState) predefine() *Error {
+	def := func(file, text string) *Error {
+		toks, err := lexTokens(file, []byte(text))
+		if err != nil {
+			return err
+		}
+		line := slices.DeleteFunc(toks, func(t lexTok) bool { return t.Type == lexNewline })
+		dir := lexTok{Token: lexer.Token{Type: lexIdent, Value: "define", Pos: lexer.Position{Filename: file, Line: 1, Column: 1}}}
+		m, err := p.parseDefine(dir, line)
+		if err != nil {
+			return err
+		}
+		p.setMacro(m)
+		return nil
+	}
+	for _, text := range cppPredefined {
+		if err := def(cppBuiltinFile, text); err != nil {
+			return err
+		}
+	}
+	names := make([]string, 0, len(p.opt.Defines))
+	for name := range p.opt.Defines {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := def(cppCommandLineFile, name+" "+p.opt.Defines[name]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// include carries out #include or #include_next.
+func (p *cppState) include(f *cppFile, dir lexTok, args []lexTok, depth int) *Error {
+	name, angled, err := p.headerName(dir, args)
+	if err != nil {
+		return err
+	}
+	type candidate struct {
+		fsIdx int
+		path  string
+	}
+	var cands []candidate
+	first := 1 // the first include dir to search
+	if dir.Value == "include_next" {
+		first = max(f.fsIdx+1, 1)
+	} else if !angled {
+		cands = append(cands, candidate{f.fsIdx, path.Join(path.Dir(f.name), name)})
+	}
+	for i := first; i < len(p.fss); i++ {
+		cands = append(cands, candidate{i, path.Clean(name)})
+	}
+
+	for _, c := range cands {
+		fsys := p.fss[c.fsIdx]
+		if fsys == nil || !fs.ValidPath(c.path) {
+			continue
+		}
+		key := cppFileKey(c.fsIdx, c.path)
+		file := p.files[key]
+		if file == nil {
+			data, rerr := fs.ReadFile(fsys, c.path)
+			if errors.Is(rerr, fs.ErrNotExist) || errors.Is(rerr, fs.ErrInvalid) {
+				continue
+			}
+			file = &cppCached{}
+			if rerr != nil {
+				file.err = lexErrorf(dir.Pos, "cannot read include file %q: %v", name, rerr)
+			} else {
+				file.toks, file.err = lexTokens(c.path, data)
+			}
+			p.files[key] = file
+		}
+		if file.err != nil {
+			return file.err
+		}
+		if p.once[key] {
+			return nil
+		}
+		if depth+1 > p.maxDepth {
+			return lexErrorf(dir.Pos, "#include nested too deeply (more than %d levels)", p.maxDepth)
+		}
+		p.includes++
+		p.input += len(file.toks)
+		if p.includes > cppMaxIncludes || p.input > cppMaxInput {
+			return lexErrorf(dir.Pos, "too much input (an #include loop?)")
+		}
+		return p.processFile(&cppFile{name: c.path, fsIdx: c.fsIdx, toks: file.toks}, depth+1)
+	}
+	if angled {
+		return nil // system headers are built into the interpreter
+	}
+	return lexErrorf(dir.Pos, "cannot find include file %q", name)
+}
+
+// headerName returns the file named by an #include directive: "name" or
+// <name> as written, or else after macro expansion.
+func (p *cppState) headerName(dir lexTok, args []lexTok) (name string, angled bool, err *Error) {
+	if len(args) > 0 && args[0].Type != lexString && !args[0].is("<") {
+		if args, err = p.expandList(args); err != nil {
+			return "", false, err
+		}
+	}
+	switch {
+	case len(args) > 0 && args[0].Type == lexString && args[0].bad == "" && args[0].Value[0] == '"':
+		v := args[0].Value
+		return v[1 : len(v)-1], false, nil
+	case len(args) > 0 && args[0].is("<"):
+		for i := 1; i < len(args); i++ {
+			if args[i].is(">") {
+				return cppSpell(args[1:i]), true, nil
+			}
+		}
+		return "", false, lexErrorf(args[0].Pos, "missing terminating > character")
+	}
+	return "", false, lexErrorf(dir.Pos, `#%s expects "FILENAME" or <FILENAME>`, dir.Value)
+}
+
+// pragmaPack passes "#pragma pack(args)" on as "__pragma_pack ( args ) ;",
+// all at the position of the word pack.
+func (p *cppState) pragmaPack(pack lexTok, args []lexTok) *Error {
+	if len(args) == 0 || !args[0].is("(") {
+		return lexErrorf(pack.Pos, "expected '(' after #pragma pack")
+	}
+	depth, end := 0, -1
+	for i, t := range args {
+		if t.is("(") {
+			depth++
+		} else if t.is(")") {
+			if depth--; depth == 0 {
+				end = i
+				break
+			}
+		}
+	}
+	if end < 0 {
+		return lexErrorf(pack.Pos, "missing ')' after #pragma pack")
+	}
+	inner, err := p.expandList(args[1:end])
+	if err != nil {
+		return err
+	}
+	tok := func(typ lexer.TokenType, v string) {
+		p.out = append(p.out, lexer.Token{Type: typ, Value: v, Pos: pack.Pos})
+	}
+	tok(lexIdent, "__pragma_pack")
+	tok(lexPunct, "(")
+	for _, t := range inner {
+		if t.bad != "" {
+			return lexErrorf(t.Pos, "%s", t.bad)
+		}
+		tok(t.Type, t.Value)
+	}
+	tok(lexPunct, ")")
+	tok(lexPunct, ";")
+	return nil
+}
+
+// cppSpell renders tokens as text, with a blank where whitespace was.
+func cppSpell(toks []lexTok) string {
+	var b strings.Builder
+	for i, t := range toks {
+		if i > 0 && t.space {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.Value)
+	}
+	return b.String()
+}
+
+// Macro expansion.
+
+// cppSource is where an expander reads tokens from.
+type cppSource interface {
+	peek() (lexTok, bool)
+	next() (lexTok, bool)
+}
+
+// cppSliceSrc reads a token slice.
+type cppSliceSrc struct{ toks []lexTok }
+
+func (s *cppSliceSrc) peek() (lexTok, bool) {
+	if len(s.toks) == 0 {
+		return lexTok{}, false
+	}
+	return s.toks[0], true
+}
+
+func (s *cppSliceSrc) next() (lexTok, bool) {
+	t, ok := s.peek()
+	if ok {
+		s.toks = s.toks[1:]
+	}
+	return t, ok
+}
+
+// cppFileSrc reads the text lines of a file, across line ends, up to the
+// next directive.
+type cppFileSrc struct{ f *cppFile }
+
+func (s *cppFileSrc) peek() (lexTok, bool) {
+	f := s.f
+	for f.i < len(f.toks) && f.toks[f.i].Type == lexNewline {
+		f.i++
+	}
+	if f.i >= len(f.toks) || f.atDirective(f.i) {
+		return lexTok{}, false
+	}
+	return f.toks[f.i], true
+}
+
+func (s *cppFileSrc) next() (lexTok, bool) {
+	t, ok := s.peek()
+	if ok {
+		s.f.i++
+	}
+	return t, ok
+}
+
+// cppExpander expands macros in the tokens of a source.
+type cppExpander struct {
+	p       *cppState
+	src     cppSource
+	pending []lexTok // read before src; in reverse order (the next one is last)
+}
+
+func (x *cppExpander) read() (lexTok, bool) {
+	if n := len(x.pending); n > 0 {
+		t := x.pending[n-1]
+		x.pending = x.pending[:n-1]
+		return t, true
+	}
+	return x.src.next()
+}
+
+func (x *cppExpander) peek() (lexTok, bool) {
+	if n := len(x.pending); n > 0 {
+		return x.pending[n-1], true
+	}
+	return x.src.peek()
+}
+
+// next returns the next token that is not a macro to expand.
+func (x *cppExpander) next() (lexTok, bool, *Error) {
+	for {
+		t, ok := x.read()
+		if !ok || t.Type != lexIdent || t.hide.has(t.Value) {
+			return t, ok, nil
+		}
+		m := x.p.macros[t.Value]
+		if m == nil {
+			return t, true, nil
+		}
+		hide := t.hide
+		var args [][]lexTok
+		if m.def.Func {
+			if nt, ok := x.peek(); !ok || !nt.is("(") {
+				return t, true, nil // just the name
+			}
+			var rparen lexTok
+			var err *Error
+			if args, rparen, err = x.readArgs(m, t); err != nil {
+				return t, false, err
+			}
+			hide = hide.intersect(rparen.hide)
+		}
+		body, err := x.p.subst(m, t, args)
+		if err != nil {
+			return t, false, err
+		}
+		x.p.produced += len(body)
+		if x.p.produced > cppMaxExpansion {
+			return t, false, lexErrorf(t.Pos, "macro expansion too large")
+		}
+		hide = hide.with(m.def.Name)
+		memo := map[*cppHideset]*cppHideset{}
+		for i := len(body) - 1; i >= 0; i-- {
+			b := body[i]
+			h, ok := memo[b.hide]
+			if !ok {
+				h = b.hide.union(hide)
+				memo[b.hide] = h
+			}
+			b.hide = h
+			x.pending = append(x.pending, b)
+		}
+	}
+}
+
+// readArgs reads the parenthesised arguments of a call of m, whose name is
+// the token name, and returns them and the closing parenthesis.
+func (x *cppExpander) readArgs(m *cppMacro, name lexTok) ([][]lexTok, lexTok, *Error) {
+	x.read() // "("
+	var args [][]lexTok
+	var cur []lexTok
+	depth := 0
+	for {
+		t, ok := x.read()
+		if !ok {
+			return nil, t, lexErrorf(name.Pos, "unterminated argument list invoking macro %q", m.def.Name)
+		}
+		switch {
+		case t.is("("):
+			depth++
+		case t.is(")") && depth > 0:
+			depth--
+		case t.is(")"):
+			args = append(args, cur)
+			return args, t, x.checkArgs(m, name, &args)
+		case t.is(",") && depth == 0 && !(m.variadic && len(args) == len(m.params)-1):
+			args = append(args, cur)
+			cur = nil
+			continue
+		}
+		cur = append(cur, t)
+	}
+}
+
+// checkArgs checks the number of arguments; an omitted variadic argument
+// is added as empty.
+func (x *cppExpander) checkArgs(m *cppMacro, name lexTok, args *[][]lexTok) *Error {
+	n, got := len(m.params), len(*args)
+	switch {
+	case n == 0 && got == 1 && len((*args)[0]) == 0: // F()
+		*args = nil
+		return nil
+	case m.variadic && got == n-1 && n > 1:
+		*args = append(*args, nil)
+		return nil
+	case got == n:
+		return nil
+	case got < n:
+		return lexErrorf(name.Pos, "macro %q requires %d arguments, but only %d given", m.def.Name, n, got)
+	}
+	return lexErrorf(name.Pos, "macro %q passed %d arguments, but takes just %d", m.def.Name, got, n)
+}
+
+// expandList fully expands a token list on its own.
+func (p *cppState) expandList(toks []lexTok) ([]lexTok, *Error) {
+	p.nesting++
+	defer func() { p.nesting-- }()
+	if p.nesting > cppMaxNesting && len(toks) > 0 {
+		return nil, lexErrorf(toks[0].Pos, "macro calls nested too deeply")
+	}
+	x := &cppExpander{p: p, src: &cppSliceSrc{toks: toks}}
+	var out []lexTok
+	for {
+		t, ok, err := x.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return out, nil
+		}
+		out = append(out, t)
+	}
+}
+
+// subst returns the replacement of a use of m (at the token name, with
+// args for a function-like macro): the body with parameters replaced and
+// # and ## applied. Tokens of the body get the position of name.
+func (p *cppState) subst(m *cppMacro, name lexTok, args [][]lexTok) ([]lexTok, *Error) {
+	var out []lexTok
+	expanded := make([][]lexTok, len(args)) // arguments expanded, when needed
+	done := make([]bool, len(args))         // expanded[k] is set
+	placemarker := false                    // the last operand was an empty argument
+	body := m.body
+	// operand returns the tokens that body[i] stands for as an operand of
+	// ## (an argument is not expanded) and the index of its last token.
+	operand := func(i int) ([]lexTok, int, *Error) {
+		t := body[i]
+		if k := m.param(t); k >= 0 {
+			return args[k], i, nil
+		}
+		if m.def.Func && t.is("#") { // validated: a parameter follows
+			return []lexTok{cppStringize(args[m.param(body[i+1])], name)}, i + 1, nil
+		}
+		t.Pos, t.hide = name.Pos, nil
+		return []lexTok{t}, i, nil
+	}
+	for i := 0; i < len(body); i++ {
+		t := body[i]
+		next := lexTok{}
+		if i+1 < len(body) {
+			next = body[i+1]
+		}
+		k := m.param(t)
+		switch {
+		case m.def.Func && t.is("#"):
+			out = append(out, cppStringize(args[m.param(next)], name))
+			placemarker = false
+			i++
+		case m.variadic && t.is(",") && next.is("##") && i+2 < len(body) && m.param(body[i+2]) == len(m.params)-1:
+			// GCC: ", ## __VA_ARGS__" drops the comma if there are no
+			// variable arguments.
+			t.Pos = name.Pos
+			if va := args[len(args)-1]; len(va) > 0 {
+				out = append(out, t)
+				out = append(out, va...)
+			}
+			placemarker = false
+			i += 2
+		case t.is("##"):
+			rhs, last, err := operand(i + 1)
+			if err != nil {
+				return nil, err
+			}
+			i = last
+			switch {
+			case placemarker || len(out) == 0:
+				out = append(out, rhs...)
+				placemarker = len(rhs) == 0
+			case len(rhs) > 0:
+				pasted, err := cppPaste(out[len(out)-1], rhs[0], name)
+				if err != nil {
+					return nil, err
+				}
+				out[len(out)-1] = pasted
+				out = append(out, rhs[1:]...)
+			}
+		case k >= 0 && next.is("##"):
+			out = append(out, args[k]...)
+			placemarker = len(args[k]) == 0
+		case k >= 0:
+			if !done[k] {
+				exp, err := p.expandList(args[k])
+				if err != nil {
+					return nil, err
+				}
+				expanded[k], done[k] = exp, true
+			}
+			if exp := expanded[k]; len(exp) > 0 {
+				out = append(out, exp...)
+				out[len(out)-len(exp)].space = t.space
+			}
+			placemarker = false
+		default:
+			t.Pos = name.Pos
+			out = append(out, t)
+			placemarker = false
+		}
+		if len(out) > cppMaxExpansion {
+			return nil, lexErrorf(name.Pos, "macro expansion too large")
+		}
+	}
+	if len(out) > 0 {
+		out[0].space = name.space
+	}
+	return out, nil
+}
+
+// cppStringize implements #: the spelling of arg as a string literal.
+func cppStringize(arg []lexTok, at lexTok) lexTok {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i, t := range arg {
+		if i > 0 && t.space {
+			b.WriteByte(' ')
+		}
+		if t.Type != lexString && t.Type != lexChar {
+			b.WriteString(t.Value)
+			continue
+		}
+		for j := 0; j < len(t.Value); j++ {
+			if c := t.Value[j]; c == '"' || c == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(t.Value[j])
+		}
+	}
+	b.WriteByte('"')
+	return lexTok{Token: lexer.Token{Type: lexString, Value: b.String(), Pos: at.Pos}}
+}
+
+// cppPaste implements ##: the token spelt as l followed by r.
+func cppPaste(l, r, at lexTok) (lexTok, *Error) {
+	text := l.Value + r.Value
+	toks, err := lexTokens("", []byte(text))
+	// A pasted number may be malformed (C allows "0x" ## "1F" by way of "0x").
+	if err != nil || len(toks) != 2 || toks[0].bad != "" && toks[0].Type != lexInt && toks[0].Type != lexFloat {
+		return l, lexErrorf(at.Pos, "pasting %q and %q does not give a valid preprocessing token", l.Value, r.Value)
+	}
+	t := toks[0]
+	t.Pos, t.space = at.Pos, l.space
+	return t, nil
+}
+
+// cppHideset is an immutable sorted set of macro names; nil is the empty
+// set. Sets are shared between tokens, so that expanding a long body costs
+// little.
+type cppHideset struct{ names []string }
+
+func (h *cppHideset) has(name string) bool {
+	if h == nil {
+		return false
+	}
+	_, ok := slices.BinarySearch(h.names, name)
+	return ok
+}
+
+func (h *cppHideset) with(name string) *cppHideset {
+	return h.union(&cppHideset{names: []string{name}})
+}
+
+func (h *cppHideset) union(o *cppHideset) *cppHideset {
+	switch {
+	case h == nil || h == o:
+		return o
+	case o == nil:
+		return h
+	}
+	names := make([]string, 0, len(h.names)+len(o.names))
+	i, j := 0, 0
+	for i < len(h.names) || j < len(o.names) {
+		switch {
+		case j == len(o.names) || i < len(h.names) && h.names[i] < o.names[j]:
+			names = append(names, h.names[i])
+			i++
+		case i == len(h.names) || o.names[j] < h.names[i]:
+			names = append(names, o.names[j])
+			j++
+		default:
+			names = append(names, h.names[i])
+			i++
+			j++
+		}
+	}
+	switch len(names) {
+	case len(h.names):
+		return h
+	case len(o.names):
+		return o
+	}
+	return &cppHideset{names: names}
+}
+
+func (h *cppHideset) intersect(o *cppHideset) *cppHideset {
+	if h == nil || o == nil {
+		return nil
+	}
+	if h == o {
+		return h
+	}
+	var names []string
+	for _, n := range h.names {
+		if o.has(n) {
+			names = append(names, n)
+		}
+	}
+	if names == nil {
+		return nil
+	}
+	return &cppHideset{names: names}
+}
