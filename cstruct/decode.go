@@ -133,7 +133,11 @@ func (d *decoder) decodeStruct(st *Struct, off int64, order binary.ByteOrder, pa
 		}
 		lay.offs[i] = rel
 		if f.IsBitfield() {
-			if e := rel + int64(f.BitOffset+f.BitSize+7)/8; e > end {
+			e := rel + int64(f.BitOffset+f.BitSize+7)/8
+			if off+e > int64(len(d.buf)) {
+				return 0, nil, d.fail(f.Type, joinPath(path, f.Name), min(off+rel, int64(len(d.buf))), fmt.Errorf("bit-field needs %d bytes: %w", e-rel, io.ErrUnexpectedEOF))
+			}
+			if e > end {
 				end = e
 			}
 			sc.done = i + 1

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"reflect"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 )
@@ -197,7 +198,12 @@ func enumValue(e *Enum, s string) (int64, error) {
 			}
 		}
 		if !found {
-			return 0, fmt.Errorf("%s has no member %q", e, part)
+			// unknown bits are rendered as a number (EnumName)
+			x, err := strconv.ParseInt(part, 0, 64)
+			if err != nil {
+				return 0, fmt.Errorf("%s has no member %q", e, part)
+			}
+			n |= x
 		}
 		if !e.Flag && strings.Contains(s, "|") {
 			return 0, fmt.Errorf("%s is not a flag", e)

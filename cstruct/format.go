@@ -321,9 +321,9 @@ func (lw *listWriter) line(v Value, path, val string) {
 	if lw.err != nil {
 		return
 	}
-	off := fmt.Sprintf("%#06x", v.off)
+	off := fmt.Sprintf("0x%04x", v.off)
 	if bo, bs, ok := v.BitField(); ok {
-		off = fmt.Sprintf("%#06x.%d", v.off, bo)
+		off = fmt.Sprintf("0x%04x.%d", v.off, bo)
 		_, lw.err = fmt.Fprintf(lw.w, "%-10s %5s  %-24s %s = %s\n", off, fmt.Sprintf("%d:b", bs), v.typ.String(), path, val)
 		return
 	}

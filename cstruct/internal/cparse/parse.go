@@ -9,7 +9,7 @@ import (
 
 // lookahead is how far participle may look ahead to choose between
 // alternatives (casts, sizeof(type) against sizeof expr, declarators).
-const lookahead = 8
+const lookahead = 4
 
 var fileParser = participle.MustBuild[File](
 	participle.Lexer(Lexer),

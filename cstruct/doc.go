@@ -1,0 +1,79 @@
+// Package cstruct reads C definitions at run time and unpacks bytes with
+// them: the idea of Python's dissect.cstruct, in Go.
+//
+// Definition text (a .h file or a string) goes through a C preprocessor
+// (#define, #if, #include, #pragma pack), a grammar (participle), and a
+// resolver that lays every struct out, into a [Spec] of [Type]s. Bytes are
+// then unpacked into [Value]s: typed views that copy nothing and decode a
+// field only when it is read. [Spec.Pack] goes the other way.
+//
+//	spec, err := cstruct.Parse("defs.h", src)
+//	hdr, err := spec.Lookup("struct header")
+//	v, err := spec.Unpack(hdr, data)
+//	count, err := v.Lookup("count") // count.Int()
+//
+// # Language
+//
+// dissect.cstruct's language (its types and aliases, enum and flag with a
+// base type, T a[expr over earlier fields], T a[] zero-terminated, T a[EOF],
+// multi-dimensional arrays, bit-fields, anonymous members, pointers,
+// uleb128/ileb128, wchar) plus enough C to load real headers unchanged:
+// the preprocessor, const/volatile/static and other qualifiers (dropped),
+// function prototypes and bodies (skipped), forward declarations, enum X e;
+// members, _Bool, size_t and the other POSIX names, casts and sizeof,
+// offsetof, comparisons, logic and ?: in constant expressions,
+// __attribute__((packed)), aligned(N), _Alignas, and
+// __attribute__((scalar_storage_order("big-endian"))) for a per-struct byte
+// order.
+//
+// # Layout
+//
+// As in dissect.cstruct, structs are packed by default: no padding. With
+// [Config].Natural, or inside a "#pragma pack(N)" region, every struct is laid
+// out as gcc lays it out on the configured ABI (LP64 by default): alignment
+// of every scalar, nested struct, union and array, holes, trailing padding,
+// bit-fields with gcc's unit rule (a bit-field may not span more units of its
+// type's alignment than the type itself; under #pragma pack it may), :0 to
+// close a unit, flexible array members. The tests compare both with gcc.
+//
+// # Where this package differs from dissect.cstruct
+//
+// Deliberately, where dissect differs from C or loses information:
+//   - Integer division truncates toward zero and % takes the dividend's sign,
+//     as in C (dissect uses Python's floor division: -7/2 is -4 there).
+//   - long is 8 bytes on the default LP64 ABI (dissect: always 4);
+//     unsigned char is an integer (dissect: bytes).
+//   - Signed bit-fields sign-extend; bit-field writes are checked against the
+//     width (dissect: no sign extension, no masking).
+//   - A bit-field that does not fit the rest of its unit starts a new unit
+//     in packed mode (dissect refuses with "straddled bit fields").
+//   - In natural layout bit-fields follow gcc, not dissect's container rule
+//     (dissect vector V21 places c at offset 8; gcc at bit 8).
+//   - An identifier in an array size that is neither a constant nor an
+//     earlier field is an error when the text is loaded (dissect issue #163:
+//     it becomes a dynamic array that fails only when read).
+//   - Array lengths may refer to fields of enclosing structs; alignment
+//     padding after a dynamic field is relative to the struct, not to the
+//     input, so a struct decodes the same at any offset.
+//   - A trailing partial element of a T[EOF] array is an error with its
+//     offset (dissect: a struct.error).
+//   - An enum defined inside a struct body defines a type, not a member; a
+//     forward declaration "struct x;" is accepted.
+//   - Enum members that do not match keep their number (as dissect 4+);
+//     flags render as "A|B" with unknown bits as a number.
+//
+// # Security
+//
+// Definition text and data may be hostile. Neither makes this package
+// panic; errors carry a position (definitions: file:line:col) or an
+// absolute offset and field path (data, [DecodeError], wrapping
+// io.ErrUnexpectedEOF when the input ends early). Lengths taken from data
+// are bounded by [Limits] before anything is allocated, and a Value never
+// holds more than the input it views. Macro expansion and include depth
+// are bounded too.
+//
+// # Concurrency
+//
+// A Spec is read-only once loaded and safe for concurrent use; Values are
+// plain values that alias their input.
+package cstruct
