@@ -1,0 +1,397 @@
+package atop
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/cstructgo/cstruct/cstruct"
+	"github.com/cstructgo/cstruct/defs"
+)
+
+// Version is an atop release as a raw log records it: major and minor
+// number (the patch level is not stored: 2.7.0 and 2.7.1 write 2.7).
+type Version struct{ Major, Minor int }
+
+func (v Version) String() string { return strconv.Itoa(v.Major) + "." + strconv.Itoa(v.Minor) }
+
+// AVersion is the header's encoding of v: 0x8000 | major<<8 | minor.
+func (v Version) AVersion() uint16 { return 0x8000 | uint16(v.Major&0x7f)<<8 | uint16(v.Minor&0xff) }
+
+func (v Version) compare(w Version) int {
+	if v.Major != w.Major {
+		return v.Major - w.Major
+	}
+	return v.Minor - w.Minor
+}
+
+// versionOf decodes aversion the way atop does.
+func versionOf(aversion uint16) Version {
+	return Version{Major: int(aversion>>8) & 0x7f, Minor: int(aversion & 0xff)}
+}
+
+// parseVersion reads a directory name such as "2.10".
+func parseVersion(s string) (Version, bool) {
+	maj, min, ok := strings.Cut(s, ".")
+	if !ok {
+		return Version{}, false
+	}
+	a, err1 := strconv.Atoi(maj)
+	b, err2 := strconv.Atoi(min)
+	if err1 != nil || err2 != nil || a < 0 || a > 0x7f || b < 0 || b > 0xff {
+		return Version{}, false
+	}
+	return Version{a, b}, true
+}
+
+// Versions lists the versions the embedded definitions cover, oldest first.
+func Versions() []Version { return versionsIn(defs.Atop) }
+
+// versionsIn lists the version directories of fsys that have an atop.h, in
+// either layout (VERSION/atop.h or atop/VERSION/atop.h).
+func versionsIn(fsys fs.FS) []Version {
+	var vs []Version
+	for _, dir := range []string{".", "atop"} {
+		entries, err := fs.ReadDir(fsys, dir)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			v, ok := parseVersion(e.Name())
+			if !ok || !e.IsDir() || slices.Contains(vs, v) {
+				continue
+			}
+			if _, err := fs.Stat(fsys, path.Join(dir, e.Name(), "atop.h")); err == nil {
+				vs = append(vs, v)
+			}
+		}
+	}
+	slices.SortFunc(vs, Version.compare)
+	return vs
+}
+
+// knownVersions names the versions there are definitions for: the embedded
+// ones and those in dir.
+func knownVersions(dir string) []string {
+	vs := Versions()
+	if dir != "" {
+		for _, v := range versionsIn(os.DirFS(dir)) {
+			if !slices.Contains(vs, v) {
+				vs = append(vs, v)
+			}
+		}
+		slices.SortFunc(vs, Version.compare)
+	}
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = v.String()
+	}
+	return out
+}
+
+// errNoDefs means there is no definition file for a version.
+var errNoDefs = errors.New("no definitions")
+
+// findDefs locates the entry file of version v: in dir (either layout)
+// first, then in the embedded definitions.
+func findDefs(dir string, v Version) (fsys fs.FS, name, source string, err error) {
+	if dir != "" {
+		dfs := os.DirFS(dir)
+		for _, n := range []string{v.String() + "/atop.h", "atop/" + v.String() + "/atop.h"} {
+			if _, err := fs.Stat(dfs, n); err == nil {
+				return dfs, n, path.Join(dir, n), nil
+			}
+		}
+		if len(versionsIn(dfs)) == 0 {
+			return nil, "", "", fmt.Errorf("atop: no atop definitions in %s (want %s/%s/atop.h or %s/atop/%s/atop.h)", dir, dir, v, dir, v)
+		}
+	}
+	n := "atop/" + v.String() + "/atop.h"
+	if _, err := fs.Stat(defs.Atop, n); err != nil {
+		return nil, "", "", errNoDefs
+	}
+	return defs.Atop, n, "embedded " + n, nil
+}
+
+// layout is what one version's definitions say: the parsed Spec, the five
+// on-disk structs, their sizes, and the field paths the reader uses.
+type layout struct {
+	version Version
+	spec    *cstruct.Spec
+	source  string // where the definitions came from, for messages
+
+	header, record, sstat, tstat, cstat cstruct.Type // cstat is nil before 2.11
+	headerSize, recordSize              int64
+	sstatSize, tstatSize, cstatSize     int64
+
+	hdr headerFields
+	rec recordFields
+	tf  taskFields
+	cg  cgroupFields
+}
+
+type layoutKey struct {
+	dir     string
+	version Version
+}
+
+type layoutEntry struct {
+	once sync.Once
+	l    *layout
+	err  error
+}
+
+// layouts caches parsed definitions: parsing a version's headers costs far
+// more than reading a small log.
+var layouts struct {
+	sync.Mutex
+	m map[layoutKey]*layoutEntry
+}
+
+// loadLayout returns the (cached) layout of version v, from dir or the
+// embedded definitions. A failure with definitions from dir is not cached, so
+// that a user can fix the file and try again.
+func loadLayout(dir string, v Version) (*layout, error) {
+	key := layoutKey{dir, v}
+	layouts.Lock()
+	if layouts.m == nil {
+		layouts.m = make(map[layoutKey]*layoutEntry)
+	}
+	e := layouts.m[key]
+	if e == nil {
+		e = new(layoutEntry)
+		layouts.m[key] = e
+	}
+	layouts.Unlock()
+	e.once.Do(func() { e.l, e.err = parseLayout(dir, v) })
+	if e.err != nil && dir != "" {
+		layouts.Lock()
+		if layouts.m[key] == e {
+			delete(layouts.m, key)
+		}
+		layouts.Unlock()
+	}
+	return e.l, e.err
+}
+
+func parseLayout(dir string, v Version) (*layout, error) {
+	fsys, name, source, err := findDefs(dir, v)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := (&cstruct.Config{}).ParseFS(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("atop: definitions %s: %w", source, err)
+	}
+	l := &layout{version: v, spec: spec, source: source}
+	need := []struct {
+		name string
+		t    *cstruct.Type
+		size *int64
+	}{
+		{"struct rawheader", &l.header, &l.headerSize},
+		{"struct rawrecord", &l.record, &l.recordSize},
+		{"struct sstat", &l.sstat, &l.sstatSize},
+		{"struct tstat", &l.tstat, &l.tstatSize},
+		{"struct cstat", &l.cstat, &l.cstatSize},
+	}
+	for _, n := range need {
+		t, err := spec.Lookup(n.name)
+		if err != nil {
+			if n.name == "struct cstat" && errors.Is(err, cstruct.ErrNotFound) {
+				continue // before 2.11
+			}
+			return nil, fmt.Errorf("atop: definitions %s: %w", source, err)
+		}
+		size, err := cstruct.Sizeof(t)
+		if err != nil {
+			return nil, fmt.Errorf("atop: definitions %s: %w", source, err)
+		}
+		*n.t, *n.size = t, size
+	}
+	l.hdr.resolve(l.header)
+	l.rec.resolve(l.record)
+	l.tf.resolve(l.tstat)
+	if l.cstat != nil {
+		l.cg.resolve(l.cstat)
+	}
+	if !l.hdr.magic.ok() || !l.hdr.aversion.ok() || !l.rec.scomplen.ok() || !l.rec.pcomplen.ok() || !l.rec.ndeviat.ok() || !l.rec.curtime.ok() {
+		return nil, fmt.Errorf("atop: definitions %s: rawheader or rawrecord lacks magic, aversion, curtime, scomplen, pcomplen or ndeviat", source)
+	}
+	if l.cstat != nil && (!l.cg.structlen.ok() || !l.cg.nprocs.ok()) {
+		return nil, fmt.Errorf("atop: definitions %s: cstat lacks gen.structlen or gen.nprocs", source)
+	}
+	return l, nil
+}
+
+// fieldPath is a field found by name once per layout: the field indexes
+// from the struct down to it. A nil path is a field the version lacks.
+type fieldPath []int
+
+func (p fieldPath) ok() bool { return p != nil }
+
+// resolvePath finds a dotted path ("gen.pid") in t; nil if any part is missing.
+func resolvePath(t cstruct.Type, dotted string) fieldPath {
+	var out fieldPath
+	for part := range strings.SplitSeq(dotted, ".") {
+		st, ok := cstruct.As[*cstruct.Struct](t)
+		if !ok {
+			return nil
+		}
+		f, p, ok := st.FieldByName(part)
+		if !ok {
+			return nil
+		}
+		// FieldByName's path goes through anonymous members; the last
+		// index names f itself.
+		out = append(out, p...)
+		t = f.Type
+	}
+	if out == nil {
+		out = fieldPath{}
+	}
+	return out
+}
+
+// of returns the field of v, or the zero Value for a missing field.
+func (p fieldPath) of(v cstruct.Value) cstruct.Value {
+	if p == nil || !v.IsValid() {
+		return cstruct.Value{}
+	}
+	for _, i := range p {
+		_, v = v.FieldAt(i)
+	}
+	return v
+}
+
+// int reads an integer field; 0 if the version lacks it.
+func (p fieldPath) int(v cstruct.Value) int64 {
+	f := p.of(v)
+	if !f.IsValid() || !f.IsInteger() {
+		return 0
+	}
+	return f.Int()
+}
+
+// uint reads an unsigned integer field; 0 if the version lacks it.
+func (p fieldPath) uint(v cstruct.Value) uint64 {
+	f := p.of(v)
+	if !f.IsValid() || !f.IsInteger() {
+		return 0
+	}
+	return f.Uint()
+}
+
+// text reads a char array field; "" if the version lacks it.
+func (p fieldPath) text(v cstruct.Value) string {
+	f := p.of(v)
+	if !f.IsValid() || !f.IsText() {
+		return ""
+	}
+	return f.Text()
+}
+
+// resolveAll finds each named field in t.
+func resolveAll(t cstruct.Type, paths ...fieldSpec) {
+	for _, fs := range paths {
+		for _, alt := range strings.Split(fs.names, "|") {
+			if p := resolvePath(t, alt); p != nil {
+				*fs.dst = p
+				break
+			}
+		}
+	}
+}
+
+// fieldSpec names a field (alternatives separated by "|", for names that
+// changed between versions) and where its path goes.
+type fieldSpec struct {
+	dst   *fieldPath
+	names string
+}
+
+type headerFields struct {
+	magic, aversion, rawheadlen, rawreclen, hertz, pidwidth fieldPath
+	sstatlen, tstatlen, cstatlen, pagesize, supportflags    fieldPath
+	sysname, nodename, release, osversion, machine          fieldPath
+	domainname                                              fieldPath
+}
+
+func (h *headerFields) resolve(t cstruct.Type) {
+	resolveAll(t,
+		fieldSpec{&h.magic, "magic"},
+		fieldSpec{&h.aversion, "aversion"},
+		fieldSpec{&h.rawheadlen, "rawheadlen"},
+		fieldSpec{&h.rawreclen, "rawreclen"},
+		fieldSpec{&h.hertz, "hertz"},
+		fieldSpec{&h.pidwidth, "pidwidth"},
+		fieldSpec{&h.sstatlen, "sstatlen"},
+		fieldSpec{&h.tstatlen, "tstatlen"},
+		fieldSpec{&h.cstatlen, "cstatlen"},
+		fieldSpec{&h.pagesize, "pagesize"},
+		fieldSpec{&h.supportflags, "supportflags"},
+		fieldSpec{&h.sysname, "utsname.sysname"},
+		fieldSpec{&h.nodename, "utsname.nodename"},
+		fieldSpec{&h.release, "utsname.release"},
+		fieldSpec{&h.osversion, "utsname.version"},
+		fieldSpec{&h.machine, "utsname.machine"},
+		fieldSpec{&h.domainname, "utsname.__domainname|utsname.domainname"},
+	)
+}
+
+type recordFields struct {
+	curtime, flags, ncgroups, scomplen, pcomplen, interval, ndeviat fieldPath
+	nactproc, ntask, totproc, totrun, totslpi, totslpu, totzomb     fieldPath
+	nexit, noverflow, totidle, ccomplen, coriglen, ncgpids          fieldPath
+	icomplen                                                        fieldPath
+}
+
+func (r *recordFields) resolve(t cstruct.Type) {
+	resolveAll(t,
+		fieldSpec{&r.curtime, "curtime"},
+		fieldSpec{&r.flags, "flags"},
+		fieldSpec{&r.ncgroups, "ncgroups"},
+		fieldSpec{&r.scomplen, "scomplen"},
+		fieldSpec{&r.pcomplen, "pcomplen"},
+		fieldSpec{&r.interval, "interval"},
+		fieldSpec{&r.ndeviat, "ndeviat"},
+		fieldSpec{&r.nactproc, "nactproc"},
+		fieldSpec{&r.ntask, "ntask"},
+		fieldSpec{&r.totproc, "totproc"},
+		fieldSpec{&r.totrun, "totrun"},
+		fieldSpec{&r.totslpi, "totslpi"},
+		fieldSpec{&r.totslpu, "totslpu"},
+		fieldSpec{&r.totzomb, "totzomb"},
+		fieldSpec{&r.nexit, "nexit"},
+		fieldSpec{&r.noverflow, "noverflow"},
+		fieldSpec{&r.totidle, "totidle"},
+		fieldSpec{&r.ccomplen, "ccomplen"},
+		fieldSpec{&r.coriglen, "coriglen"},
+		fieldSpec{&r.ncgpids, "ncgpids"},
+		fieldSpec{&r.icomplen, "icomplen"},
+	)
+}
+
+type cgroupFields struct {
+	structlen, sequence, parentseq, depth, nprocs, procsbelow fieldPath
+	namelen, cgname                                           fieldPath
+}
+
+func (c *cgroupFields) resolve(t cstruct.Type) {
+	resolveAll(t,
+		fieldSpec{&c.structlen, "gen.structlen"},
+		fieldSpec{&c.sequence, "gen.sequence"},
+		fieldSpec{&c.parentseq, "gen.parentseq"},
+		fieldSpec{&c.depth, "gen.depth"},
+		fieldSpec{&c.nprocs, "gen.nprocs"},
+		fieldSpec{&c.procsbelow, "gen.procsbelow"},
+		fieldSpec{&c.namelen, "gen.namelen"},
+		fieldSpec{&c.cgname, "cgname"},
+	)
+}

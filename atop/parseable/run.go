@@ -1,0 +1,443 @@
+package parseable
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/cstructgo/cstruct/cstruct"
+)
+
+// cgroupData is one cgroup of a sample: its cstat, its path as atop prints
+// it ("/" for the root) and the pids the pid list gives it.
+type cgroupData struct {
+	cstat cstruct.Value
+	path  string
+	pids  []int32
+}
+
+// sampleInput is what the engine needs from one sample. The parts are
+// asked for only when a selected label uses them.
+type sampleInput struct {
+	curtime  int64
+	interval int64
+	flags    uint16
+	system   func() (cstruct.Value, error)
+	tasks    func() ([]cstruct.Value, error)
+	cgroups  func() ([]cgroupData, error)
+}
+
+// headerInfo is what the engine needs from the file header.
+type headerInfo struct {
+	version  string // "2.13"
+	host     string
+	hertz    int64
+	pagesize int64
+	support  uint32 // the header's supportflags
+}
+
+// atop's support flags (the same bits in every version) and the raw
+// record flags they come from per sample.
+const (
+	supAcctActive = 0x0001
+	supIOStat     = 0x0004
+	supNetatop    = 0x0010
+	supNetatopd   = 0x0020
+	supDockStat   = 0x0040
+	supGPUStat    = 0x0080
+	supCgroupV2   = 0x0100
+	rawLogNG      = supAcctActive | supIOStat | supNetatop | supNetatopd
+
+	rrBoot          = 0x0001
+	rrNetatop       = 0x0004
+	rrNetatopd      = 0x0008
+	rrAcctActive    = 0x0010
+	rrIOStat        = 0x0020
+	rrContainerStat = 0x0040
+	rrGPUStat       = 0x0080
+	rrCgrStat       = 0x0100
+)
+
+// builtinConsts are names every description can use.
+var builtinConsts = map[string]value{
+	"ACCTACTIVE":    intVal(supAcctActive),
+	"IOSTAT":        intVal(supIOStat),
+	"NETATOP":       intVal(supNetatop),
+	"NETATOPD":      intVal(supNetatopd),
+	"DOCKSTAT":      intVal(supDockStat),
+	"CONTAINERSTAT": intVal(supDockStat),
+	"GPUSTAT":       intVal(supGPUStat),
+	"CGROUPV2":      intVal(supCgroupV2),
+	"RRBOOT":        intVal(rrBoot),
+}
+
+// sampleSupport is atop's supportflags while it shows a sample: the
+// header's, with the per-sample bits taken from the record flags (as
+// rawread does in every version).
+func sampleSupport(hdr uint32, flags uint16) int64 {
+	sf := hdr
+	set := func(bit uint32, on bool) {
+		if on {
+			sf |= bit
+		} else {
+			sf &^= bit
+		}
+	}
+	if hdr&rawLogNG == rawLogNG {
+		set(supAcctActive, flags&rrAcctActive != 0)
+		set(supIOStat, flags&rrIOStat != 0)
+	}
+	set(supNetatop, flags&rrNetatop != 0)
+	set(supNetatopd, flags&rrNetatopd != 0)
+	set(supDockStat, flags&rrContainerStat != 0)
+	set(supGPUStat, flags&rrGPUStat != 0)
+	set(supCgroupV2, flags&rrCgrStat != 0)
+	return int64(sf)
+}
+
+// run is the state of printing one sample.
+type run struct {
+	d     *desc
+	hdr   *headerInfo
+	in    *sampleInput
+	z     bool // -Z
+	date  string
+	clock string
+	label string
+
+	support int64
+
+	sysDone, tasksDone, cgDone bool
+	sys, tasks, cgroups        value
+	cgByPID                    map[int64]int64
+}
+
+func newRun(d *desc, hdr *headerInfo, in *sampleInput, z bool, loc *time.Location) *run {
+	t := time.Unix(in.curtime, 0).In(loc)
+	return &run{
+		d: d, hdr: hdr, in: in, z: z,
+		date:    fmt.Sprintf("%04d/%02d/%02d", t.Year()%10000, int(t.Month()), t.Day()),
+		clock:   fmt.Sprintf("%02d:%02d:%02d", t.Hour(), t.Minute(), t.Second()),
+		support: sampleSupport(hdr.support, in.flags),
+	}
+}
+
+func (r *run) system() (value, error) {
+	if !r.sysDone {
+		r.sysDone = true
+		if r.in.system == nil {
+			return value{}, fmt.Errorf("no system statistics")
+		}
+		cv, err := r.in.system()
+		if err != nil {
+			return value{}, err
+		}
+		r.sys = value{k: kC, cv: cv}
+	}
+	if r.sys.k != kC {
+		return value{}, fmt.Errorf("no system statistics")
+	}
+	return r.sys, nil
+}
+
+func (r *run) taskList() (value, error) {
+	if !r.tasksDone {
+		r.tasksDone = true
+		r.tasks = value{k: kList}
+		if r.in.tasks != nil {
+			ts, err := r.in.tasks()
+			if err != nil {
+				r.tasks = value{}
+				return value{}, err
+			}
+			r.tasks.list = make([]value, len(ts))
+			for i, t := range ts {
+				r.tasks.list[i] = value{k: kC, cv: t}
+			}
+		}
+	}
+	if r.tasks.k != kList {
+		return value{}, fmt.Errorf("no task statistics")
+	}
+	return r.tasks, nil
+}
+
+func (r *run) cgroupList() (value, error) {
+	if !r.cgDone {
+		r.cgDone = true
+		r.cgroups = value{k: kList}
+		if r.in.cgroups != nil {
+			cgs, err := r.in.cgroups()
+			if err != nil {
+				r.cgroups = value{}
+				return value{}, err
+			}
+			r.cgroups.list = make([]value, len(cgs))
+			for i := range cgs {
+				r.cgroups.list[i] = value{k: kCgroup, cg: &cgs[i]}
+			}
+		}
+	}
+	if r.cgroups.k != kList {
+		return value{}, fmt.Errorf("no cgroup statistics")
+	}
+	return r.cgroups, nil
+}
+
+// cgIndex is the index of the cgroup a process belongs to, by the pid
+// lists, or -1 (threads, unknown pids), as atop's cgfillref assigns it.
+func (r *run) cgIndex(pid int64) (int64, error) {
+	if r.cgByPID == nil {
+		cgs, err := r.cgroupList()
+		if err != nil {
+			return 0, err
+		}
+		r.cgByPID = make(map[int64]int64)
+		for i, c := range cgs.list {
+			for _, p := range c.cg.pids {
+				r.cgByPID[int64(p)] = int64(i) // the last cgroup wins, as in atop's hash
+			}
+		}
+	}
+	if i, ok := r.cgByPID[pid]; ok {
+		return i, nil
+	}
+	return -1, nil
+}
+
+type binding struct {
+	name string
+	v    value
+}
+
+// env evaluates expressions: local names, then the sample's names, then
+// the description's constants, then the built-in constants.
+type env struct {
+	d    *desc
+	r    *run // nil while constants are evaluated
+	vars []binding
+}
+
+func (e *env) evalConst(x node) (value, error) { return x.eval(e) }
+
+func (e *env) lookup(name string) (value, error) {
+	for i := len(e.vars) - 1; i >= 0; i-- {
+		if e.vars[i].name == name {
+			return e.vars[i].v, nil
+		}
+	}
+	if r := e.r; r != nil {
+		switch name {
+		case "sys":
+			return r.system()
+		case "tasks":
+			return r.taskList()
+		case "cgroups":
+			return r.cgroupList()
+		case "host":
+			return strVal(r.hdr.host), nil
+		case "hertz":
+			return intVal(r.hdr.hertz), nil
+		case "pagesize":
+			return intVal(r.hdr.pagesize), nil
+		case "supportflags":
+			return intVal(r.support), nil
+		case "rrflags":
+			return intVal(int64(r.in.flags)), nil
+		case "epoch":
+			return intVal(r.in.curtime), nil
+		case "interval":
+			return intVal(r.in.interval), nil
+		case "date":
+			return strVal(r.date), nil
+		case "time":
+			return strVal(r.clock), nil
+		case "label":
+			return strVal(r.label), nil
+		}
+	}
+	if v, ok := e.d.consts[name]; ok {
+		return v, nil
+	}
+	if v, ok := builtinConsts[name]; ok {
+		return v, nil
+	}
+	return value{}, fmt.Errorf("unknown name %q", name)
+}
+
+// call calls a def of the description or a built-in function.
+func (e *env) call(name string, args []value) (value, error) {
+	if df, ok := e.d.defs[name]; ok {
+		if len(args) != len(df.params) {
+			return value{}, fmt.Errorf("%s takes %d arguments, not %d", name, len(df.params), len(args))
+		}
+		saved := e.vars
+		e.vars = make([]binding, len(args), len(args)+4)
+		for i, a := range args {
+			e.vars[i] = binding{df.params[i], a}
+		}
+		v, err := df.body.eval(e)
+		e.vars = saved
+		if err != nil {
+			return value{}, fmt.Errorf("%s: %w", name, err)
+		}
+		return v, nil
+	}
+	f, ok := funcs[name]
+	if !ok {
+		return value{}, fmt.Errorf("unknown function %q", name)
+	}
+	if f.nargs >= 0 && len(args) != f.nargs {
+		return value{}, fmt.Errorf("%s takes %d arguments, not %d", name, f.nargs, len(args))
+	}
+	v, err := f.fn(e, args)
+	if err != nil {
+		return value{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return v, nil
+}
+
+// exec runs statements, appending output lines to out.
+func (e *env) exec(out []byte, hdr []byte, body []stmt) ([]byte, error) {
+	mark := len(e.vars)
+	defer func() { e.vars = e.vars[:mark] }()
+	for _, s := range body {
+		var err error
+		switch s := s.(type) {
+		case *letStmt:
+			var v value
+			if v, err = s.expr.eval(e); err != nil {
+				return out, fmt.Errorf("let %s: %w", s.name, err)
+			}
+			e.vars = append(e.vars, binding{s.name, v})
+		case *printStmt:
+			out = append(out, hdr...)
+			out = append(out, ' ')
+			if out, err = e.fill(out, s.tmpl); err != nil {
+				return out, err
+			}
+			out = append(out, '\n')
+		case *ifStmt:
+			var c value
+			if c, err = s.cond.eval(e); err != nil {
+				return out, fmt.Errorf("if: %w", err)
+			}
+			t, err := c.truth()
+			if err != nil {
+				return out, fmt.Errorf("if: %w", err)
+			}
+			if t {
+				out, err = e.exec(out, hdr, s.then)
+			} else {
+				out, err = e.exec(out, hdr, s.else_)
+			}
+			if err != nil {
+				return out, err
+			}
+		case *forStmt:
+			if out, err = e.loop(out, hdr, s); err != nil {
+				return out, err
+			}
+		}
+	}
+	return out, nil
+}
+
+func (e *env) loop(out []byte, hdr []byte, s *forStmt) ([]byte, error) {
+	over, err := s.over.eval(e)
+	if err != nil {
+		return out, fmt.Errorf("for %s: %w", s.elem, err)
+	}
+	var n int
+	switch over.k {
+	case kList:
+		n = len(over.list)
+	case kC:
+		if _, ok := cstruct.As[*cstruct.Array](over.cv.Type()); !ok {
+			return out, fmt.Errorf("for %s: %s is not an array", s.elem, over.cv.Type())
+		}
+		n = over.cv.Len()
+	default:
+		return out, fmt.Errorf("for %s: %s is not a list", s.elem, over.kindName())
+	}
+	if s.count != nil {
+		cv, err := s.count.eval(e)
+		if err != nil {
+			return out, fmt.Errorf("for %s: count: %w", s.elem, err)
+		}
+		c, ok := cv.toInt()
+		if !ok {
+			return out, fmt.Errorf("for %s: count is %s", s.elem, cv.kindName())
+		}
+		n = int(max(min(c, int64(n)), 0))
+	}
+	mark := len(e.vars)
+	defer func() { e.vars = e.vars[:mark] }()
+	for i := 0; i < n; i++ {
+		e.vars = e.vars[:mark]
+		var el value
+		if over.k == kList {
+			el = over.list[i]
+		} else {
+			el = value{k: kC, cv: over.cv.Index(i)}
+		}
+		if s.index != "" {
+			e.vars = append(e.vars, binding{s.index, intVal(int64(i))})
+		}
+		e.vars = append(e.vars, binding{s.elem, el})
+		if s.while != nil {
+			w, err := s.while.eval(e)
+			if err != nil {
+				return out, fmt.Errorf("for %s: while: %w", s.elem, err)
+			}
+			t, err := w.truth()
+			if err != nil {
+				return out, fmt.Errorf("for %s: while: %w", s.elem, err)
+			}
+			if !t {
+				break
+			}
+		}
+		if out, err = e.exec(out, hdr, s.body); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// fill appends a template's text.
+func (e *env) fill(out []byte, t template) ([]byte, error) {
+	for i := range t {
+		p := &t[i]
+		if p.conv == nil {
+			out = append(out, p.lit...)
+			continue
+		}
+		v, err := p.expr.eval(e)
+		if err != nil {
+			return out, fmt.Errorf("%s: %w", p.conv.text, err)
+		}
+		if out, err = p.conv.format(out, v); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// label appends the lines of one label.
+func (r *run) printLabel(out []byte, ld *labelDesc) ([]byte, error) {
+	r.label = ld.name
+	e := &env{d: r.d, r: r, vars: make([]binding, 0, 16)}
+	hdr, err := e.fill(nil, r.d.header)
+	if err != nil {
+		return out, fmt.Errorf("parseable: %s: header: %w", ld.name, err)
+	}
+	out, err = e.exec(out, hdr, ld.body)
+	if err != nil {
+		return out, fmt.Errorf("parseable: %s: %w", ld.name, err)
+	}
+	return out, nil
+}
+
+// itoa is strconv.FormatInt for short messages.
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,230 @@
+package atop
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/cstructgo/cstruct/cstruct"
+	"github.com/klauspost/compress/zlib"
+)
+
+// Sample is one sample of a raw log: a raw record (struct rawrecord) and
+// its compressed parts. The record's fields are decoded at once; the parts
+// (system statistics, tasks, cgroups) are inflated only when asked for,
+// each at most once.
+//
+// A Sample from Reader.Next, and every Value, Task and Cgroup taken from it,
+// aliases the reader's buffers: it is valid until the next call to Next,
+// after which its methods return ErrStale. Clone keeps a sample.
+type Sample struct {
+	Index    int       // position in its file, from 0
+	Offset   int64     // input offset of its record
+	Time     time.Time // end of the interval
+	Interval time.Duration
+	Flags    Flags // FlagBoot: values since boot (a RESET sample)
+
+	NTask      int // tasks stored (ndeviat): processes and threads, active and inactive, exited last
+	NProc      int // processes, exited ones included (totproc)
+	NActProc   int // processes active in the interval (nactproc)
+	NRun       int // threads running (state R)
+	NSleep     int // threads sleeping interruptibly (state S)
+	NDiskSleep int // threads sleeping uninterruptibly (state D)
+	NIdle      int // threads idle (state I; 2.10+)
+	NZombie    int // zombie processes
+	NExit      int // exited processes from process accounting: the last NExit tasks
+	NOverflow  int // exited processes lost by process accounting
+	NCgroup    int // cgroups stored (2.11+)
+	NCgroupPID int // pids in the cgroups' pid list (2.11+)
+
+	Header *Header       // the header of the sample's file
+	Record cstruct.Value // the whole struct rawrecord
+
+	data     []byte // record and compressed parts
+	parts    [4]span
+	coriglen int64
+	bufs     *sampleBufs
+	gen      uint64
+
+	sys     result[cstruct.Value]
+	tasks   result[[]Task]
+	cgroups result[[]Cgroup]
+	byPID   map[int]int // pid → index in cgroups
+}
+
+// The compressed parts of a sample, in file order.
+const (
+	partSStat = iota
+	partTStat
+	partCStat
+	partPIDs
+)
+
+var partNames = [...]string{"sstat", "tstat", "cstat", "pidlist"}
+
+type span struct{ off, n int64 }
+
+// result is a lazily computed part of a sample.
+type result[T any] struct {
+	done bool
+	v    T
+	err  error
+}
+
+// sampleBufs are the inflate buffers that a reader's samples share (one
+// sample at a time): gen tells the current sample.
+type sampleBufs struct {
+	gen                  uint64
+	zr                   io.ReadCloser
+	src                  bytes.Reader
+	sys, tstat, cst, pid []byte
+	tasks                []Task
+	cgroups              []Cgroup
+	pids                 []int32
+}
+
+// Clone returns a copy of s that owns its bytes and buffers: it stays
+// valid after Next. Clone a sample before the next call to Next: the clone
+// of a stale sample is stale too.
+func (s *Sample) Clone() *Sample {
+	if s.stale() {
+		c := *s
+		c.bufs = &sampleBufs{gen: 1}
+		c.gen = 0
+		return &c
+	}
+	c := &Sample{
+		Index: s.Index, Offset: s.Offset, Time: s.Time, Interval: s.Interval, Flags: s.Flags,
+		NTask: s.NTask, NProc: s.NProc, NActProc: s.NActProc, NRun: s.NRun, NSleep: s.NSleep,
+		NDiskSleep: s.NDiskSleep, NIdle: s.NIdle, NZombie: s.NZombie, NExit: s.NExit,
+		NOverflow: s.NOverflow, NCgroup: s.NCgroup, NCgroupPID: s.NCgroupPID,
+		Header: s.Header, parts: s.parts, coriglen: s.coriglen,
+		data: bytes.Clone(s.data), bufs: new(sampleBufs),
+	}
+	l := s.Header.l
+	c.Record, _ = l.spec.UnpackWith(l.record, c.data, cstruct.Options{Order: s.Header.Order, Base: s.Offset})
+	return c
+}
+
+func (s *Sample) stale() bool { return s.gen != s.bufs.gen }
+
+// Compressed returns the compressed bytes of a part: "sstat", "tstat",
+// "cstat" or "pidlist" (nil for an absent part).
+func (s *Sample) Compressed(part string) []byte {
+	for i, n := range partNames {
+		if n == part && s.parts[i].n > 0 {
+			p := s.parts[i]
+			return s.data[p.off : p.off+p.n]
+		}
+	}
+	return nil
+}
+
+// inflate inflates part i into dst, which must come out exactly full.
+func (s *Sample) inflate(i int, dst []byte) error {
+	p := s.parts[i]
+	err := s.bufs.inflate(dst, s.data[p.off:p.off+p.n])
+	if err != nil {
+		return &SampleError{Sample: s.Index, Offset: s.Offset + p.off, Part: partNames[i], Err: err}
+	}
+	return nil
+}
+
+func (b *sampleBufs) inflate(dst, comp []byte) error {
+	b.src.Reset(comp)
+	if b.zr == nil {
+		zr, err := zlib.NewReader(&b.src)
+		if err != nil {
+			return fmt.Errorf("zlib: %w", err)
+		}
+		b.zr = zr
+	} else if err := b.zr.(zlib.Resetter).Reset(&b.src, nil); err != nil {
+		return fmt.Errorf("zlib: %w", err)
+	}
+	n, err := io.ReadFull(b.zr, dst)
+	if err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return fmt.Errorf("inflates to %d bytes, want %d (%w)", n, len(dst), io.ErrUnexpectedEOF)
+		}
+		return fmt.Errorf("zlib: %w", err)
+	}
+	// The stream must end here; reading to its end checks the checksum.
+	var one [1]byte
+	for range 8 {
+		m, err := b.zr.Read(one[:])
+		if m > 0 {
+			return fmt.Errorf("inflates to more than %d bytes", len(dst))
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("zlib: %w", err)
+		}
+	}
+	return fmt.Errorf("zlib stream does not end after %d bytes", len(dst))
+}
+
+// grow returns b resized to n bytes, reusing its memory when it can.
+func grow(b []byte, n int) []byte {
+	if cap(b) < n {
+		return make([]byte, n)
+	}
+	return b[:n]
+}
+
+// System inflates and returns the system statistics (struct sstat), as a
+// Value of the version's definitions: Lookup("cpu.all.utime"),
+// Lookup("mem.physmem"). Offsets in it are offsets in the inflated sstat.
+func (s *Sample) System() (cstruct.Value, error) {
+	if s.stale() {
+		return cstruct.Value{}, ErrStale
+	}
+	r := &s.sys
+	if !r.done {
+		r.done = true
+		l := s.Header.l
+		s.bufs.sys = grow(s.bufs.sys, int(l.sstatSize))
+		if r.err = s.inflate(partSStat, s.bufs.sys); r.err == nil {
+			r.v, r.err = l.spec.UnpackWith(l.sstat, s.bufs.sys, cstruct.Options{Order: s.Header.Order})
+		}
+	}
+	return r.v, r.err
+}
+
+// Tasks inflates and returns the tasks: processes, each followed by its
+// threads, active and inactive ones, exited processes last.
+func (s *Sample) Tasks() ([]Task, error) {
+	if s.stale() {
+		return nil, ErrStale
+	}
+	r := &s.tasks
+	if !r.done {
+		r.done = true
+		r.v, r.err = s.decodeTasks()
+	}
+	return r.v, r.err
+}
+
+func (s *Sample) decodeTasks() ([]Task, error) {
+	l := s.Header.l
+	size := int(l.tstatSize)
+	b := s.bufs
+	b.tstat = grow(b.tstat, s.NTask*size)
+	if err := s.inflate(partTStat, b.tstat); err != nil {
+		return nil, err
+	}
+	b.tasks = b.tasks[:0]
+	opts := cstruct.Options{Order: s.Header.Order}
+	for i := range s.NTask {
+		opts.Base = int64(i * size)
+		v, err := l.spec.UnpackWith(l.tstat, b.tstat[i*size:(i+1)*size], opts)
+		if err != nil {
+			return nil, &SampleError{Sample: s.Index, Offset: s.Offset + s.parts[partTStat].off, Part: "tstat", Err: err}
+		}
+		b.tasks = append(b.tasks, Task{v: v, f: &l.tf, hertz: s.Header.Hertz})
+	}
+	return b.tasks, nil
+}
