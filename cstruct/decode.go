@@ -182,14 +182,14 @@ func (d *decoder) decodeArray(a *Array, off int64, order binary.ByteOrder, sc *s
 			}
 			n = max(v, 0)
 		}
+		if static && es > 0 && n > avail/es {
+			return 0, nil, d.fail(a, path, off, fmt.Errorf("%d elements of %d bytes, have %d bytes: %w", n, es, avail, io.ErrUnexpectedEOF))
+		}
 		if n > maxN {
 			return 0, nil, d.fail(a, path, off, fmt.Errorf("%d elements: %w (max %d)", n, ErrLimit, maxN))
 		}
 		lay.n = int(n)
 		if static {
-			if es > 0 && n > avail/es {
-				return 0, nil, d.fail(a, path, off, fmt.Errorf("%d elements of %d bytes, have %d bytes: %w", n, es, avail, io.ErrUnexpectedEOF))
-			}
 			lay.size = n * es
 			return lay.size, lay, nil
 		}

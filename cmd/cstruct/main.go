@@ -1,0 +1,100 @@
+// Command cstruct reads binary data with C definitions given at run time,
+// and reads atop's raw logs of any version.
+//
+//	cstruct dump -f defs.h -t 'struct header' file.bin
+//	cstruct layout -f defs.h -t header
+//	cstruct atop info /var/log/atop/atop_20261125
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+)
+
+// CLI is the command line: one verb per job.
+type CLI struct {
+	Dump   DumpCmd   `cmd:"" help:"Unpack records of a C type from a file and print them."`
+	Layout LayoutCmd `cmd:"" help:"Show how a C type is laid out: offsets, sizes, padding."`
+	Atop   AtopCmd   `cmd:"" help:"Read atop raw logs (atop -w files) of any version 2.3-2.13."`
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run parses args and runs the command; it returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var cli CLI
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	parser, err := kong.New(&cli,
+		kong.Name("cstruct"),
+		kong.Description("Read binary data with C definitions given at run time; read atop raw logs of any version."),
+		kong.UsageOnError(),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(int) {}),
+		kong.Bind(&env{stdin: stdin, stdout: out, stderr: stderr}),
+	)
+	if err != nil {
+		fmt.Fprintln(stderr, "cstruct:", err)
+		return 2
+	}
+	args = rewriteAtopArgs(args)
+	ctx, err := parser.Parse(args)
+	if err != nil {
+		if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
+			return 0
+		}
+		fmt.Fprintln(stderr, "cstruct:", err)
+		return 2
+	}
+	if ctx == nil { // --help
+		return 0
+	}
+	err = ctx.Run()
+	if ferr := out.Flush(); err == nil && ferr != nil {
+		err = ferr
+	}
+	if err != nil {
+		if errors.Is(err, syscall.EPIPE) { // | head: stop quietly
+			return 0
+		}
+		var we warningsError
+		if errors.As(err, &we) {
+			return 1
+		}
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "cstruct: ") {
+			msg = "cstruct: " + msg
+		}
+		fmt.Fprintln(stderr, msg)
+		return 1
+	}
+	return 0
+}
+
+// env is what commands need from the process.
+type env struct {
+	stdin  io.Reader
+	stdout *bufio.Writer
+	stderr io.Writer
+}
+
+// warningsError means problems were already reported on stderr.
+type warningsError struct{ n int }
+
+func (w warningsError) Error() string { return fmt.Sprintf("%d problems", w.n) }
+
+// openInput opens a file name, or stdin for "-".
+func (e *env) openInput(name string) (io.ReadCloser, error) {
+	if name == "-" {
+		return io.NopCloser(e.stdin), nil
+	}
+	return os.Open(name)
+}
