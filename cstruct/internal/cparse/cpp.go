@@ -45,8 +45,8 @@ import (
 )
 
 const (
-	cppMaxExpansion = 1_000_000 // tokens made by macro expansion, per Preprocess call
-	cppMaxInput     = 16 << 20  // tokens read from files, counting each inclusion
+	cppMaxExpansion = 1_000_000 // tokens made (or copied as arguments) by macro expansion, per Preprocess call
+	cppMaxInput     = 4 << 20   // tokens read from files, counting each inclusion
 	cppMaxIncludes  = 1 << 16   // #include directives carried out
 	cppMaxNesting   = 1000      // macro calls nested in arguments; #if parentheses and operators
 	cppDefaultDepth = 64        // default Options.MaxDepth
@@ -181,10 +181,11 @@ type cppState struct {
 	files    map[string]*cppCached // include files read so far
 	out      []lexer.Token
 
-	produced int // tokens made by macro expansion
-	input    int // tokens read from files
-	includes int // #include directives carried out
-	nesting  int // current nesting of argument expansion
+	produced int  // tokens made by macro expansion
+	input    int  // tokens read from files
+	includes int  // #include directives carried out
+	nesting  int  // current nesting of argument expansion
+	inIf     bool // expanding an #if expression: protect operands of "defined"
 }
 
 // cppMacro is a macro definition.
@@ -412,25 +413,33 @@ func (p *cppState) condition(dir lexTok, args []lexTok) (bool, *Error) {
 	if len(args) == 0 {
 		return false, lexErrorf(dir.Pos, "#%s with no expression", dir.Value)
 	}
-	// "defined X" and "defined ( X )" are replaced before macro expansion.
-	toks := make([]lexTok, 0, len(args))
-	for i := 0; i < len(args); i++ {
-		t := args[i]
+	// Macros are expanded, except the operands of "defined" (even one
+	// that a macro expansion produced, as GCC allows); then "defined X" and
+	// "defined ( X )" are replaced by 1 or 0.
+	p.inIf = true
+	exp, err := p.expandList(args)
+	p.inIf = false
+	if err != nil {
+		return false, err
+	}
+	toks := make([]lexTok, 0, len(exp))
+	for i := 0; i < len(exp); i++ {
+		t := exp[i]
 		if t.Type != lexIdent || t.Value != "defined" {
 			toks = append(toks, t)
 			continue
 		}
 		j := i + 1
-		paren := j < len(args) && args[j].is("(")
+		paren := j < len(exp) && exp[j].is("(")
 		if paren {
 			j++
 		}
-		if j >= len(args) || args[j].Type != lexIdent {
+		if j >= len(exp) || exp[j].Type != lexIdent {
 			return false, lexErrorf(t.Pos, `operator "defined" requires an identifier`)
 		}
-		name := args[j].Value
+		name := exp[j].Value
 		if paren {
-			if j+1 >= len(args) || !args[j+1].is(")") {
+			if j+1 >= len(exp) || !exp[j+1].is(")") {
 				return false, lexErrorf(t.Pos, `missing ')' after "defined"`)
 			}
 			j++
@@ -441,10 +450,6 @@ func (p *cppState) condition(dir lexTok, args []lexTok) (bool, *Error) {
 		}
 		toks = append(toks, lexTok{Token: lexer.Token{Type: lexInt, Value: v, Pos: t.Pos}, space: t.space})
 		i = j
-	}
-	toks, err := p.expandList(toks)
-	if err != nil {
-		return false, err
 	}
 	v, err := cppEval(toks, dir)
 	return v != 0, err
@@ -779,6 +784,10 @@ func (x *cppExpander) next() (lexTok, bool, *Error) {
 		if !ok || t.Type != lexIdent || t.hide.has(t.Value) {
 			return t, ok, nil
 		}
+		if x.p.inIf && t.Value == "defined" {
+			x.protectOperand()
+			return t, true, nil
+		}
 		m := x.p.macros[t.Value]
 		if m == nil {
 			return t, true, nil
@@ -804,8 +813,10 @@ func (x *cppExpander) next() (lexTok, bool, *Error) {
 		if x.p.produced > cppMaxExpansion {
 			return t, false, lexErrorf(t.Pos, "macro expansion too large")
 		}
+		// The result is read next, its tokens hidden as the macro's name
+		// (and, for tokens of arguments, as they were already).
 		hide = hide.with(m.def.Name)
-		memo := map[*cppHideset]*cppHideset{}
+		memo := map[*cppHideset]*cppHideset{nil: hide}
 		for i := len(body) - 1; i >= 0; i-- {
 			b := body[i]
 			h, ok := memo[b.hide]
@@ -816,6 +827,26 @@ func (x *cppExpander) next() (lexTok, bool, *Error) {
 			b.hide = h
 			x.pending = append(x.pending, b)
 		}
+	}
+}
+
+// protectOperand paints the operand of "defined" in an #if expression,
+// X in "defined X" or "defined ( X )", so that it is not expanded.
+func (x *cppExpander) protectOperand() {
+	var toks []lexTok
+	t, ok := x.read()
+	if ok && t.is("(") {
+		toks = append(toks, t)
+		t, ok = x.read()
+	}
+	if ok {
+		if t.Type == lexIdent {
+			t.hide = t.hide.with(t.Value)
+		}
+		toks = append(toks, t)
+	}
+	for i := len(toks) - 1; i >= 0; i-- {
+		x.pending = append(x.pending, toks[i])
 	}
 }
 
@@ -845,6 +876,11 @@ func (x *cppExpander) readArgs(m *cppMacro, name lexTok) ([][]lexTok, lexTok, *E
 			continue
 		}
 		cur = append(cur, t)
+		// Copying arguments is work too: calls nested in arguments copy
+		// the inner ones once per level.
+		if x.p.produced++; x.p.produced > cppMaxExpansion {
+			return nil, t, lexErrorf(name.Pos, "macro expansion too large")
+		}
 	}
 }
 
@@ -899,16 +935,16 @@ func (p *cppState) subst(m *cppMacro, name lexTok, args [][]lexTok) ([]lexTok, *
 	body := m.body
 	// operand returns the tokens that body[i] stands for as an operand of
 	// ## (an argument is not expanded) and the index of its last token.
-	operand := func(i int) ([]lexTok, int, *Error) {
+	operand := func(i int) ([]lexTok, int) {
 		t := body[i]
 		if k := m.param(t); k >= 0 {
-			return args[k], i, nil
+			return args[k], i
 		}
 		if m.def.Func && t.is("#") { // validated: a parameter follows
-			return []lexTok{cppStringize(args[m.param(body[i+1])], name)}, i + 1, nil
+			return []lexTok{cppStringize(args[m.param(body[i+1])], name)}, i + 1
 		}
-		t.Pos, t.hide = name.Pos, nil
-		return []lexTok{t}, i, nil
+		t.Pos = name.Pos
+		return []lexTok{t}, i
 	}
 	for i := 0; i < len(body); i++ {
 		t := body[i]
@@ -933,10 +969,7 @@ func (p *cppState) subst(m *cppMacro, name lexTok, args [][]lexTok) ([]lexTok, *
 			placemarker = false
 			i += 2
 		case t.is("##"):
-			rhs, last, err := operand(i + 1)
-			if err != nil {
-				return nil, err
-			}
+			rhs, last := operand(i + 1)
 			i = last
 			switch {
 			case placemarker || len(out) == 0:

@@ -156,13 +156,19 @@ func cppApply(op lexTok, lhs, rhs int64, ev bool) (int64, *Error) {
 	case ">=":
 		return b(lhs >= rhs), nil
 	case "<<", ">>":
-		if rhs < 0 || rhs >= 64 { // undefined in C; give what a wide shift would
-			if op.Value == ">>" && lhs < 0 {
+		// Shifts by a negative or too large count are undefined in C; do
+		// what GCC's #if does: shift the other way, or shift everything out.
+		left := op.Value == "<<"
+		if rhs < 0 {
+			left, rhs = !left, -rhs
+		}
+		switch {
+		case rhs < 0 || rhs >= 64: // rhs was MinInt64
+			if !left && lhs < 0 {
 				return -1, nil
 			}
 			return 0, nil
-		}
-		if op.Value == "<<" {
+		case left:
 			return lhs << rhs, nil
 		}
 		return lhs >> rhs, nil

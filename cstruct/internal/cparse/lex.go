@@ -358,26 +358,20 @@ func lexIsHexDigit(c byte) bool {
 	return lexIsDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
-// lexPuncts3 and lexPuncts2 are the multi-character punctuators.
-var (
-	lexPuncts3 = []string{"...", "<<=", ">>="}
-	lexPuncts2 = []string{
-		"->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "##",
-		"+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
-	}
-)
+// lexPuncts are the punctuators longer than one character.
+var lexPuncts = map[string]bool{
+	"...": true, "<<=": true, ">>=": true,
+	"->": true, "++": true, "--": true, "<<": true, ">>": true, "<=": true, ">=": true,
+	"==": true, "!=": true, "&&": true, "||": true, "##": true,
+	"+=": true, "-=": true, "*=": true, "/=": true, "%=": true, "&=": true, "|=": true, "^=": true,
+}
 
 // lexPunctLen returns the length of the longest punctuator at the start of
 // b, or 0.
 func lexPunctLen(b []byte) int {
-	for _, p := range lexPuncts3 {
-		if bytes.HasPrefix(b, []byte(p)) {
-			return 3
-		}
-	}
-	for _, p := range lexPuncts2 {
-		if bytes.HasPrefix(b, []byte(p)) {
-			return 2
+	for n := 3; n >= 2; n-- {
+		if len(b) >= n && lexPuncts[string(b[:n])] {
+			return n
 		}
 	}
 	if strings.IndexByte("#+-*/%&|^~!<>=?:;,.(){}[]", b[0]) >= 0 {
