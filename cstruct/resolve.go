@@ -172,11 +172,11 @@ func (r *resolver) typeSpec(ts *cparse.TypeSpec) (Type, error) {
 	case ts.Enum != nil:
 		return r.enumSpec(ts.Enum)
 	case len(ts.Words) > 0:
-		name := normalizeWords(ts.Words)
+		name := normalizeWords(words(ts.Words))
 		if t, ok := r.s.types[name]; ok {
 			return t, nil
 		}
-		return nil, r.errorf(ts.Pos, "unknown type %q", strings.Join(ts.Words, " "))
+		return nil, r.errorf(ts.Pos, "unknown type %q", strings.Join(words(ts.Words), " "))
 	}
 	if t, ok := r.s.types[ts.Name]; ok {
 		return t, nil
@@ -598,7 +598,7 @@ func writeExpr(b *strings.Builder, e *cparse.Expr) {
 func writeBinary(b *strings.Builder, x *cparse.Binary) {
 	writeUnary(b, x.Head)
 	for _, t := range x.Tail {
-		b.WriteString(" " + t.Op + " ")
+		b.WriteString(" " + string(t.Op) + " ")
 		writeUnary(b, t.X)
 	}
 }
@@ -609,7 +609,7 @@ func writeUnary(b *strings.Builder, u *cparse.Unary) {
 		b.WriteString(u.Op)
 		writeUnary(b, u.X)
 	case u.Cast != nil:
-		b.WriteString("(" + strings.Join(u.Cast.Words, " ") + strings.Repeat("*", len(u.Cast.Ptrs)) + ")")
+		b.WriteString("(" + strings.Join(words(u.Cast.Words), " ") + strings.Repeat("*", len(u.Cast.Ptrs)) + ")")
 		writeUnary(b, u.Cast.X)
 	default:
 		p := u.Primary
@@ -639,4 +639,13 @@ func writeUnary(b *strings.Builder, u *cparse.Unary) {
 			}
 		}
 	}
+}
+
+// words converts keyword tokens to strings.
+func words(ws []cparse.TypeWord) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = string(w)
+	}
+	return out
 }

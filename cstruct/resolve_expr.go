@@ -49,7 +49,7 @@ func (r *resolver) binary(b *cparse.Binary, fields bool) (exprNode, error) {
 		lhs := operands[pos]
 		for pos < len(b.Tail) {
 			op := b.Tail[pos]
-			prec := binaryPrec[op.Op]
+			prec := binaryPrec[string(op.Op)]
 			if prec < minPrec {
 				break
 			}
@@ -58,7 +58,7 @@ func (r *resolver) binary(b *cparse.Binary, fields bool) (exprNode, error) {
 			if err != nil {
 				return nil, err
 			}
-			n, err := fold(&binaryNode{op: op.Op, x: lhs, y: rhs, pos: posOf(op.Pos)})
+			n, err := fold(&binaryNode{op: string(op.Op), x: lhs, y: rhs, pos: posOf(op.Pos)})
 			if err != nil {
 				return nil, r.errorf(op.Pos, "%v", err)
 			}
@@ -97,9 +97,9 @@ func (r *resolver) unary(u *cparse.Unary, fields bool) (exprNode, error) {
 		if len(u.Cast.Ptrs) > 0 {
 			return fold(&castNode{x: x, size: r.s.cfg.ABI.PointerSize})
 		}
-		t, ok := r.s.types[normalizeWords(u.Cast.Words)]
+		t, ok := r.s.types[normalizeWords(words(u.Cast.Words))]
 		if !ok {
-			return nil, r.errorf(u.Pos, "unknown type %q in cast", strings.Join(u.Cast.Words, " "))
+			return nil, r.errorf(u.Pos, "unknown type %q in cast", strings.Join(words(u.Cast.Words), " "))
 		}
 		it, ok := Underlying(t).(*Int)
 		if !ok {

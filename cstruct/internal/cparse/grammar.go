@@ -79,9 +79,37 @@ type DeclSpec struct {
 // Only attributes and alignment change layout; the others are accepted and dropped.
 type Qualifier struct {
 	Pos   lexer.Position
-	Attr  *Attribute `parser:"  @@"`
-	Align *Expr      `parser:"| (\"_Alignas\" | \"alignas\") \"(\" @@ \")\""`
-	Word  string     `parser:"| @(\"const\" | \"volatile\" | \"static\" | \"extern\" | \"inline\" | \"__inline\" | \"__inline__\" | \"register\" | \"auto\" | \"_Noreturn\" | \"__extension__\" | \"restrict\" | \"__restrict\" | \"__restrict__\" | \"_Thread_local\" | \"__thread\" | \"__const\" | \"__volatile__\")"`
+	Attr  *Attribute
+	Align *Expr
+	Word  string
+}
+
+// Parse implements participle.Parseable: qualifiers are looked up by token,
+// not tried one by one as grammar alternatives, because they are tried
+// before and after every type in a file.
+func (q *Qualifier) Parse(lex *lexer.PeekingLexer) error {
+	t := lex.Peek()
+	q.Pos = t.Pos
+	switch {
+	case t.EOF():
+		return participle.NextMatch
+	case qualWords[t.Value]:
+		lex.Next()
+		q.Word = t.Value
+		return nil
+	case t.Value == "__attribute__" || t.Value == "__attribute":
+		q.Attr = &Attribute{}
+		return q.Attr.Parse(lex)
+	case t.Value == "_Alignas" || t.Value == "alignas":
+		lex.Next()
+		inner, err := groupInner(lex, "(", ")", t.Pos)
+		if err != nil {
+			return err
+		}
+		q.Align, err = ParseExpr(inner)
+		return err
+	}
+	return participle.NextMatch
 }
 
 // TypeSpec names a type.
@@ -89,7 +117,7 @@ type TypeSpec struct {
 	Pos    lexer.Position
 	Struct *StructSpec `parser:"  @@"`
 	Enum   *EnumSpec   `parser:"| @@"`
-	Words  []string    `parser:"| @(\"unsigned\" | \"signed\" | \"__signed__\" | \"__unsigned__\" | \"short\" | \"long\" | \"int\" | \"char\" | \"float\" | \"double\" | \"_Bool\" | \"void\" | \"__int8\" | \"__int16\" | \"__int32\" | \"__int64\" | \"__int128\" | \"_Float16\" | \"__fp16\" | \"_Complex\")+"`
+	Words  []TypeWord  `parser:"| @@+"`
 	Name   string      `parser:"| @Ident"`
 }
 
@@ -175,21 +203,51 @@ type Declarator struct {
 
 // PtrLevel is one "*" with its qualifiers.
 type PtrLevel struct {
-	Star  bool     `parser:"@\"*\""`
-	Quals []string `parser:"@(\"const\" | \"volatile\" | \"restrict\" | \"__restrict\" | \"__restrict__\")*"`
+	Star  bool       `parser:"@\"*\""`
+	Quals []QualWord `parser:"@@*"`
 }
 
 // Suffix is "[N]", "[]" or a parameter list.
 type Suffix struct {
 	Pos    lexer.Position
-	Array  *ArraySuffix `parser:"  @@"`
-	Params *Balanced    `parser:"| @@"`
+	Array  *ArraySuffix
+	Params *Balanced
+}
+
+// Parse implements participle.Parseable.
+func (sf *Suffix) Parse(lex *lexer.PeekingLexer) error {
+	t := lex.Peek()
+	sf.Pos = t.Pos
+	switch t.Value {
+	case "[":
+		sf.Array = &ArraySuffix{}
+		return sf.Array.Parse(lex)
+	case "(":
+		sf.Params = &Balanced{Pos: t.Pos}
+		return sf.Params.Parse(lex)
+	}
+	return participle.NextMatch
 }
 
 // ArraySuffix is "[expr]" or "[]".
 type ArraySuffix struct {
 	Pos  lexer.Position
-	Size *Expr `parser:"\"[\" @@? \"]\""`
+	Size *Expr
+}
+
+// Parse implements participle.Parseable.
+func (a *ArraySuffix) Parse(lex *lexer.PeekingLexer) error {
+	t := lex.Peek()
+	if t.EOF() || t.Value != "[" {
+		return participle.NextMatch
+	}
+	a.Pos = t.Pos
+	inner, err := groupInner(lex, "[", "]", t.Pos)
+	if err != nil || len(inner) == 0 {
+		return err
+	}
+	a.Size, err = ParseExpr(inner)
+	return err
 }
 
 // TypeName is a type without a declared name, as in sizeof(unsigned int *).
@@ -205,7 +263,47 @@ type TypeName struct {
 // Attribute is __attribute__((item, item(args))).
 type Attribute struct {
 	Pos   lexer.Position
-	Items []*AttrItem `parser:"(\"__attribute__\" | \"__attribute\") \"(\" \"(\" ( @@ ( \",\" @@ )* )? \")\" \")\""`
+	Items []*AttrItem
+}
+
+// attrList is the inside of __attribute__((...)).
+type attrList struct {
+	Items []*AttrItem `parser:"( @@ ( \",\" @@ )* )?"`
+}
+
+// Parse implements participle.Parseable.
+func (a *Attribute) Parse(lex *lexer.PeekingLexer) error {
+	t := lex.Peek()
+	if t.EOF() || (t.Value != "__attribute__" && t.Value != "__attribute") {
+		return participle.NextMatch
+	}
+	lex.Next()
+	a.Pos = t.Pos
+	outer, err := groupInner(lex, "(", ")", t.Pos)
+	if err != nil {
+		return err
+	}
+	if len(outer) < 2 || outer[0].Value != "(" || outer[len(outer)-1].Value != ")" {
+		return &Error{Pos: t.Pos, Msg: "malformed __attribute__, want __attribute__((...))"}
+	}
+	list, err := attrParser.ParseFromLexer(upgrade(outer[1 : len(outer)-1]))
+	if err != nil {
+		return convertError(err)
+	}
+	a.Items = list.Items
+	return nil
+}
+
+// groupInner reads a bracketed group and returns the tokens inside it.
+func groupInner(lex *lexer.PeekingLexer, open, close string, pos lexer.Position) ([]lexer.Token, error) {
+	var toks []lexer.Token
+	if err := skipGroup(lex, open, close, &toks); err != nil {
+		if err == participle.NextMatch {
+			return nil, &Error{Pos: pos, Msg: fmt.Sprintf("expected %q", open)}
+		}
+		return nil, err
+	}
+	return toks[1 : len(toks)-1], nil
 }
 
 // AttrItem is one attribute inside __attribute__((...)).
@@ -239,7 +337,7 @@ type Binary struct {
 // BinaryOp is an operator and its right operand.
 type BinaryOp struct {
 	Pos lexer.Position
-	Op  string `parser:"@(\"||\" | \"&&\" | \"|\" | \"^\" | \"&\" | \"==\" | \"!=\" | \"<=\" | \">=\" | \"<\" | \">\" | \"<<\" | \">>\" | \"+\" | \"-\" | \"*\" | \"/\" | \"%\")"`
+	Op  BinOp  `parser:"@@"`
 	X   *Unary `parser:"@@"`
 }
 
@@ -256,7 +354,7 @@ type Unary struct {
 // because "(NAME) + 1" is ambiguous when NAME may be a constant.
 type Cast struct {
 	Pos   lexer.Position
-	Words []string    `parser:"\"(\" (\"const\" | \"volatile\")* @(\"unsigned\" | \"signed\" | \"__signed__\" | \"__unsigned__\" | \"short\" | \"long\" | \"int\" | \"char\" | \"float\" | \"double\" | \"_Bool\" | \"void\" | \"__int8\" | \"__int16\" | \"__int32\" | \"__int64\" | \"__int128\" | \"_Float16\" | \"__fp16\" | \"_Complex\")+"`
+	Words []TypeWord  `parser:"\"(\" (\"const\" | \"volatile\")* @@+"`
 	Ptrs  []*PtrLevel `parser:"@@* \")\""`
 	X     *Unary      `parser:"@@"`
 }
@@ -403,4 +501,65 @@ func skipGroup(lex *lexer.PeekingLexer, open, close string, out *[]lexer.Token) 
 			}
 		}
 	}
+}
+
+// keywordSet matches one token whose value is in a set, without trying each
+// word as a grammar alternative (participle branches once per alternative,
+// which made keyword lists the parser's main cost).
+func keywordSet(lex *lexer.PeekingLexer, set map[string]bool) (string, error) {
+	t := lex.Peek()
+	if t.EOF() || !set[t.Value] {
+		return "", participle.NextMatch
+	}
+	lex.Next()
+	return t.Value, nil
+}
+
+var qualWords = map[string]bool{
+	"const": true, "volatile": true, "static": true, "extern": true, "inline": true, "__inline": true,
+	"__inline__": true, "register": true, "auto": true, "_Noreturn": true, "__extension__": true,
+	"restrict": true, "__restrict": true, "__restrict__": true, "_Thread_local": true, "__thread": true,
+	"__const": true, "__volatile__": true,
+}
+
+var typeWords = map[string]bool{
+	"unsigned": true, "signed": true, "__signed__": true, "__unsigned__": true, "short": true, "long": true,
+	"int": true, "char": true, "float": true, "double": true, "_Bool": true, "void": true, "__int8": true,
+	"__int16": true, "__int32": true, "__int64": true, "__int128": true, "_Float16": true, "__fp16": true,
+	"_Complex": true,
+}
+
+var binOps = map[string]bool{
+	"||": true, "&&": true, "|": true, "^": true, "&": true, "==": true, "!=": true, "<=": true, ">=": true,
+	"<": true, ">": true, "<<": true, ">>": true, "+": true, "-": true, "*": true, "/": true, "%": true,
+}
+
+// QualWord is a qualifier or storage-class keyword (const, static, …).
+type QualWord string
+
+// Parse implements participle.Parseable.
+func (w *QualWord) Parse(lex *lexer.PeekingLexer) error {
+	v, err := keywordSet(lex, qualWords)
+	*w = QualWord(v)
+	return err
+}
+
+// TypeWord is a keyword of a basic type name (unsigned, long, int, …).
+type TypeWord string
+
+// Parse implements participle.Parseable.
+func (w *TypeWord) Parse(lex *lexer.PeekingLexer) error {
+	v, err := keywordSet(lex, typeWords)
+	*w = TypeWord(v)
+	return err
+}
+
+// BinOp is a binary operator.
+type BinOp string
+
+// Parse implements participle.Parseable.
+func (o *BinOp) Parse(lex *lexer.PeekingLexer) error {
+	v, err := keywordSet(lex, binOps)
+	*o = BinOp(v)
+	return err
 }

@@ -2,6 +2,8 @@ package cparse
 
 import (
 	"errors"
+	"runtime"
+	"sync"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -21,10 +23,70 @@ var exprParser = participle.MustBuild[Expr](
 	participle.UseLookahead(lookahead),
 )
 
-// Parse parses a preprocessed token stream into a File.
+var attrParser = participle.MustBuild[attrList](
+	participle.Lexer(Lexer),
+	participle.UseLookahead(lookahead),
+)
+
+// Parse parses a preprocessed token stream into a File. Large inputs are
+// cut between top-level declarations and the pieces parsed in parallel
+// (participle's parser is safe for concurrent use); the result is the same.
 func Parse(tokens []lexer.Token) (*File, error) {
-	f, err := fileParser.ParseFromLexer(upgrade(tokens))
-	return f, convertError(err)
+	chunks := splitTopLevel(tokens, max(len(tokens)/(4*runtime.GOMAXPROCS(0)), 4096))
+	if len(chunks) == 1 {
+		f, err := fileParser.ParseFromLexer(upgrade(tokens))
+		return f, convertError(err)
+	}
+	files := make([]*File, len(chunks))
+	errs := make([]error, len(chunks))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				files[i], errs[i] = fileParser.ParseFromLexer(upgrade(chunks[i]))
+			}
+		}()
+	}
+	for i := range chunks {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	out := &File{}
+	for i, f := range files {
+		if errs[i] != nil {
+			return nil, convertError(errs[i])
+		}
+		out.Decls = append(out.Decls, f.Decls...)
+	}
+	return out, nil
+}
+
+// splitTopLevel cuts tokens after a ";" outside all brackets, into pieces
+// of at least size tokens.
+func splitTopLevel(tokens []lexer.Token, size int) [][]lexer.Token {
+	var out [][]lexer.Token
+	depth, start := 0, 0
+	for i, t := range tokens {
+		switch t.Value {
+		case "(", "[", "{":
+			depth++
+		case ")", "]", "}":
+			depth--
+		case ";":
+			if depth == 0 && i+1-start >= size {
+				out = append(out, tokens[start:i+1])
+				start = i + 1
+			}
+		}
+	}
+	if start < len(tokens) || len(out) == 0 {
+		out = append(out, tokens[start:])
+	}
+	return out
 }
 
 // ParseExpr parses a token stream that must hold exactly one expression.
