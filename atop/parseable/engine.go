@@ -19,6 +19,11 @@ type Options struct {
 	// Location is the time zone of the date and time fields; nil means
 	// time.Local (atop uses the reader's local time).
 	Location *time.Location
+	// DefsDir, if set, is searched first for a version's line description:
+	// DefsDir/VERSION/parseable.txt or DefsDir/atop/VERSION/parseable.txt
+	// (as atop.Options.DefsDir for the struct definitions). Without one
+	// there, the embedded description is used.
+	DefsDir string
 }
 
 // LabelError is a label the file's atop version does not know. Its text
@@ -46,14 +51,6 @@ type engine struct {
 	z   bool
 	loc *time.Location
 	buf []byte
-}
-
-func newEngine(w io.Writer, hdr headerInfo, opts Options) (*engine, error) {
-	d, err := descFor(hdr.version)
-	if err != nil {
-		return nil, err
-	}
-	return newEngineDesc(w, d, hdr, opts)
 }
 
 func newEngineDesc(w io.Writer, d *desc, hdr headerInfo, opts Options) (*engine, error) {

@@ -1,0 +1,151 @@
+package parseable
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/cstructgo/cstruct/atop"
+	"github.com/cstructgo/cstruct/cstruct"
+)
+
+// Printer writes atop's parseable lines for the samples of raw logs of
+// one atop version.
+type Printer struct {
+	e   *engine
+	ver atop.Version
+}
+
+// NewPrinter returns a printer for samples of logs with header hdr: the
+// line descriptions of hdr's version, and its host name, hertz and page
+// size (atop too takes them from the header of the file it reads). It
+// fails like atop for a label the version does not know (a *LabelError,
+// "label PSI not found"), for a -P argument that starts with '-'
+// (ErrLabelList), and for -Z with a log of atop before 2.7
+// (ErrSpaceUnderscore).
+func NewPrinter(w io.Writer, hdr *atop.Header, opts Options) (*Printer, error) {
+	if hdr == nil {
+		return nil, errors.New("parseable: no header")
+	}
+	ver := hdr.Version.String()
+	d, err := findDesc(opts.DefsDir, ver)
+	if err != nil {
+		return nil, err
+	}
+	info := headerInfo{
+		version:  ver,
+		host:     hdr.Nodename,
+		hertz:    int64(hdr.Hertz),
+		pagesize: int64(hdr.PageSize),
+		support:  uint32(hdr.Support),
+	}
+	e, err := newEngineDesc(w, d, info, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Printer{e: e, ver: hdr.Version}, nil
+}
+
+// Sample writes one sample with a single Write: RESET if the sample holds
+// the values since boot, then the lines of the selected labels in atop's
+// order, then SEP. Only the parts of the sample that the labels need are
+// inflated (no tasks for -P CPU). On an error nothing of the sample is
+// written.
+func (p *Printer) Sample(s *atop.Sample) error {
+	if s.Header != nil && s.Header.Version != p.ver {
+		return fmt.Errorf("parseable: sample of an atop %s log, printer for atop %s", s.Header.Version, p.ver)
+	}
+	in := &sampleInput{
+		curtime:  s.Time.Unix(),
+		interval: int64(s.Interval.Seconds()),
+		flags:    uint16(s.Flags),
+		system:   s.System,
+		tasks: func() ([]cstruct.Value, error) {
+			ts, err := s.Tasks()
+			if err != nil {
+				return nil, err
+			}
+			vs := make([]cstruct.Value, len(ts))
+			for i, t := range ts {
+				vs[i] = t.Value()
+			}
+			return vs, nil
+		},
+		cgroups: func() ([]cgroupData, error) {
+			cgs, err := s.Cgroups()
+			if err != nil {
+				return nil, err
+			}
+			out := make([]cgroupData, len(cgs))
+			for i, c := range cgs {
+				out[i] = cgroupData{cstat: c.Value, path: c.Path, pids: c.PIDs}
+			}
+			return out, nil
+		},
+	}
+	// the record's own fields, where the definitions have them
+	if rec := s.Record; rec.IsValid() {
+		if v, err := rec.Lookup("curtime"); err == nil {
+			in.curtime = v.Int()
+		}
+		if v, err := rec.Lookup("interval"); err == nil {
+			in.interval = int64(v.Uint())
+		}
+		if v, err := rec.Lookup("flags"); err == nil {
+			in.flags = uint16(v.Uint())
+		}
+	}
+	return p.e.sample(in)
+}
+
+// Print writes every sample of r, as "atop -P … -r FILE" does. It stops at
+// the first error: of the reader (a torn tail, after the complete samples),
+// of a sample, or of w.
+func Print(w io.Writer, r *atop.Reader, opts Options) error {
+	p, err := NewPrinter(w, r.Header(), opts)
+	if err != nil {
+		return err
+	}
+	for {
+		s, err := r.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			if atop.IsWarning(err) {
+				continue
+			}
+			return err
+		}
+		if err := p.Sample(s); err != nil {
+			return err
+		}
+	}
+}
+
+// findDesc reads the description of a version from dir (dir/VERSION/ or
+// dir/atop/VERSION/parseable.txt) if it has one, else the embedded one.
+func findDesc(dir, version string) (*desc, error) {
+	if dir != "" {
+		for _, sub := range []string{version, filepath.Join("atop", version)} {
+			name := filepath.Join(dir, sub, DescFile)
+			src, err := os.ReadFile(name)
+			if err == nil {
+				d, err := parseDesc(name, string(src))
+				if err != nil {
+					return nil, err
+				}
+				if d.version != version {
+					return nil, fmt.Errorf("parseable: %s describes atop %s, not %s", name, d.version, version)
+				}
+				return d, nil
+			}
+			if !errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("parseable: %w", err)
+			}
+		}
+	}
+	return descFor(version)
+}
