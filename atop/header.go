@@ -132,19 +132,15 @@ func (f SupportFlags) String() string {
 	return strings.Join(parts, "|")
 }
 
-// sniffHeader reads the magic and the version from the start of a header,
-// the only two fields read before the definitions are known. ok is false
-// for a bad magic.
-func sniffHeader(b []byte) (order binary.ByteOrder, aversion uint16, ok bool) {
-	switch {
-	case binary.LittleEndian.Uint32(b) == magic:
-		order = binary.LittleEndian
-	case binary.BigEndian.Uint32(b) == magic:
+// sniffHeader reads the byte order (from the magic, which must be right)
+// and the version from the first 6 bytes of a header: the only fields read
+// before the definitions are known.
+func sniffHeader(b []byte) (order binary.ByteOrder, aversion uint16) {
+	order = binary.LittleEndian
+	if binary.BigEndian.Uint32(b) == magic {
 		order = binary.BigEndian
-	default:
-		return nil, 0, false
 	}
-	return order, order.Uint16(b[4:]), true
+	return order, order.Uint16(b[4:6])
 }
 
 // parseHeader decodes a whole rawheader (b holds exactly l.headerSize bytes,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math/bits"
 	"os"
 	"time"
 
@@ -132,21 +133,18 @@ func (r *Reader) Offset() int64 { return r.w.off + int64(r.pending) }
 
 func (r *Reader) readHeader() error {
 	b, err := r.w.peek(8)
+	if len(b) >= 4 {
+		if m := binary.LittleEndian.Uint32(b); m != magic && m != bits.ReverseBytes32(magic) {
+			return &magicError{m}
+		}
+	}
 	if len(b) < 8 {
 		if err = readErr(err); err != nil {
 			return err
 		}
-		if len(b) >= 4 {
-			if _, _, ok := sniffHeader(b); !ok {
-				return &magicError{binary.LittleEndian.Uint32(b)}
-			}
-		}
 		return &TornError{Sample: -1, Part: "header", Want: 480, Have: int64(len(b))}
 	}
-	order, aversion, ok := sniffHeader(b)
-	if !ok {
-		return &magicError{binary.LittleEndian.Uint32(b)}
-	}
+	order, aversion := sniffHeader(b)
 	if aversion&0x8000 == 0 {
 		return &VersionError{AVersion: aversion, Known: knownVersions(r.opts.DefsDir)}
 	}

@@ -137,18 +137,18 @@ func (b *sampleBufs) inflate(dst, comp []byte) error {
 	if b.zr == nil {
 		zr, err := zlib.NewReader(&b.src)
 		if err != nil {
-			return fmt.Errorf("zlib: %w", err)
+			return err
 		}
 		b.zr = zr
 	} else if err := b.zr.(zlib.Resetter).Reset(&b.src, nil); err != nil {
-		return fmt.Errorf("zlib: %w", err)
+		return err
 	}
 	n, err := io.ReadFull(b.zr, dst)
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return fmt.Errorf("inflates to %d bytes, want %d (%w)", n, len(dst), io.ErrUnexpectedEOF)
 		}
-		return fmt.Errorf("zlib: %w", err)
+		return err
 	}
 	// The stream must end here; reading to its end checks the checksum.
 	var one [1]byte
@@ -161,7 +161,7 @@ func (b *sampleBufs) inflate(dst, comp []byte) error {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("zlib: %w", err)
+			return err
 		}
 	}
 	return fmt.Errorf("zlib stream does not end after %d bytes", len(dst))

@@ -324,7 +324,7 @@ func TestErrors(t *testing.T) {
 }
 
 // TestNoLabels: no label at all prints only RESET and SEP, as atop does
-// for "-P ”".
+// for an empty -P argument.
 func TestNoLabels(t *testing.T) {
 	log := filepath.Join(testdata, "fixtures", "atop-2.13.0-small.raw")
 	got, err := printLog(t, log, Options{Labels: []string{""}})

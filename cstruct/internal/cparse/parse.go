@@ -2,6 +2,7 @@ package cparse
 
 import (
 	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 
@@ -32,6 +33,9 @@ var attrParser = participle.MustBuild[attrList](
 // cut between top-level declarations and the pieces parsed in parallel
 // (participle's parser is safe for concurrent use); the result is the same.
 func Parse(tokens []lexer.Token) (*File, error) {
+	if err := checkDepth(tokens); err != nil {
+		return nil, err
+	}
 	chunks := splitTopLevel(tokens, max(len(tokens)/(4*runtime.GOMAXPROCS(0)), 4096))
 	if len(chunks) == 1 {
 		f, err := fileParser.ParseFromLexer(upgrade(tokens))
@@ -65,6 +69,26 @@ func Parse(tokens []lexer.Token) (*File, error) {
 	return out, nil
 }
 
+// maxDepth bounds bracket nesting, so that hostile text cannot make the
+// recursive-descent parser use unbounded stack.
+const maxDepth = 256
+
+func checkDepth(tokens []lexer.Token) error {
+	depth := 0
+	for _, t := range tokens {
+		switch t.Value {
+		case "(", "[", "{":
+			depth++
+			if depth > maxDepth {
+				return &Error{Pos: t.Pos, Msg: fmt.Sprintf("brackets nested deeper than %d", maxDepth)}
+			}
+		case ")", "]", "}":
+			depth--
+		}
+	}
+	return nil
+}
+
 // splitTopLevel cuts tokens after a ";" outside all brackets, into pieces
 // of at least size tokens.
 func splitTopLevel(tokens []lexer.Token, size int) [][]lexer.Token {
@@ -91,6 +115,9 @@ func splitTopLevel(tokens []lexer.Token, size int) [][]lexer.Token {
 
 // ParseExpr parses a token stream that must hold exactly one expression.
 func ParseExpr(tokens []lexer.Token) (*Expr, error) {
+	if err := checkDepth(tokens); err != nil {
+		return nil, err
+	}
 	e, err := exprParser.ParseFromLexer(upgrade(tokens))
 	return e, convertError(err)
 }
