@@ -1,0 +1,192 @@
+package cstruct
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestV09PartialInit(t *testing.T) {
+	s := load(t, Config{}, `struct test { uint8 a; uint8 b; };`)
+	st, _ := s.Lookup("test")
+	for _, tc := range []struct {
+		in   map[string]any
+		want string
+	}{{nil, "0000"}, {map[string]any{"a": 1}, "0100"}, {map[string]any{"b": 1}, "0001"}} {
+		out, err := s.Pack(st, tc.in)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, hex.EncodeToString(out))
+	}
+	_, err := s.Pack(st, map[string]any{"c": 1})
+	assert.Error(t, err, "unknown field names are errors, not silently dropped")
+}
+
+func TestV10PerCallEndian(t *testing.T) {
+	s := load(t, Config{}, `struct test { uint32 a; }; struct e { uint32 endian; };`)
+	st, _ := s.Lookup("test")
+	v, err := s.UnpackWith(st, unhex(t, "01020304"), Options{})
+	require.NoError(t, err)
+	assert.EqualValues(t, 0x04030201, get(t, v, "a").Int())
+	v, err = s.UnpackWith(st, unhex(t, "01020304"), Options{Order: binary.BigEndian})
+	require.NoError(t, err)
+	assert.EqualValues(t, 0x01020304, get(t, v, "a").Int())
+	e, _ := s.Lookup("e")
+	v, err = s.UnpackWith(e, unhex(t, "45000000"), Options{Order: binary.BigEndian})
+	require.NoError(t, err)
+	assert.EqualValues(t, 0x45000000, get(t, v, "endian").Int())
+}
+
+func TestScalarStorageOrder(t *testing.T) {
+	// a big-endian struct inside a little-endian one: gcc's attribute
+	s := load(t, Config{}, `
+struct __attribute__((scalar_storage_order("big-endian"))) be { uint16 x; uint32 y; };
+struct mixed { uint16 le; struct be inner; uint16 le2; };`)
+	v := unpack(t, s, "mixed", unhex(t, "0100 0002 00000003 0400"))
+	assert.EqualValues(t, 1, get(t, v, "le").Int())
+	assert.EqualValues(t, 2, get(t, v, "inner.x").Int())
+	assert.EqualValues(t, 3, get(t, v, "inner.y").Int())
+	assert.EqualValues(t, 4, get(t, v, "le2").Int())
+	roundTrip(t, s, v)
+}
+
+func TestV32StructAfterBitfield(t *testing.T) {
+	s := load(t, Config{}, `
+struct inner { uint8 x; };
+struct test { uint16 a:4; uint16 b:4; uint32 c; struct inner d; uint8 e:1; uint8 f:2; struct inner g; uint32 h; };`)
+	st, _ := s.Lookup("test")
+	assert.EqualValues(t, 2+4+1+1+1+4, st.Size())
+	v := unpack(t, s, "test", unhex(t, "2100 0a000000 0b 05 0c 0d000000"))
+	assert.EqualValues(t, 1, get(t, v, "a").Int())
+	assert.EqualValues(t, 2, get(t, v, "b").Int())
+	assert.EqualValues(t, 11, get(t, v, "d.x").Int())
+	assert.EqualValues(t, 1, get(t, v, "e").Int())
+	assert.EqualValues(t, 2, get(t, v, "f").Int())
+	assert.EqualValues(t, 12, get(t, v, "g.x").Int())
+	assert.EqualValues(t, 13, get(t, v, "h").Int())
+}
+
+func TestV49Defines(t *testing.T) {
+	s := load(t, Config{}, "#define CONST 42\n#define EXPR (1 + 2 * 3)\n#define RAW somevalue\n#define STR \"hello\"\n"+
+		"#define MULTILINE (1 + \\\n 2 + \\\n 3)\n#define FUNC(x) ( x == 0 )\n#define OCT 010\n#define SUFFIX 10UL\n"+
+		"enum test { VAL1 = 1, VAL2 = 2 };\n#define FLAG_VAL3 VAL1 | VAL2\n#define SHIFT (1 << 1)\n")
+	for name, want := range map[string]int64{"CONST": 42, "EXPR": 7, "MULTILINE": 6, "OCT": 8, "SUFFIX": 10, "FLAG_VAL3": 3, "SHIFT": 2} {
+		got, ok := s.Const(name)
+		assert.True(t, ok, name)
+		assert.Equal(t, want, got, name)
+	}
+	for _, name := range []string{"RAW", "STR", "FUNC"} {
+		_, ok := s.Const(name)
+		assert.False(t, ok, "%s is not an integer constant", name)
+	}
+	// macros are expanded where they are used, also function-like ones
+	s = load(t, Config{}, "#define SQ(x) ((x) * (x))\n#define N SQ(3)\nstruct t { uint8 a[N]; uint8 b[SQ(2)]; };")
+	st, _ := s.Lookup("t")
+	assert.EqualValues(t, 13, st.Size())
+}
+
+func TestV50PreprocessorInStructBody(t *testing.T) {
+	s := load(t, Config{}, `
+#define VERSION 2
+struct test {
+	uint8 always_present;
+#ifdef VERSION
+	uint8 version;
+#endif
+#ifndef EXTRA
+	uint8 basic;
+#else
+	uint8 extra;
+#endif
+#if VERSION >= 2 && !defined(NOBONUS)
+	uint8 bonus;
+#endif
+#undef VERSION
+#ifdef VERSION
+	uint8 should_not_exist;
+#endif
+};`)
+	st, _ := s.Struct("test")
+	var names []string
+	for _, f := range st.Fields {
+		names = append(names, f.Name)
+	}
+	assert.Equal(t, []string{"always_present", "version", "basic", "bonus"}, names)
+	s = load(t, Config{Defines: map[string]string{"EXTRA": "", "NOBONUS": "1"}}, "struct t {\n#ifdef EXTRA\nuint8 extra;\n#endif\n#ifndef NOBONUS\nuint8 bonus;\n#endif\n};")
+	st, _ = s.Struct("t")
+	require.Len(t, st.Fields, 1)
+	assert.Equal(t, "extra", st.Fields[0].Name)
+}
+
+func TestV51TypedefForms(t *testing.T) {
+	s := load(t, Config{ABI: ABI{LongSize: 8, PointerSize: 1, TimeSize: 8, Int64Align: 8}}, `
+struct a { uint8 x; };
+typedef struct { uint16 y; } b;
+typedef struct c { uint32 z; } d, e;
+typedef struct _IMAGE_DATA_DIRECTORY { DWORD VirtualAddress; DWORD Size; } IMAGE_DATA_DIRECTORY, *PIMAGE_DATA_DIRECTORY;
+typedef char uuid_t[16];
+typedef uint32 *ptr;
+struct holder { uuid_t uuid; ptr ptr; };`)
+	for name, size := range map[string]int64{"a": 1, "b": 2, "struct c": 4, "d": 4, "e": 4, "IMAGE_DATA_DIRECTORY": 8, "PIMAGE_DATA_DIRECTORY": 1, "uuid_t": 16, "holder": 17} {
+		typ, err := s.Lookup(name)
+		require.NoError(t, err, name)
+		assert.Equal(t, size, typ.Size(), name)
+	}
+	d, _ := s.Lookup("d")
+	c, _ := s.Lookup("struct c")
+	assert.Same(t, c, Underlying(d))
+	v := unpack(t, s, "holder", append(unhex(t, strings.Repeat("01", 16)), 0x11))
+	assert.EqualValues(t, 0x11, get(t, v, "ptr").Uint())
+}
+
+func TestV52MultiWordTypes(t *testing.T) {
+	s := load(t, Config{}, `struct t { unsigned int a; unsigned long long b; long unsigned int c; signed char d; unsigned e; short int f; };`)
+	st, _ := s.Struct("t")
+	assert.EqualValues(t, 4+8+8+1+4+2, st.Size())
+	_, err := Parse("x.h", []byte("struct t { unsigned long long unsigned a; };"))
+	assert.ErrorContains(t, err, `unknown type "unsigned long long unsigned"`)
+	_, err = Parse("x.h", []byte("struct t { long double x; };"))
+	assert.Error(t, err)
+}
+
+func TestHostileDefinitions(t *testing.T) {
+	deep := strings.Repeat("(", 100000) + "1" + strings.Repeat(")", 100000)
+	_, err := Parse("deep.h", []byte("struct t { char a["+deep+"]; };"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "deep.h:1:")
+	_, err = Parse("big.h", []byte("struct t { char a[1 << 62]; };"))
+	assert.ErrorContains(t, err, "too large")
+	_, err = Parse("neg.h", []byte("struct t { char a[-1]; };"))
+	assert.ErrorContains(t, err, "negative")
+	var nested strings.Builder
+	for i := 0; i < 5000; i++ {
+		nested.WriteString("struct { ")
+	}
+	nested.WriteString("int x;")
+	for i := 0; i < 5000; i++ {
+		nested.WriteString(" } m;")
+	}
+	_, err = Parse("nest.h", []byte("struct t { "+nested.String()+" };"))
+	assert.Error(t, err)
+}
+
+func TestDecodeLimits(t *testing.T) {
+	s := load(t, Config{Limits: Limits{MaxElements: 10}}, `struct t { uint32 n; uint8 d[n]; }; struct z { uint8 x[]; };`)
+	st, _ := s.Lookup("t")
+	_, err := s.Unpack(st, append(unhex(t, "0b000000"), make([]byte, 20)...))
+	assert.ErrorIs(t, err, ErrLimit)
+	z, _ := s.Lookup("z")
+	_, err = s.Unpack(z, []byte(strings.Repeat("a", 20)+"\x00"))
+	assert.ErrorIs(t, err, ErrLimit)
+	// a hostile length with little data is an EOF error, never an allocation
+	s = load(t, Config{}, `struct t { uint32 n; uint64 d[n]; };`)
+	st, _ = s.Lookup("t")
+	_, err = s.Unpack(st, unhex(t, "ffffffff 0000"))
+	var de *DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "d", de.Path)
+	assert.EqualValues(t, 4, de.Offset)
+}
