@@ -69,6 +69,15 @@ func Parse(tokens []lexer.Token) (*File, error) {
 	return out, nil
 }
 
+var (
+	intType   = Lexer.Symbols()["Int"]
+	identType = Lexer.Symbols()["Ident"]
+	charType  = Lexer.Symbols()["Char"]
+)
+
+// reserved are names the expression grammar treats as keywords.
+var reserved = map[string]bool{"sizeof": true, "offsetof": true, "__builtin_offsetof": true, "_Alignof": true, "__alignof__": true, "alignof": true}
+
 // maxDepth bounds bracket nesting, so that hostile text cannot make the
 // recursive-descent parser use unbounded stack.
 const maxDepth = 256
@@ -115,6 +124,25 @@ func splitTopLevel(tokens []lexer.Token, size int) [][]lexer.Token {
 
 // ParseExpr parses a token stream that must hold exactly one expression.
 func ParseExpr(tokens []lexer.Token) (*Expr, error) {
+	if len(tokens) == 1 {
+		// A lone number or name (most array sizes and macro values) needs
+		// no parser run.
+		t := tokens[0]
+		p := &Primary{Pos: t.Pos}
+		switch t.Type {
+		case intType:
+			p.Int = t.Value
+		case identType:
+			p.Ref = &Ref{Pos: t.Pos, Name: t.Value}
+		case charType:
+			p.Char = t.Value
+		default:
+			p = nil
+		}
+		if p != nil && !reserved[t.Value] {
+			return &Expr{Pos: t.Pos, Cond: &Binary{Pos: t.Pos, Head: &Unary{Pos: t.Pos, Primary: p}}}, nil
+		}
+	}
 	if err := checkDepth(tokens); err != nil {
 		return nil, err
 	}
@@ -129,24 +157,23 @@ func upgrade(tokens []lexer.Token) *lexer.PeekingLexer {
 		end.Column += len(tokens[n-1].Value)
 		end.Offset += len(tokens[n-1].Value)
 	}
-	all := make([]lexer.Token, len(tokens)+1)
-	copy(all, tokens)
-	all[len(tokens)] = lexer.EOFToken(end)
-	pl, err := lexer.Upgrade(&sliceLexer{tokens: all})
+	pl, err := lexer.Upgrade(&sliceLexer{tokens: tokens, eof: lexer.EOFToken(end)})
 	if err != nil { // sliceLexer never fails
 		panic(err)
 	}
 	return pl
 }
 
+// sliceLexer replays tokens, then EOF.
 type sliceLexer struct {
 	tokens []lexer.Token
+	eof    lexer.Token
 	i      int
 }
 
 func (s *sliceLexer) Next() (lexer.Token, error) {
 	if s.i >= len(s.tokens) {
-		return s.tokens[len(s.tokens)-1], nil
+		return s.eof, nil
 	}
 	t := s.tokens[s.i]
 	s.i++
