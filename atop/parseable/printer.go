@@ -34,18 +34,21 @@ func NewPrinter(w io.Writer, hdr *atop.Header, opts Options) (*Printer, error) {
 	if err != nil {
 		return nil, err
 	}
-	info := headerInfo{
-		version:  ver,
+	e, err := newEngineDesc(w, d, headerInfoOf(hdr), opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Printer{e: e, ver: hdr.Version}, nil
+}
+
+func headerInfoOf(hdr *atop.Header) headerInfo {
+	return headerInfo{
+		version:  hdr.Version.String(),
 		host:     hdr.Nodename,
 		hertz:    int64(hdr.Hertz),
 		pagesize: int64(hdr.PageSize),
 		support:  uint32(hdr.Support),
 	}
-	e, err := newEngineDesc(w, d, info, opts)
-	if err != nil {
-		return nil, err
-	}
-	return &Printer{e: e, ver: hdr.Version}, nil
 }
 
 // Sample writes one sample with a single Write: RESET if the sample holds
@@ -57,6 +60,11 @@ func (p *Printer) Sample(s *atop.Sample) error {
 	if s.Header != nil && s.Header.Version != p.ver {
 		return fmt.Errorf("parseable: sample of an atop %s log, printer for atop %s", s.Header.Version, p.ver)
 	}
+	return p.e.sample(inputOf(s))
+}
+
+// inputOf gives the engine access to a sample.
+func inputOf(s *atop.Sample) *sampleInput {
 	in := &sampleInput{
 		curtime:  s.Time.Unix(),
 		interval: int64(s.Interval.Seconds()),
@@ -97,7 +105,7 @@ func (p *Printer) Sample(s *atop.Sample) error {
 			in.flags = uint16(v.Uint())
 		}
 	}
-	return p.e.sample(in)
+	return in
 }
 
 // Print writes every sample of r, as "atop -P … -r FILE" does. It stops at

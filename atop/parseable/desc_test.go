@@ -1,0 +1,128 @@
+package parseable
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/cstructgo/cstruct/atop"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Every version with definitions has a line description that parses.
+func TestEmbeddedDescs(t *testing.T) {
+	vers := atop.Versions()
+	require.NotEmpty(t, vers)
+	for _, v := range vers {
+		d, err := descFor(v.String())
+		require.NoError(t, err, v)
+		assert.Equal(t, v.String(), d.version)
+		assert.Equal(t, v.Minor >= 7, d.optZ, "-Z in %s", v)
+		assert.Equal(t, "CPU", d.labels[0].name)
+		assert.Equal(t, "PRG", d.byName["PRG"].name)
+	}
+}
+
+func TestDescErrors(t *testing.T) {
+	for _, c := range []struct{ src, msg string }{
+		{"header x\n", "missing the \"atop VERSION\" line"},
+		{"atop 9.9\n", "missing the \"header\" line"},
+		{"atop 9.9\nheader %d\n", "without {expression}"},
+		{"atop 9.9\nheader %d{1 +}\n", "expression ends early"},
+		{"atop 9.9\nheader %d{(1}\n", "missing \")\""},
+		{"atop 9.9\nheader %d{1\n", "without }"},
+		{"atop 9.9\nheader x\nlabel A\nprint x\n", "missing end"},
+		{"atop 9.9\nheader x\nlabel A\nend\nlabel A\nend\n", "label A twice"},
+		{"atop 9.9\nheader x\nlabel A\nfrob\nend\n", "unknown statement \"frob\""},
+		{"atop 9.9\nheader x\nlabel A\nfor x\nend\nend\n", "want: for"},
+		{"atop 9.9\nheader x\nlabel A\nlet = 1\nend\n", "want: let NAME = EXPR"},
+		{"atop 9.9\nheader x\nlabel A\nelse\nend\n", "else without if"},
+		{"atop 9.9\noption Q\n", "unknown option"},
+		{"atop 9.9\nconst X = nosuch\n", "unknown name"},
+		{"atop 9.9\ndef f(a b) = a\n", "bad parameter"},
+		{"atop 9.9\nwhat\n", "unknown line"},
+	} {
+		_, err := parseDesc("t.txt", c.src)
+		if assert.Error(t, err, c.src) {
+			assert.Contains(t, err.Error(), c.msg, c.src)
+		}
+	}
+}
+
+// A description from a directory replaces the embedded one, so a new atop
+// version (or a fix) needs a file, not a rebuild.
+func TestDefsDir(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "2.3"), 0o755))
+	desc := `atop 2.3
+const TWO = 2
+def twice(x) = x * TWO
+header %s{label}:%s{host}
+label CPU
+	for i, c in sys.cpu.cpu count sys.cpu.nrcpu
+		if i == 0
+			print first %d{twice(c.cpunr + 1)} %s{i == 0 ? "zero" : "other"}
+		else
+			print %d{i}%%
+		end
+	end
+end
+label XYZ
+	print %d{len(tasks) > 0}
+end
+`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "2.3", DescFile), []byte(desc), 0o644))
+	r, err := atop.Open(filepath.Join(testdata, "fixtures", "atop-2.3.0-small.raw"))
+	require.NoError(t, err)
+	defer r.Close()
+	var out bytes.Buffer
+	require.NoError(t, Print(&out, r, Options{Labels: []string{"XYZ,CPU"}, DefsDir: dir, Location: time.UTC}))
+	want := ""
+	for i := 0; i < 6; i++ {
+		if i == 0 {
+			want += "RESET\n"
+		}
+		want += "CPU:vm first 2 zero\nCPU:vm 1%\nXYZ:vm 1\nSEP\n"
+	}
+	assert.Equal(t, want, out.String())
+
+	// a description of another version is refused
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "2.3", DescFile), []byte("atop 2.4\nheader x\n"), 0o644))
+	_, err = findDesc(dir, "2.3")
+	assert.ErrorContains(t, err, "describes atop 2.4")
+}
+
+// Mistakes that only show with data are reported with the label.
+func TestRunErrors(t *testing.T) {
+	r, err := atop.Open(filepath.Join(testdata, "fixtures", "atop-2.3.0-small.raw"))
+	require.NoError(t, err)
+	defer r.Close()
+	s, err := r.Next()
+	require.NoError(t, err)
+	for _, c := range []struct{ body, msg string }{
+		{"print %d{sys.cpu.nosuch}", "no field \"nosuch\""},
+		{"print %d{nosuch}", "unknown name \"nosuch\""},
+		{"print %d{nosuch(1)}", "unknown function \"nosuch\""},
+		{"print %d{sys.cpu}", "%d of struct"},
+		{"print %s{1}", "%s of an integer"},
+		{"print %d{1 / 0}", "division by zero"},
+		{"print %d{sys.cpu.cpu[5000].stime}", "out of range"},
+		{"for x in sys.cpu.nrcpu\nend", "not an array"},
+		{"print %d{exitcode(1, 2)}", "takes 1 arguments"},
+	} {
+		d, err := parseDesc("t.txt", "atop 2.3\nheader H\nlabel CPU\n"+c.body+"\nend\n")
+		require.NoError(t, err, c.body)
+		var out bytes.Buffer
+		e, err := newEngineDesc(&out, d, headerInfoOf(r.Header()), Options{Labels: []string{"ALL"}})
+		require.NoError(t, err)
+		err = e.sample(inputOf(s))
+		if assert.Error(t, err, c.body) {
+			assert.Contains(t, err.Error(), c.msg, c.body)
+			assert.Contains(t, err.Error(), "CPU", c.body)
+		}
+		assert.Empty(t, out.String(), "nothing of a failed sample is written")
+	}
+}
