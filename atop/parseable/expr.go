@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/cstructgo/cstruct/cstruct"
 )
@@ -20,8 +21,9 @@ type (
 	litNode    struct{ v value }
 	identNode  struct{ name string }
 	memberNode struct {
-		x    node
-		name string
+		x     node
+		name  string
+		cache atomic.Pointer[fieldCache] // the field's index path in the last struct type seen
 	}
 	indexNode struct{ x, i node }
 	callNode  struct {
@@ -43,10 +45,32 @@ func (n *litNode) eval(*env) (value, error) { return n.v, nil }
 
 func (n *identNode) eval(e *env) (value, error) { return e.lookup(n.name) }
 
+// fieldCache remembers where a member is in one struct type: the same
+// types come back for every sample and task.
+type fieldCache struct {
+	typ  cstruct.Type
+	path []int
+}
+
 func (n *memberNode) eval(e *env) (value, error) {
 	x, err := n.x.eval(e)
 	if err != nil {
 		return value{}, err
+	}
+	if x.k == kC {
+		t := x.cv.Type()
+		if c := n.cache.Load(); c != nil && c.typ == t {
+			v := x.cv
+			for _, i := range c.path {
+				_, v = v.FieldAt(i)
+			}
+			return value{k: kC, cv: v}, nil
+		}
+		if st, ok := cstruct.As[*cstruct.Struct](t); ok {
+			if _, path, ok := st.FieldByName(n.name); ok {
+				n.cache.Store(&fieldCache{typ: t, path: path})
+			}
+		}
 	}
 	return member(x, n.name)
 }

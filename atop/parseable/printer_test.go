@@ -22,6 +22,8 @@ import (
 // printed with TZ=UTC by the atop version that wrote the log.
 const testdata = "../../testdata/atop"
 
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
 func oracleOf(log string) string { return strings.TrimSuffix(log, ".gz") + ".P.txt" }
 
 // logFiles lists every raw log under testdata that has an oracle: adding

@@ -2,7 +2,6 @@ package parseable
 
 import (
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/cstructgo/cstruct/cstruct"
@@ -438,6 +437,3 @@ func (r *run) printLabel(out []byte, ld *labelDesc) ([]byte, error) {
 	}
 	return out, nil
 }
-
-// itoa is strconv.FormatInt for short messages.
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
