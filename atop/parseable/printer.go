@@ -108,16 +108,33 @@ func inputOf(s *atop.Sample) *sampleInput {
 	return in
 }
 
-// Print writes every sample of r, as "atop -P … -r FILE" does. It stops at
-// the first error: of the reader (a torn tail, after the complete samples),
-// of a sample, or of w.
-func Print(w io.Writer, r *atop.Reader, opts Options) error {
-	p, err := NewPrinter(w, r.Header(), opts)
-	if err != nil {
-		return err
+// Source is a stream of samples: an *atop.Reader, or an *atop.MultiReader
+// for several logs one after the other.
+type Source interface {
+	Next() (*atop.Sample, error)
+}
+
+// Print writes every sample of src, as "atop -P … -r FILE" does for each
+// file: the lines of each log follow its own header (host name, version).
+// The labels are checked against the first header before anything is
+// printed. Print stops at the first error: of the reader (a torn tail,
+// after the complete samples), of a sample, or of w; warnings of the
+// reader (atop.IsWarning: garbage skipped with Options.Resync) are passed
+// over.
+func Print(w io.Writer, src Source, opts Options) error {
+	var p *Printer
+	var cur *atop.Header
+	if hs, ok := src.(interface{ Header() *atop.Header }); ok {
+		if h := hs.Header(); h != nil {
+			var err error
+			if p, err = NewPrinter(w, h, opts); err != nil {
+				return err
+			}
+			cur = h
+		}
 	}
 	for {
-		s, err := r.Next()
+		s, err := src.Next()
 		if err == io.EOF {
 			return nil
 		}
@@ -126,6 +143,12 @@ func Print(w io.Writer, r *atop.Reader, opts Options) error {
 				continue
 			}
 			return err
+		}
+		if p == nil || s.Header != cur {
+			if p, err = NewPrinter(w, s.Header, opts); err != nil {
+				return err
+			}
+			cur = s.Header
 		}
 		if err := p.Sample(s); err != nil {
 			return err

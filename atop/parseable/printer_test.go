@@ -370,3 +370,31 @@ func TestWriteError(t *testing.T) {
 type failWriter struct{ err error }
 
 func (w failWriter) Write([]byte) (int, error) { return 0, w.err }
+
+// TestPrintFiles: several logs in a row print as atop prints each of them.
+func TestPrintFiles(t *testing.T) {
+	logs := []string{
+		filepath.Join(testdata, "fixtures", "atop-2.3.0-small.raw"),
+		filepath.Join(testdata, "realworld", "atop_2_12.log.gz"),
+		filepath.Join(testdata, "fixtures", "atop-2.13.0-small.raw"),
+	}
+	m := atop.OpenFiles(logs...)
+	defer m.Close()
+	var out bytes.Buffer
+	require.NoError(t, Print(&out, m, Options{Labels: []string{"CPU,PRG"}, Location: time.UTC}))
+	want := ""
+	for _, l := range logs {
+		want += filterOracle(readOracle(t, l), "CPU", "PRG")
+	}
+	if d := firstDiff(want, out.String()); d != "" {
+		t.Fatal(d)
+	}
+
+	// a label that a later file's version lacks fails at that file
+	m2 := atop.OpenFiles(logs[2], logs[0])
+	defer m2.Close()
+	out.Reset()
+	err := Print(&out, m2, Options{Labels: []string{"PSI"}, Location: time.UTC})
+	assert.EqualError(t, err, "label PSI not found")
+	assert.Equal(t, filterOracle(readOracle(t, logs[2]), "PSI"), out.String())
+}
