@@ -85,6 +85,8 @@
 //	rrflags        the record's flags (RRBOOT, …)
 //	epoch interval the record's time and interval (seconds)
 //	date time      the record's time as YYYY/MM/DD and HH:MM:SS
+//	tm_year tm_mon tm_mday tm_hour tm_min tm_sec
+//	               the fields of C's struct tm of the record's time
 //	label          the label being printed
 //	ACCTACTIVE IOSTAT NETATOP NETATOPD DOCKSTAT CONTAINERSTAT GPUSTAT
 //	CGROUPV2 RRBOOT   atop's flag constants

@@ -100,6 +100,7 @@ type run struct {
 	hdr   *headerInfo
 	in    *sampleInput
 	z     bool // -Z
+	tm    time.Time
 	date  string
 	clock string
 	label string
@@ -114,7 +115,7 @@ type run struct {
 func newRun(d *desc, hdr *headerInfo, in *sampleInput, z bool, loc *time.Location) *run {
 	t := time.Unix(in.curtime, 0).In(loc)
 	return &run{
-		d: d, hdr: hdr, in: in, z: z,
+		d: d, hdr: hdr, in: in, z: z, tm: t,
 		date:    fmt.Sprintf("%04d/%02d/%02d", t.Year()%10000, int(t.Month()), t.Day()),
 		clock:   fmt.Sprintf("%02d:%02d:%02d", t.Hour(), t.Minute(), t.Second()),
 		support: sampleSupport(hdr.support, in.flags),
@@ -253,6 +254,18 @@ func (e *env) lookup(name string) (value, error) {
 			return strVal(r.clock), nil
 		case "label":
 			return strVal(r.label), nil
+		case "tm_year": // C's struct tm of the record's time (localtime)
+			return intVal(int64(r.tm.Year() - 1900)), nil
+		case "tm_mon":
+			return intVal(int64(r.tm.Month() - 1)), nil
+		case "tm_mday":
+			return intVal(int64(r.tm.Day())), nil
+		case "tm_hour":
+			return intVal(int64(r.tm.Hour())), nil
+		case "tm_min":
+			return intVal(int64(r.tm.Minute())), nil
+		case "tm_sec":
+			return intVal(int64(r.tm.Second())), nil
 		}
 	}
 	if v, ok := e.d.consts[name]; ok {
