@@ -178,15 +178,15 @@ func (r *resolver) typeSpec(ts *cparse.TypeSpec) (Type, error) {
 		}
 		return nil, r.errorf(ts.Pos, "unknown type %q", strings.Join(words(ts.Words), " "))
 	}
-	if t, ok := r.s.types[ts.Name]; ok {
+	if t, ok := r.s.types[string(ts.Name)]; ok {
 		return t, nil
 	}
 	for _, kw := range []string{"struct ", "union ", "enum ", "flag "} {
-		if t, ok := r.s.tags[kw+ts.Name]; ok {
+		if t, ok := r.s.tags[kw+string(ts.Name)]; ok {
 			return t, nil
 		}
 	}
-	return nil, r.errorf(ts.Pos, "unknown type %q", ts.Name)
+	return nil, r.errorf(ts.Pos, "unknown type %q", string(ts.Name))
 }
 
 func (r *resolver) attrs(list []*cparse.Attribute, m *layoutMode, order *binary.ByteOrder) error {

@@ -191,15 +191,15 @@ func (r *resolver) sizeof(s *cparse.Sizeof) (exprNode, error) {
 	if s.Type != nil {
 		// sizeof(x) where x is a field or constant rather than a type
 		if s.Type.Type.Name != "" && len(s.Type.Ptrs) == 0 && len(s.Type.Arrays) == 0 {
-			if _, isType := r.s.types[s.Type.Type.Name]; !isType {
+			if _, isType := r.s.types[string(s.Type.Type.Name)]; !isType {
 				for i := len(r.scopes) - 1; i >= 0; i-- {
-					if ft, ok := r.scopes[i].names[s.Type.Type.Name]; ok {
+					if ft, ok := r.scopes[i].names[string(s.Type.Type.Name)]; ok {
 						t = ft
 						break
 					}
 				}
 				if t == nil {
-					if _, ok := r.s.consts[s.Type.Type.Name]; ok {
+					if _, ok := r.s.consts[string(s.Type.Type.Name)]; ok {
 						t = r.s.types["int"]
 					}
 				}

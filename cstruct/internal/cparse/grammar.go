@@ -38,11 +38,11 @@ type File struct {
 // Decl is one top-level declaration.
 type Decl struct {
 	Pos          lexer.Position
-	Pragma       *Pragma      `parser:"  @@"`
-	StaticAssert *Balanced    `parser:"| (\"_Static_assert\" | \"static_assert\") @@ \";\""`
+	Declaration  *Declaration `parser:"  @@"`
 	Typedef      *Typedef     `parser:"| @@"`
+	Pragma       *Pragma      `parser:"| @@"`
+	StaticAssert *Balanced    `parser:"| (\"_Static_assert\" | \"static_assert\") @@ \";\""`
 	Empty        bool         `parser:"| @\";\""`
-	Declaration  *Declaration `parser:"| @@"`
 }
 
 // Pragma is a #pragma pack(...) that the preprocessor passed on.
@@ -115,10 +115,10 @@ func (q *Qualifier) Parse(lex *lexer.PeekingLexer) error {
 // TypeSpec names a type.
 type TypeSpec struct {
 	Pos    lexer.Position
-	Struct *StructSpec `parser:"  @@"`
-	Enum   *EnumSpec   `parser:"| @@"`
+	Name   TypeIdent   `parser:"  @@"`
 	Words  []TypeWord  `parser:"| @@+"`
-	Name   string      `parser:"| @Ident"`
+	Struct *StructSpec `parser:"| @@"`
+	Enum   *EnumSpec   `parser:"| @@"`
 }
 
 // StructSpec is a struct or union reference or definition.
@@ -140,9 +140,9 @@ type StructBody struct {
 // Member is one line of a struct body.
 type Member struct {
 	Pos    lexer.Position
-	Pragma *Pragma       `parser:"  @@"`
+	Field  *MemberFields `parser:"  @@"`
+	Pragma *Pragma       `parser:"| @@"`
 	Empty  bool          `parser:"| @\";\""`
-	Field  *MemberFields `parser:"| @@"`
 }
 
 // MemberFields is "T a, b:3, *c;" inside a struct body.
@@ -562,4 +562,26 @@ func (o *BinOp) Parse(lex *lexer.PeekingLexer) error {
 	v, err := keywordSet(lex, binOps)
 	*o = BinOp(v)
 	return err
+}
+
+// keywords are the words that can never name a type.
+var keywords = map[string]bool{
+	"struct": true, "union": true, "enum": true, "flag": true, "typedef": true, "sizeof": true,
+	"offsetof": true, "__builtin_offsetof": true, "__attribute__": true, "__attribute": true,
+	"_Alignas": true, "alignas": true, "_Static_assert": true, "static_assert": true, "__pragma_pack": true,
+}
+
+// TypeIdent is a type name written as an identifier (a typedef or a
+// built-in name such as uint32), never a keyword.
+type TypeIdent string
+
+// Parse implements participle.Parseable.
+func (n *TypeIdent) Parse(lex *lexer.PeekingLexer) error {
+	t := lex.Peek()
+	if t.EOF() || t.Type != identType || keywords[t.Value] || typeWords[t.Value] || qualWords[t.Value] {
+		return participle.NextMatch
+	}
+	lex.Next()
+	*n = TypeIdent(t.Value)
+	return nil
 }
