@@ -441,11 +441,8 @@ func (r *resolver) declarator(d *cparse.Declarator, base Type, inStruct bool) (T
 	if isFunc && t == nil {
 		return nil, d.Name, nil
 	}
-	if st, ok := As[*Struct](t); ok && !st.Defined {
-		return nil, "", r.errorf(d.Pos, "%q has incomplete type %s", d.Name, st)
-	}
-	if _, ok := Underlying(t).(*Void); ok && !inStruct {
-		return t, d.Name, nil
+	if st, ok := As[*Struct](t); ok && !st.Defined && inStruct {
+		return nil, "", r.errorf(d.Pos, "member %q has incomplete type %s", d.Name, st)
 	}
 	return t, d.Name, nil
 }

@@ -190,3 +190,46 @@ func TestDecodeLimits(t *testing.T) {
 	assert.Equal(t, "d", de.Path)
 	assert.EqualValues(t, 4, de.Offset)
 }
+
+func TestRealHeaderConstructs(t *testing.T) {
+	s := load(t, Config{Natural: true}, `
+#ifndef GUARD_H
+#define GUARD_H 1
+#include <stdint.h>
+#include <sys/types.h>
+struct node;                                  /* forward declaration */
+typedef struct node node_t;
+extern int process(const struct node *n, size_t len);   // prototype: skipped
+static inline int twice(int x) { return x * 2; }         // body: skipped
+enum color { RED, GREEN = 4, BLUE };
+struct node {
+	const volatile uint32_t id;
+	enum color c;
+	struct node *next;                        /* self reference through a pointer */
+	struct stats { long hits; int misses; } stats;  /* nested named definition */
+	union { float f; int i; } u __attribute__((aligned(16)));
+	unsigned long flags;
+	_Bool ok;
+	node_t *prev;
+	char name[];                              /* flexible array member */
+};
+struct uses { struct stats s; enum color again; };      /* the nested tag is global, as in C */
+#endif
+`)
+	st, err := s.Struct("node")
+	require.NoError(t, err)
+	// checked with gcc 12 (x86_64)
+	assert.Equal(t, "id@0 c@4 next@8 stats@16 u@32 flags@40 ok@48 prev@56 name@64 size=64 align=16", offsets(t, s, "node"))
+	assert.True(t, st.Flex)
+	u, err := s.Struct("uses")
+	require.NoError(t, err)
+	assert.EqualValues(t, 24, u.Size())
+	v, ok := s.Const("BLUE")
+	assert.True(t, ok)
+	assert.EqualValues(t, 5, v)
+	_, err = s.Lookup("twice")
+	assert.ErrorIs(t, err, ErrNotFound, "functions are not types")
+	// embedding a struct that is only declared is an error with a position
+	_, err = Parse("fwd.h", []byte("struct x;\nstruct y { struct x inner; };"))
+	assert.ErrorContains(t, err, "fwd.h:2:")
+}
