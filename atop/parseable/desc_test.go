@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,4 +127,29 @@ func TestRunErrors(t *testing.T) {
 		}
 		assert.Empty(t, out.String(), "nothing of a failed sample is written")
 	}
+}
+
+func TestLabels(t *testing.T) {
+	all := "CPU cpu CPL GPU MEM SWP PAG PSI LVM MDD DSK NFM NFC NFS NET IFB NUM NUC LLC CGR PRG PRC PRM PRD PRN PRE"
+	for _, c := range []struct {
+		minor   int
+		missing string
+	}{
+		{3, "GPU PSI IFB NUM NUC LLC CGR PRE"},
+		{4, "NUM NUC LLC CGR"}, {5, "NUM NUC LLC CGR"}, {6, "NUM NUC LLC CGR"},
+		{7, "LLC CGR"}, {8, "CGR"}, {9, "CGR"}, {10, "CGR"},
+		{11, ""}, {12, ""}, {13, ""},
+	} {
+		var want []string
+		for _, l := range strings.Fields(all) {
+			if !slices.Contains(strings.Fields(c.missing), l) {
+				want = append(want, l)
+			}
+		}
+		got, err := Labels(atop.Version{Major: 2, Minor: c.minor}, "")
+		require.NoError(t, err)
+		assert.Equal(t, want, got, "2.%d", c.minor)
+	}
+	_, err := Labels(atop.Version{Major: 2, Minor: 99}, "")
+	assert.Error(t, err)
 }

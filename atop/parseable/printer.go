@@ -156,6 +156,21 @@ func Print(w io.Writer, src Source, opts Options) error {
 	}
 }
 
+// Labels returns the labels that atop version v knows, in the order atop
+// prints them (the labels ALL selects), from the description in defsDir
+// if it has one for v, else from the embedded one.
+func Labels(v atop.Version, defsDir string) ([]string, error) {
+	d, err := findDesc(defsDir, v.String())
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(d.labels))
+	for i, l := range d.labels {
+		names[i] = l.name
+	}
+	return names, nil
+}
+
 // findDesc reads the description of a version from dir (dir/VERSION/ or
 // dir/atop/VERSION/parseable.txt) if it has one, else the embedded one.
 func findDesc(dir, version string) (*desc, error) {
