@@ -346,11 +346,12 @@ func (v Value) intValue() (int64, bool) {
 		}
 		return int64(x), true
 	case *Char:
+		// plain char is signed on x86_64, as gcc has it
 		x := v.rawUint()
 		if v.bitSize > 0 {
 			return signExtend(x, v.bitSize), true
 		}
-		return int64(x), true
+		return signExtend(x, 8), true
 	case *WChar, *Pointer:
 		return int64(v.rawUint()), true
 	case *LEB128:
