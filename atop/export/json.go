@@ -1,0 +1,199 @@
+package export
+
+import (
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/cstructgo/cstruct/atop"
+)
+
+// JSONOptions say what WriteJSON writes. Sample objects are written with
+// System, or when neither Tasks nor Cgroups is set.
+type JSONOptions struct {
+	Options
+	System  bool // sample objects carry the whole struct sstat
+	Tasks   bool // one object per task (process or thread) per sample
+	Cgroups bool // one object per cgroup per sample (2.11+)
+}
+
+// WriteJSON writes the samples of src as JSON lines: one object per line,
+// each starting with the sample's time ("time", ISO 8601 UTC, then "epoch"
+// seconds), then "kind" ("sample", "task" or "cgroup"), "host" and
+// "interval" (seconds).
+//
+// A sample object goes on with "flags" (the record flags by name, as
+// "BOOT|ACCTACTIVE|IOSTAT"), "version" and the counts of struct rawrecord
+// (ndeviat, nactproc, totproc, …) by their .h names; with System, the
+// members of struct sstat follow as nested objects (cpu, mem, net, intf,
+// dsk, …), arrays cut to the entries in use (cpu.cpu to nrcpu CPUs, or in
+// 2.13 the online ones of the maxcpu slots; disks, interfaces, NFS mounts,
+// containers, GPUs, InfiniBand ports, LLCs and NUMA nodes to their counts
+// and to the first empty name).
+//
+// A task object goes on with the members of struct tstat (gen, cpu, dsk,
+// mem, net, gpu) and, from 2.11 on, "cgroup": the path of the task's
+// cgroup ("" when unknown). A cgroup object goes on with "path", "pids"
+// and the members of struct cstat.
+//
+// Field names are those of the version's .h files; integers are exact,
+// char arrays are strings. Output is streamed: one sample is held at a
+// time. WriteJSON stops at the first write error and returns it.
+func WriteJSON(w io.Writer, src Source, opts JSONOptions) error {
+	j := jsonWriter{w: w, opts: &opts}
+	return opts.each(src, j.sample)
+}
+
+type jsonWriter struct {
+	w    io.Writer
+	opts *JSONOptions
+	buf  []byte
+}
+
+// rawrecordSkip are the rawrecord fields that a sample object does not
+// repeat: the framing, and what it gives by other names.
+var rawrecordSkip = map[string]bool{
+	"curtime": true, "flags": true, "interval": true,
+	"scomplen": true, "pcomplen": true, "ccomplen": true, "coriglen": true, "icomplen": true,
+}
+
+func (j *jsonWriter) sample(s *atop.Sample) error {
+	o := j.opts
+	if o.System || !o.Tasks && !o.Cgroups {
+		if err := j.sampleObject(s); err != nil {
+			return err
+		}
+	}
+	if o.Tasks {
+		if err := j.tasks(s); err != nil {
+			return err
+		}
+	}
+	if o.Cgroups {
+		if err := j.cgroups(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prefix starts an object: time, epoch, kind, host, interval.
+func prefix(dst []byte, s *atop.Sample, kind string) []byte {
+	dst = append(dst, `{"time":"`...)
+	dst = s.Time.UTC().AppendFormat(dst, time.RFC3339)
+	dst = append(dst, `","epoch":`...)
+	dst = strconv.AppendInt(dst, s.Time.Unix(), 10)
+	dst = append(dst, `,"kind":"`...)
+	dst = append(dst, kind...)
+	dst = append(dst, `","host":`...)
+	dst = appendString(dst, s.Header.Nodename)
+	dst = append(dst, `,"interval":`...)
+	dst = strconv.AppendInt(dst, int64(s.Interval/time.Second), 10)
+	return dst
+}
+
+func (j *jsonWriter) sampleObject(s *atop.Sample) error {
+	b := prefix(j.buf[:0], s, "sample")
+	b = append(b, `,"flags":`...)
+	b = appendString(b, flagNames(s.Flags))
+	b = append(b, `,"version":`...)
+	b = appendString(b, s.Header.Version.String())
+	for _, n := range schemaOf(s.Record.Type(), j.opts.Reserved) {
+		if rawrecordSkip[n.name] {
+			continue
+		}
+		b = append(b, ',')
+		b = appendString(b, n.name)
+		b = append(b, ':')
+		b = n.appendJSON(b, s.Record)
+	}
+	if j.opts.System {
+		sys, err := s.System()
+		if err != nil {
+			j.opts.warn(err)
+		} else {
+			b = appendJSONObject(b, sys, schemaOf(sys.Type(), j.opts.Reserved), true)
+		}
+	}
+	b = append(b, "}\n"...)
+	j.buf = b
+	_, err := j.w.Write(b)
+	return err
+}
+
+func (j *jsonWriter) tasks(s *atop.Sample) error {
+	tasks, err := s.Tasks()
+	if err != nil {
+		j.opts.warn(err)
+		return nil
+	}
+	if len(tasks) == 0 {
+		return nil
+	}
+	fields := schemaOf(tasks[0].Value().Type(), j.opts.Reserved)
+	withCgroup := s.Header.CStatLen > 0
+	for _, t := range tasks {
+		b := prefix(j.buf[:0], s, "task")
+		b = appendJSONObject(b, t.Value(), fields, true)
+		if withCgroup {
+			b = append(b, `,"cgroup":`...)
+			b = appendString(b, cgroupOf(s, t))
+		}
+		b = append(b, "}\n"...)
+		j.buf = b
+		if _, err := j.w.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cgroupOf is the path of a task's cgroup (2.11+; a thread's is its
+// process's), "" when unknown.
+func cgroupOf(s *atop.Sample, t atop.Task) string {
+	pid := t.PID()
+	if !t.IsProcess() {
+		pid = t.TGID()
+	}
+	if cg, ok := s.CgroupOf(pid); ok {
+		return cg.Path
+	}
+	return ""
+}
+
+func (j *jsonWriter) cgroups(s *atop.Sample) error {
+	cgs, err := s.Cgroups()
+	if err != nil {
+		j.opts.warn(err)
+		return nil
+	}
+	for i := range cgs {
+		cg := &cgs[i]
+		b := prefix(j.buf[:0], s, "cgroup")
+		b = append(b, `,"path":`...)
+		b = appendString(b, cg.Path)
+		b = append(b, `,"pids":[`...)
+		for k, p := range cg.PIDs {
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(p), 10)
+		}
+		b = append(b, ']')
+		b = appendJSONObject(b, cg.Value, schemaOf(cg.Value.Type(), j.opts.Reserved), true)
+		b = append(b, "}\n"...)
+		j.buf = b
+		if _, err := j.w.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flagNames is the record flags by name, "" for none.
+func flagNames(f atop.Flags) string {
+	if f == 0 {
+		return ""
+	}
+	return f.String()
+}
