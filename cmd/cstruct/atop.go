@@ -1,0 +1,381 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/cstructgo/cstruct/atop"
+	"github.com/cstructgo/cstruct/atop/export"
+	"github.com/cstructgo/cstruct/atop/parseable"
+)
+
+// AtopCmd is "cstruct atop": atop raw logs of any version 2.3-2.13.
+type AtopCmd struct {
+	Info      AtopInfoCmd      `cmd:"" help:"Describe raw logs: version, host, kernel, samples, first and last time, restarts, flags, torn tail, corrupt samples."`
+	JSON      AtopJSONCmd      `cmd:"" name:"json" help:"Samples, tasks or cgroups as JSON lines (for jq, DuckDB, Elastic, Splunk)."`
+	CSV       AtopCSVCmd       `cmd:"" name:"csv" help:"Tasks, a group of system statistics or cgroups as CSV with a header row."`
+	Timeline  AtopTimelineCmd  `cmd:"" help:"Process starts, execs and exits, deduplicated across samples and files and sorted by time (Timesketch JSON lines or CSV)."`
+	Parseable AtopParseableCmd `cmd:"" help:"What atop -P LABELS -r FILE prints, byte for byte (also: cstruct atop -P LABELS -r FILE)."`
+	Defs      AtopDefsCmd      `cmd:"" help:"List the atop versions the embedded definitions cover; export them to edit (then --defs DIR)."`
+}
+
+// atopInput is what every verb that reads logs takes.
+type atopInput struct {
+	Begin  string   `short:"b" name:"begin" placeholder:"TIME" help:"Skip samples before TIME: [YYYYMMDD]hhmm[ss] in local time (a bare hhmm is on the day of the first sample), ISO 8601 (2026-11-25T21:13:08Z) or @EPOCH."`
+	End    string   `short:"e" name:"end" placeholder:"TIME" help:"Skip samples after TIME (same forms as --begin)."`
+	Defs   string   `name:"defs" placeholder:"DIR" help:"Read the struct definitions (and parseable descriptions) from DIR/VERSION/ instead of the embedded ones (see 'cstruct atop defs --export')."`
+	Resync bool     `name:"resync" help:"Skip garbage in a damaged log to the next plausible sample (with a warning) instead of stopping there."`
+	Files  []string `arg:"" name:"FILE" help:"Raw logs (plain or gzipped), read in the order given; - for stdin."`
+}
+
+func (in *atopInput) options() *atop.Options {
+	return &atop.Options{DefsDir: in.Defs, Resync: in.Resync}
+}
+
+// exportOptions gives the window and a Warn that reports on stderr.
+func (in *atopInput) exportOptions(r *reporter) (export.Options, error) {
+	var o export.Options
+	var err error
+	if in.Begin != "" {
+		if o.Window.Begin, err = export.ParseTime(in.Begin, time.Local); err != nil {
+			return o, fmt.Errorf("--begin: %w", err)
+		}
+	}
+	if in.End != "" {
+		if o.Window.End, err = export.ParseTime(in.End, time.Local); err != nil {
+			return o, fmt.Errorf("--end: %w", err)
+		}
+	}
+	o.Warn = r.report
+	return o, nil
+}
+
+// source reads the files one after the other, as atop.MultiReader does,
+// and reads stdin for "-".
+func (in *atopInput) source(e *env) *fileSource {
+	return &fileSource{e: e, opts: in.options(), names: in.Files}
+}
+
+// fileSource is a multi-file export.Source that knows "-". Like
+// atop.MultiReader, an error ends one file only and comes as a
+// *atop.FileError.
+type fileSource struct {
+	e     *env
+	opts  *atop.Options
+	names []string
+	next  int
+	cur   *atop.Reader
+	close func() error
+	name  string
+}
+
+func (f *fileSource) Next() (*atop.Sample, error) {
+	for {
+		if f.cur == nil {
+			if f.next >= len(f.names) {
+				return nil, io.EOF
+			}
+			f.name = f.names[f.next]
+			f.next++
+			r, closer, err := f.open(f.name)
+			if err != nil {
+				return nil, &atop.FileError{Name: f.name, Err: err}
+			}
+			f.cur, f.close = r, closer
+		}
+		s, err := f.cur.Next()
+		switch {
+		case err == nil:
+			return s, nil
+		case atop.IsWarning(err):
+			return nil, &atop.FileError{Name: f.name, Err: err}
+		}
+		f.Close()
+		if err != io.EOF {
+			return nil, &atop.FileError{Name: f.name, Err: err}
+		}
+	}
+}
+
+func (f *fileSource) open(name string) (*atop.Reader, func() error, error) {
+	rc, err := f.e.openInput(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := f.opts.NewReader(rc)
+	if err != nil {
+		rc.Close()
+		return nil, nil, err
+	}
+	return r, func() error { r.Close(); return rc.Close() }, nil
+}
+
+// Close closes the file being read.
+func (f *fileSource) Close() error {
+	if f.cur == nil {
+		return nil
+	}
+	err := f.close()
+	f.cur, f.close = nil, nil
+	return err
+}
+
+// reporter prints problems on stderr as they come: warnings (a torn tail,
+// a corrupt sample, skipped garbage) and failures (an unreadable input).
+// Warnings leave the exit status 0, failures make it 1.
+type reporter struct {
+	e        *env
+	failures int
+}
+
+func (r *reporter) report(err error) {
+	if export.IsWarning(err) {
+		fmt.Fprintln(r.e.stderr, "cstruct: warning:", err)
+		return
+	}
+	r.failures++
+	fmt.Fprintln(r.e.stderr, "cstruct:", err)
+}
+
+func (r *reporter) warn(format string, args ...any) {
+	fmt.Fprintf(r.e.stderr, "cstruct: warning: "+format+"\n", args...)
+}
+
+// done is the result of a verb: err if it failed, else a warningsError
+// when failures were reported.
+func (r *reporter) done(err error) error {
+	if err != nil {
+		return err
+	}
+	if r.failures > 0 {
+		return warningsError{r.failures}
+	}
+	return nil
+}
+
+// AtopJSONCmd is "cstruct atop json".
+type AtopJSONCmd struct {
+	Tasks    bool `name:"tasks" help:"One object per task (process or thread) per sample: the sample's time, then struct tstat by its .h names."`
+	System   bool `name:"system" help:"Sample objects carry the whole struct sstat, arrays cut to the entries in use."`
+	Cgroups  bool `name:"cgroups" help:"One object per cgroup per sample (atop 2.11+)."`
+	Reserved bool `name:"reserved" help:"Keep the reserved (*future*) fields."`
+	atopInput
+}
+
+// Run writes the JSON lines.
+func (c *AtopJSONCmd) Run(e *env) error {
+	r := &reporter{e: e}
+	o, err := c.exportOptions(r)
+	if err != nil {
+		return err
+	}
+	o.Reserved = c.Reserved
+	src := c.source(e)
+	defer src.Close()
+	err = export.WriteJSON(e.stdout, src, export.JSONOptions{Options: o, System: c.System, Tasks: c.Tasks, Cgroups: c.Cgroups})
+	return r.done(err)
+}
+
+// AtopCSVCmd is "cstruct atop csv".
+type AtopCSVCmd struct {
+	Tasks    bool   `name:"tasks" xor:"what" required:"" help:"One row per task (process or thread) per sample."`
+	System   string `name:"system" xor:"what" required:"" placeholder:"GROUP" help:"One row per sample, or per element for per-CPU/disk/interface groups, of a group of struct sstat: cpu, percpu, mem, net, intf, dsk, mdd, lvm, memnuma, cpunuma, nfs, nfsmnt, cfs, psi, gpu, ifb, llc, www (or a dotted path in sstat such as net.tcp)."`
+	Cgroups  bool   `name:"cgroups" xor:"what" required:"" help:"One row per cgroup per sample (atop 2.11+)."`
+	Reserved bool   `name:"reserved" help:"Keep the reserved (*future*) fields."`
+	atopInput
+}
+
+// Run writes the CSV.
+func (c *AtopCSVCmd) Run(e *env) error {
+	r := &reporter{e: e}
+	o, err := c.exportOptions(r)
+	if err != nil {
+		return err
+	}
+	o.Reserved = c.Reserved
+	src := c.source(e)
+	defer src.Close()
+	err = export.WriteCSV(e.stdout, src, export.CSVOptions{Options: o, Tasks: c.Tasks, System: c.System, Cgroups: c.Cgroups})
+	return r.done(err)
+}
+
+// Help lists the system groups.
+func (c *AtopCSVCmd) Help() string {
+	var b strings.Builder
+	b.WriteString("Groups of --system (one row per ...):\n\n")
+	for _, g := range export.SystemGroups() {
+		fmt.Fprintf(&b, "  %-8s %-22s %s\n", g.Name, g.Path, g.Rows)
+	}
+	return b.String()
+}
+
+// AtopTimelineCmd is "cstruct atop timeline".
+type AtopTimelineCmd struct {
+	Format string `name:"format" enum:"jsonl,csv" default:"jsonl" help:"Output format: jsonl (Timesketch: datetime, timestamp, timestamp_desc, message first) or csv."`
+	atopInput
+}
+
+// Run collects the processes and writes their events.
+func (c *AtopTimelineCmd) Run(e *env) error {
+	r := &reporter{e: e}
+	o, err := c.exportOptions(r)
+	if err != nil {
+		return err
+	}
+	src := c.source(e)
+	defer src.Close()
+	tl, err := export.CollectTimeline(src, o)
+	if err != nil {
+		return err
+	}
+	if tl.AcctOff > 0 {
+		r.warn("process accounting was off in %d of %d samples (the first at %s): processes that started and ended between two samples are missing, and exits are not known",
+			tl.AcctOff, tl.Samples, tl.FirstAcctOff.UTC().Format(time.RFC3339))
+	}
+	if c.Format == "csv" {
+		err = tl.WriteCSV(e.stdout)
+	} else {
+		err = tl.WriteJSON(e.stdout)
+	}
+	return r.done(err)
+}
+
+// AtopInfoCmd is "cstruct atop info".
+type AtopInfoCmd struct {
+	JSON  bool `name:"json" help:"One JSON object per file instead of text."`
+	Quick bool `name:"quick" help:"Do not inflate every sample to look for corrupt ones."`
+	atopInput
+}
+
+// Run describes each file.
+func (c *AtopInfoCmd) Run(e *env) error {
+	r := &reporter{e: e}
+	o, err := c.exportOptions(r)
+	if err != nil {
+		return err
+	}
+	for i, name := range c.Files {
+		src := &fileSource{e: e, opts: c.options()}
+		rd, closer, err := src.open(name)
+		if err != nil {
+			r.report(&atop.FileError{Name: name, Err: err})
+			continue
+		}
+		in, err := export.ReadInfo(rd, name, o, c.Quick)
+		closer()
+		if err != nil {
+			r.report(&atop.FileError{Name: name, Err: err})
+		}
+		if !c.JSON && i > 0 {
+			if _, err := e.stdout.WriteString("\n"); err != nil {
+				return err
+			}
+		}
+		if c.JSON {
+			err = in.WriteJSON(e.stdout)
+		} else {
+			err = in.WriteText(e.stdout)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return r.done(nil)
+}
+
+// AtopParseableCmd is "cstruct atop parseable".
+type AtopParseableCmd struct {
+	Labels          []string `short:"P" name:"labels" required:"" sep:"none" placeholder:"LABEL[,LABEL...]" help:"Labels to print, as atop -P takes them (CPU,PRG or ALL); repeatable."`
+	SpaceUnderscore bool     `short:"Z" name:"space-underscore" help:"As atop -Z (2.7+): spaces in names and command lines as underscores, no parentheses."`
+	atopInput
+}
+
+// Run prints the samples as atop -P does.
+func (c *AtopParseableCmd) Run(e *env) error {
+	r := &reporter{e: e}
+	o, err := c.exportOptions(r)
+	if err != nil {
+		return err
+	}
+	popts := parseable.Options{Labels: c.Labels, SpaceUnderscore: c.SpaceUnderscore, DefsDir: c.Defs}
+	src := c.source(e)
+	defer src.Close()
+	var (
+		p   *parseable.Printer
+		hdr *atop.Header
+	)
+	err = export.Each(src, o, func(s *atop.Sample) error {
+		if s.Header != hdr {
+			np, err := parseable.NewPrinter(e.stdout, s.Header, popts)
+			if err != nil {
+				return err
+			}
+			p, hdr = np, s.Header
+		}
+		return p.Sample(s)
+	})
+	return r.done(err)
+}
+
+// rewriteAtopArgs turns atop's own spelling, "cstruct atop -P LABELS -r
+// FILE [-Z] [-b TIME] [-e TIME]", into "cstruct atop parseable -P LABELS
+// [-Z] ... FILE". Other arguments come back unchanged.
+func rewriteAtopArgs(args []string) []string {
+	if len(args) < 2 || args[0] != "atop" || !strings.HasPrefix(args[1], "-") {
+		return args
+	}
+	var labels, files, rest []string
+	long := map[string]string{"-b": "--begin", "-e": "--end", "--begin": "--begin", "--end": "--end", "--defs": "--defs"}
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		next := func() (string, bool) {
+			if i+1 >= len(args) {
+				return "", false
+			}
+			i++
+			return args[i], true
+		}
+		switch {
+		case a == "-P":
+			v, ok := next()
+			if !ok {
+				return args
+			}
+			labels = append(labels, v)
+		case strings.HasPrefix(a, "-P"):
+			labels = append(labels, a[2:])
+		case a == "-r":
+			v, ok := next()
+			if !ok {
+				return args
+			}
+			files = append(files, v)
+		case strings.HasPrefix(a, "-r") && !strings.HasPrefix(a, "--"):
+			files = append(files, a[2:])
+		case long[a] != "":
+			v, ok := next()
+			if !ok {
+				return args
+			}
+			rest = append(rest, long[a]+"="+v)
+		case (strings.HasPrefix(a, "-b") || strings.HasPrefix(a, "-e")) && !strings.HasPrefix(a, "--"):
+			rest = append(rest, long[a[:2]]+"="+a[2:])
+		case strings.HasPrefix(a, "-"):
+			rest = append(rest, a) // -Z, --defs=DIR, --resync, -h
+		default:
+			return args // atop's interval and count, or a verb: not this spelling
+		}
+	}
+	if len(labels) == 0 || len(files) == 0 {
+		return args
+	}
+	out := []string{"atop", "parseable"}
+	for _, l := range labels {
+		out = append(out, "--labels="+l)
+	}
+	out = append(out, rest...)
+	out = append(out, "--")
+	return append(out, files...)
+}
