@@ -3,6 +3,7 @@ package atop
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"os"
 	"path"
@@ -139,6 +140,7 @@ type layout struct {
 type layoutKey struct {
 	dir     string
 	version Version
+	stamp   uint64 // of the definition files in dir
 }
 
 type layoutEntry struct {
@@ -155,10 +157,14 @@ var layouts struct {
 }
 
 // loadLayout returns the (cached) layout of version v, from dir or the
-// embedded definitions. A failure with definitions from dir is not cached, so
-// that a user can fix the file and try again.
+// embedded definitions. Definitions from dir are cached by their contents,
+// so that an edited file is read again, and a failure with them is not
+// cached at all.
 func loadLayout(dir string, v Version) (*layout, error) {
-	key := layoutKey{dir, v}
+	key := layoutKey{dir: dir, version: v}
+	if dir != "" {
+		key.stamp = stamp(dir)
+	}
 	layouts.Lock()
 	if layouts.m == nil {
 		layouts.m = make(map[layoutKey]*layoutEntry)
@@ -394,4 +400,29 @@ func (c *cgroupFields) resolve(t cstruct.Type) {
 		fieldSpec{&c.namelen, "gen.namelen"},
 		fieldSpec{&c.cgname, "cgname"},
 	)
+}
+
+// stamp hashes the contents of the version directories in dir (both
+// layouts), where definitions and the files they include live.
+func stamp(dir string) uint64 {
+	h := fnv.New64a()
+	fsys := os.DirFS(dir)
+	for _, top := range []string{".", "atop"} {
+		entries, _ := fs.ReadDir(fsys, top)
+		for _, e := range entries {
+			if _, ok := parseVersion(e.Name()); !ok || !e.IsDir() {
+				continue
+			}
+			fs.WalkDir(fsys, path.Join(top, e.Name()), func(p string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return nil
+				}
+				b, _ := fs.ReadFile(fsys, p)
+				fmt.Fprintf(h, "%s\x00%d\x00", p, len(b))
+				h.Write(b)
+				return nil
+			})
+		}
+	}
+	return h.Sum64()
 }

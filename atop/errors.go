@@ -168,6 +168,20 @@ func IsWarning(err error) bool {
 	return errors.As(err, &se)
 }
 
+// ReadError is a failure of the input itself: the io.Reader failed, or
+// gzipped input is corrupt. Offset is where reading stopped (in the
+// inflated stream for gzipped input).
+type ReadError struct {
+	Offset int64
+	Err    error
+}
+
+func (e *ReadError) Error() string {
+	return fmt.Sprintf("atop: read at offset %#x: %v", e.Offset, e.Err)
+}
+
+func (e *ReadError) Unwrap() error { return e.Err }
+
 // FileError is an error of one file of a [MultiReader].
 type FileError struct {
 	Name string

@@ -1,7 +1,7 @@
 package atop
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -94,17 +94,18 @@ func (o *Options) NewReader(r io.Reader) (*Reader, error) {
 	if o != nil {
 		rd.opts = *o
 	}
-	br := bufio.NewReaderSize(r, 64<<10)
-	src := io.Reader(br)
-	if b, _ := br.Peek(2); len(b) == 2 && b[0] == 0x1f && b[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
+	rd.w.r = r
+	if b, _ := rd.w.peek(2); len(b) == 2 && b[0] == 0x1f && b[1] == 0x8b {
+		gz, err := gzip.NewReader(rd.w.rewind())
 		if err != nil {
-			return nil, fmt.Errorf("atop: gzip: %w", err)
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				return nil, &TornError{Sample: -1, Part: "header", Want: 480}
+			}
+			return nil, &ReadError{Err: err}
 		}
 		rd.closer = append(rd.closer, gz)
-		src = gz
+		rd.w.r = gz
 	}
-	rd.w.r = src
 	if err := rd.readHeader(); err != nil {
 		return nil, err
 	}
@@ -139,7 +140,7 @@ func (r *Reader) readHeader() error {
 		}
 	}
 	if len(b) < 8 {
-		if err = readErr(err); err != nil {
+		if err = r.readErr(err); err != nil {
 			return err
 		}
 		return &TornError{Sample: -1, Part: "header", Want: 480, Have: int64(len(b))}
@@ -157,7 +158,7 @@ func (r *Reader) readHeader() error {
 	}
 	b, err = r.w.peek(int(l.headerSize))
 	if int64(len(b)) < l.headerSize {
-		if err = readErr(err); err != nil {
+		if err = r.readErr(err); err != nil {
 			return err
 		}
 		return &TornError{Sample: -1, Part: "header", Want: l.headerSize, Have: int64(len(b))}
@@ -173,13 +174,13 @@ func (r *Reader) readHeader() error {
 	return nil
 }
 
-// readErr passes on a failure of the underlying reader; the end of the
-// input is not one.
-func readErr(err error) error {
+// readErr passes on a failure of the underlying reader (gzip's
+// included) as a *ReadError; the end of the input is not one.
+func (r *Reader) readErr(err error) error {
 	if err == nil || err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil
 	}
-	return fmt.Errorf("atop: read: %w", err)
+	return &ReadError{Offset: r.w.off + int64(r.w.hi-r.w.lo), Err: err}
 }
 
 // Next returns the next sample, or io.EOF after the last one. The sample,
@@ -359,7 +360,7 @@ func (r *Reader) next() (*Sample, error) {
 	start := r.w.off
 	b, err := r.w.peek(int(recSize))
 	if int64(len(b)) < recSize {
-		if err = readErr(err); err != nil {
+		if err = r.readErr(err); err != nil {
 			return nil, err
 		}
 		if len(b) == 0 {
@@ -377,7 +378,7 @@ func (r *Reader) next() (*Sample, error) {
 	}
 	b, err = r.w.peek(int(x.total))
 	if int64(len(b)) < x.total {
-		if err = readErr(err); err != nil {
+		if err = r.readErr(err); err != nil {
 			return nil, err
 		}
 		if r.opts.Resync {
@@ -412,7 +413,7 @@ func (r *Reader) resync(reason string) error {
 	for {
 		b, err := r.w.peek(recSize + 2)
 		if len(b) < recSize+2 {
-			if err = readErr(err); err != nil {
+			if err = r.readErr(err); err != nil {
 				return err
 			}
 			r.w.discard(len(b)) // nothing plausible before the end
@@ -454,7 +455,7 @@ type window struct {
 	err    error // sticky read error; io.EOF at the end
 }
 
-const minWindow = 64 << 10
+const minWindow = 32 << 10
 
 // peek returns the next n bytes without consuming them, or fewer with the
 // read error that stopped it. The slice is valid until the next peek or
@@ -497,6 +498,25 @@ func (w *window) fill(n int) {
 	}
 	w.err = io.ErrNoProgress
 }
+
+// rewind returns a reader of the whole input, the buffered bytes first, and
+// empties the window: for a reader stacked on the input (gzip).
+func (w *window) rewind() io.Reader {
+	var src io.Reader = bytes.NewReader(bytes.Clone(w.buf[w.lo:w.hi]))
+	switch w.err {
+	case nil:
+		src = io.MultiReader(src, w.r)
+	case io.EOF:
+	default:
+		src = io.MultiReader(src, errReader{w.err})
+	}
+	w.lo, w.hi, w.off, w.err = 0, 0, 0, nil
+	return src
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // discard drops n buffered bytes.
 func (w *window) discard(n int) {

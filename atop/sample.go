@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/cstructgo/cstruct/cstruct"
@@ -77,8 +78,6 @@ type result[T any] struct {
 // sample at a time): gen tells the current sample.
 type sampleBufs struct {
 	gen                  uint64
-	zr                   io.ReadCloser
-	src                  bytes.Reader
 	sys, tstat, cst, pid []byte
 	tasks                []Task
 	cgroups              []Cgroup
@@ -125,25 +124,40 @@ func (s *Sample) Compressed(part string) []byte {
 // inflate inflates part i into dst, which must come out exactly full.
 func (s *Sample) inflate(i int, dst []byte) error {
 	p := s.parts[i]
-	err := s.bufs.inflate(dst, s.data[p.off:p.off+p.n])
+	err := inflate(dst, s.data[p.off:p.off+p.n])
 	if err != nil {
 		return &SampleError{Sample: s.Index, Offset: s.Offset + p.off, Part: partNames[i], Err: err}
 	}
 	return nil
 }
 
-func (b *sampleBufs) inflate(dst, comp []byte) error {
-	b.src.Reset(comp)
-	if b.zr == nil {
-		zr, err := zlib.NewReader(&b.src)
+// inflater is a zlib reader with its source; they are pooled, as a
+// zlib reader holds a 32 KiB window.
+type inflater struct {
+	zr  io.ReadCloser
+	src bytes.Reader
+}
+
+var inflaters sync.Pool
+
+// inflate inflates comp into dst, which must come out exactly full.
+func inflate(dst, comp []byte) error {
+	z, _ := inflaters.Get().(*inflater)
+	if z == nil {
+		z = new(inflater)
+	}
+	defer inflaters.Put(z)
+	z.src.Reset(comp)
+	if z.zr == nil {
+		zr, err := zlib.NewReader(&z.src)
 		if err != nil {
 			return err
 		}
-		b.zr = zr
-	} else if err := b.zr.(zlib.Resetter).Reset(&b.src, nil); err != nil {
+		z.zr = zr
+	} else if err := z.zr.(zlib.Resetter).Reset(&z.src, nil); err != nil {
 		return err
 	}
-	n, err := io.ReadFull(b.zr, dst)
+	n, err := io.ReadFull(z.zr, dst)
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return fmt.Errorf("inflates to %d bytes, want %d (%w)", n, len(dst), io.ErrUnexpectedEOF)
@@ -153,7 +167,7 @@ func (b *sampleBufs) inflate(dst, comp []byte) error {
 	// The stream must end here; reading to its end checks the checksum.
 	var one [1]byte
 	for range 8 {
-		m, err := b.zr.Read(one[:])
+		m, err := z.zr.Read(one[:])
 		if m > 0 {
 			return fmt.Errorf("inflates to more than %d bytes", len(dst))
 		}
@@ -170,7 +184,7 @@ func (b *sampleBufs) inflate(dst, comp []byte) error {
 // grow returns b resized to n bytes, reusing its memory when it can.
 func grow(b []byte, n int) []byte {
 	if cap(b) < n {
-		return make([]byte, n)
+		return make([]byte, n, max(n, 2*cap(b)))
 	}
 	return b[:n]
 }

@@ -1,0 +1,66 @@
+package atop_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/cstructgo/cstruct/atop"
+)
+
+// BenchmarkReadTasks reads every task of every sample of the fixtures,
+// from memory: the common case of a caller that wants processes only.
+func BenchmarkReadTasks(b *testing.B) {
+	logs := rawFixtures(b)
+	var size int64
+	for _, l := range logs {
+		size += int64(len(l))
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, l := range logs {
+			r, err := atop.NewReader(bytes.NewReader(l))
+			if err != nil {
+				b.Fatal(err)
+			}
+			for s, err := range r.Samples() {
+				if err != nil {
+					b.Fatal(err)
+				}
+				tasks, err := s.Tasks()
+				if err != nil {
+					b.Fatal(err)
+				}
+				var cpu int64
+				for _, t := range tasks {
+					cpu += t.UTime() + t.STime() + int64(t.PID())
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkReadSystem inflates and reads the system statistics too.
+func BenchmarkReadSystem(b *testing.B) {
+	l := fixture(b, "2.13.0")
+	b.SetBytes(int64(len(l)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := atop.NewReader(bytes.NewReader(l))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for s, err := range r.Samples() {
+			if err != nil {
+				b.Fatal(err)
+			}
+			sys, err := s.System()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := sys.Lookup("cpu.all.utime"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
