@@ -258,9 +258,12 @@ func TestGoldenInfo(t *testing.T) {
 	}
 }
 
-// TestAllVersions runs every export on every fixture: no error, no warning.
+// TestAllVersions runs every export on every fixture and real-world log:
+// no error, no warning.
 func TestAllVersions(t *testing.T) {
-	for _, name := range allFixtures(t) {
+	real, err := filepath.Glob("../../testdata/atop/realworld/*.gz")
+	require.NoError(t, err)
+	for _, name := range append(allFixtures(t), real...) {
 		t.Run(filepath.Base(name), func(t *testing.T) {
 			o := noWarnings(t)
 			require.NoError(t, export.WriteJSON(io.Discard, open(t, name), export.JSONOptions{Options: o, System: true, Tasks: true, Cgroups: true}))

@@ -75,98 +75,123 @@ func readPRG(t *testing.T, name string) []prg {
 func TestTimelineOracle(t *testing.T) {
 	for _, name := range allFixtures(t) {
 		t.Run(filepath.Base(name), func(t *testing.T) {
-			r := open(t, name)
-			hertz := int64(r.Header().Hertz)
-			v := r.Header().Version
-			tl, err := export.CollectTimeline(r, noWarnings(t))
-			require.NoError(t, err)
-			require.Zero(t, tl.AcctOff)
+			checkOracle(t, name, name+".P.txt", true)
+		})
+	}
+}
 
-			matched := map[*export.Process]bool{}
-			news, exits := 0, 0
-			for _, p := range readPRG(t, name+".P.txt") {
-				if !p.isproc {
-					continue
-				}
-				var got *export.Process
-				var cmd *export.Command
-				for _, q := range tl.Processes {
-					d := q.Start.Unix() - p.btime
-					if q.PID != p.pid || d < -1 || d > 1 {
-						continue
-					}
-					for i := range q.Commands {
-						if c := &q.Commands[i]; c.Name == p.name && (p.cmdline == "" || p.cmdline == c.Cmdline) {
-							require.True(t, got == nil || got == q, "pid %d %s: twice in the timeline", p.pid, p.name)
-							got, cmd = q, c
-						}
-					}
-				}
-				// atop leaves the command line of an exited process empty
-				// when it did not see the process alive.
-				require.NotNil(t, got, "pid %d (%s) started %d, command line %q: not in the timeline", p.pid, p.name, p.btime, p.cmdline)
-				matched[got] = true
-				require.Equal(t, p.ppid, got.PPID, "pid %d ppid", p.pid)
-				require.Equal(t, p.ruid, got.UID, "pid %d uid", p.pid)
-				require.Equal(t, p.rgid, got.GID, "pid %d gid", p.pid)
-				require.Equal(t, p.tgid, got.TGID, "pid %d tgid", p.pid)
-				if p.state != 'E' {
-					if p.btime > tl.First.Unix() {
-						news++
-					}
-					continue
-				}
-				exits++
-				require.Same(t, &got.Commands[len(got.Commands)-1], cmd, "pid %d exits as %s", p.pid, p.name)
-				require.True(t, got.Exited, "pid %d (%s) exited: no exit in the timeline", p.pid, p.name)
-				require.Equal(t, p.btime+p.elaps/hertz, got.End.Unix(), "pid %d end time", p.pid)
-				want := p.exitcode
-				if v.Major == 2 && v.Minor == 3 { // 2.3 printed the raw wait status
-					if want&0xff != 0 {
-						want = want&0x7f + 256
-					} else {
-						want = want >> 8 & 0xff
-					}
-				}
-				code := got.ExitCode
-				if got.Signal != 0 {
-					code = got.Signal + 256
-				}
-				require.Equal(t, want, code, "pid %d (%s) exit code", p.pid, p.name)
-			}
-			require.Positive(t, news, "the fixture starts processes")
-			require.Positive(t, exits, "the fixture ends processes")
-			for _, q := range tl.Processes {
-				require.True(t, matched[q], "pid %d (%s): not shown by atop", q.PID, q.Commands[0].Name)
-			}
+// checkOracle checks the timeline of log name against the PRG lines of
+// oracle. A made log (made) has process accounting on and starts and ends
+// processes.
+func checkOracle(t *testing.T, name, oracle string, made bool) {
+	t.Helper()
+	r := open(t, name)
+	hertz := int64(r.Header().Hertz)
+	v := r.Header().Version
+	tl, err := export.CollectTimeline(r, noWarnings(t))
+	require.NoError(t, err)
+	if made {
+		require.Zero(t, tl.AcctOff)
+	}
 
-			// One start event per process, one exit event per exit, an
-			// exec event per later command.
-			starts, execs, ends := map[*export.Process]int{}, map[*export.Process]int{}, map[*export.Process]int{}
-			for _, e := range tl.Events() {
-				switch e.Desc {
-				case export.ProcessStart:
-					starts[e.Process]++
-					require.Equal(t, e.Process.Start, e.Time)
-					require.Same(t, &e.Process.Commands[0], e.Command)
-				case export.ProcessExec:
-					execs[e.Process]++
-					require.Equal(t, e.Command.Seen, e.Time)
-				case export.ProcessExit:
-					ends[e.Process]++
-					require.Equal(t, e.Process.End, e.Time)
-					require.Same(t, &e.Process.Commands[len(e.Process.Commands)-1], e.Command)
+	matched := map[*export.Process]bool{}
+	news, exits := 0, 0
+	for _, p := range readPRG(t, oracle) {
+		if !p.isproc {
+			continue
+		}
+		var got *export.Process
+		var cmd *export.Command
+		for _, q := range tl.Processes {
+			d := q.Start.Unix() - p.btime
+			if q.PID != p.pid || d < -1 || d > 1 {
+				continue
+			}
+			for i := range q.Commands {
+				if c := &q.Commands[i]; c.Name == p.name && (p.cmdline == "" || p.cmdline == c.Cmdline) {
+					require.True(t, got == nil || got == q, "pid %d %s: twice in the timeline", p.pid, p.name)
+					got, cmd = q, c
 				}
 			}
-			for _, q := range tl.Processes {
-				require.Equal(t, 1, starts[q])
-				require.Equal(t, len(q.Commands)-1, execs[q])
-				if q.Exited {
-					require.Equal(t, 1, ends[q])
-				} else {
-					require.Zero(t, ends[q])
-				}
+		}
+		// atop leaves the command line of an exited process empty
+		// when it did not see the process alive.
+		require.NotNil(t, got, "pid %d (%s) started %d, command line %q: not in the timeline", p.pid, p.name, p.btime, p.cmdline)
+		matched[got] = true
+		require.Equal(t, p.ppid, got.PPID, "pid %d ppid", p.pid)
+		require.Equal(t, p.ruid, got.UID, "pid %d uid", p.pid)
+		require.Equal(t, p.rgid, got.GID, "pid %d gid", p.pid)
+		require.Equal(t, p.tgid, got.TGID, "pid %d tgid", p.pid)
+		if p.state != 'E' {
+			if p.btime > tl.First.Unix() {
+				news++
 			}
+			continue
+		}
+		exits++
+		require.Same(t, &got.Commands[len(got.Commands)-1], cmd, "pid %d exits as %s", p.pid, p.name)
+		require.True(t, got.Exited, "pid %d (%s) exited: no exit in the timeline", p.pid, p.name)
+		require.Equal(t, p.btime+p.elaps/hertz, got.End.Unix(), "pid %d end time", p.pid)
+		want := p.exitcode
+		if v.Major == 2 && v.Minor == 3 { // 2.3 printed the raw wait status
+			if want&0xff != 0 {
+				want = want&0x7f + 256
+			} else {
+				want = want >> 8 & 0xff
+			}
+		}
+		code := got.ExitCode
+		if got.Signal != 0 {
+			code = got.Signal + 256
+		}
+		require.Equal(t, want, code, "pid %d (%s) exit code", p.pid, p.name)
+	}
+	if made {
+		require.Positive(t, news, "the fixture starts processes")
+		require.Positive(t, exits, "the fixture ends processes")
+	}
+	for _, q := range tl.Processes {
+		require.True(t, matched[q], "pid %d (%s): not shown by atop", q.PID, q.Commands[0].Name)
+	}
+
+	// One start event per process, one exit event per exit, an
+	// exec event per later command.
+	starts, execs, ends := map[*export.Process]int{}, map[*export.Process]int{}, map[*export.Process]int{}
+	for _, e := range tl.Events() {
+		switch e.Desc {
+		case export.ProcessStart:
+			starts[e.Process]++
+			require.Equal(t, e.Process.Start, e.Time)
+			require.Same(t, &e.Process.Commands[0], e.Command)
+		case export.ProcessExec:
+			execs[e.Process]++
+			require.Equal(t, e.Command.Seen, e.Time)
+		case export.ProcessExit:
+			ends[e.Process]++
+			require.Equal(t, e.Process.End, e.Time)
+			require.Same(t, &e.Process.Commands[len(e.Process.Commands)-1], e.Command)
+		}
+	}
+	for _, q := range tl.Processes {
+		require.Equal(t, 1, starts[q])
+		require.Equal(t, len(q.Commands)-1, execs[q])
+		if q.Exited {
+			require.Equal(t, 1, ends[q])
+		} else {
+			require.Zero(t, ends[q])
+		}
+	}
+}
+
+// TestTimelineOracleRealWorld does the same for logs of a real host (see
+// testdata/atop/realworld/NOTICE), written without process accounting.
+func TestTimelineOracleRealWorld(t *testing.T) {
+	names, err := filepath.Glob("../../testdata/atop/realworld/*.gz")
+	require.NoError(t, err)
+	require.NotEmpty(t, names)
+	for _, name := range names {
+		t.Run(filepath.Base(name), func(t *testing.T) {
+			checkOracle(t, name, strings.TrimSuffix(name, ".gz")+".P.txt", false)
 		})
 	}
 }
