@@ -57,7 +57,7 @@ type Reader struct {
 
 	index   int   // index of the next sample
 	pending int   // bytes of the current sample, dropped by the next call
-	prev    int64 // curtime of the previous sample, if havePrev
+	prev    int64 // curtime of the previous sample, if hasPrev
 	hasPrev bool
 	err     error // sticky
 	bufs    *sampleBufs

@@ -88,30 +88,27 @@ type sampleBufs struct {
 // valid after Next. Clone a sample before the next call to Next: the clone
 // of a stale sample is stale too.
 func (s *Sample) Clone() *Sample {
+	c := *s
+	c.sys, c.tasks, c.cgroups, c.byPID = result[cstruct.Value]{}, result[[]Task]{}, result[[]Cgroup]{}, nil
 	if s.stale() {
-		c := *s
-		c.bufs = &sampleBufs{gen: 1}
-		c.gen = 0
+		c.bufs, c.gen = &sampleBufs{gen: 1}, 0
 		return &c
 	}
-	c := &Sample{
-		Index: s.Index, Offset: s.Offset, Time: s.Time, Interval: s.Interval, Flags: s.Flags,
-		NTask: s.NTask, NProc: s.NProc, NActProc: s.NActProc, NRun: s.NRun, NSleep: s.NSleep,
-		NDiskSleep: s.NDiskSleep, NIdle: s.NIdle, NZombie: s.NZombie, NExit: s.NExit,
-		NOverflow: s.NOverflow, NCgroup: s.NCgroup, NCgroupPID: s.NCgroupPID,
-		Header: s.Header, parts: s.parts, coriglen: s.coriglen,
-		data: bytes.Clone(s.data), bufs: new(sampleBufs),
-	}
+	c.data = bytes.Clone(s.data)
+	c.bufs, c.gen = new(sampleBufs), 0
 	l := s.Header.l
 	c.Record, _ = l.spec.UnpackWith(l.record, c.data, cstruct.Options{Order: s.Header.Order, Base: s.Offset})
-	return c
+	return &c
 }
 
 func (s *Sample) stale() bool { return s.gen != s.bufs.gen }
 
 // Compressed returns the compressed bytes of a part: "sstat", "tstat",
-// "cstat" or "pidlist" (nil for an absent part).
+// "cstat" or "pidlist" (nil for an absent part, or a stale sample).
 func (s *Sample) Compressed(part string) []byte {
+	if s.stale() {
+		return nil
+	}
 	for i, n := range partNames {
 		if n == part && s.parts[i].n > 0 {
 			p := s.parts[i]
