@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
 	"syscall"
 
@@ -26,11 +27,26 @@ type CLI struct {
 }
 
 func main() {
+	// A closed pipe (cstruct … | head) must end the program quietly: take
+	// EPIPE as an error from Write instead of dying of SIGPIPE.
+	signal.Ignore(syscall.SIGPIPE)
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+// exitCode carries kong's exit (after --help) out of the parser.
+type exitCode int
+
 // run parses args and runs the command; it returns the exit status.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			c, ok := r.(exitCode)
+			if !ok {
+				panic(r)
+			}
+			code = int(c)
+		}
+	}()
 	var cli CLI
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	parser, err := kong.New(&cli,
@@ -38,7 +54,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		kong.Description("Read binary data with C definitions given at run time; read atop raw logs of any version."),
 		kong.UsageOnError(),
 		kong.Writers(stdout, stderr),
-		kong.Exit(func(int) {}),
+		kong.Exit(func(c int) { panic(exitCode(c)) }),
 		kong.Bind(&env{stdin: stdin, stdout: out, stderr: stderr}),
 	)
 	if err != nil {
@@ -48,14 +64,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	args = rewriteAtopArgs(args)
 	ctx, err := parser.Parse(args)
 	if err != nil {
-		if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-			return 0
-		}
 		fmt.Fprintln(stderr, "cstruct:", err)
 		return 2
-	}
-	if ctx == nil { // --help
-		return 0
 	}
 	err = ctx.Run()
 	if ferr := out.Flush(); err == nil && ferr != nil {
