@@ -293,8 +293,12 @@ func (r *resolver) structSpec(ss *cparse.StructSpec) (Type, error) {
 			if err := r.pragma(m.Pragma); err != nil {
 				return nil, err
 			}
-		case m.Field != nil:
-			got, err := r.memberFields(m.Field, scope)
+		case m.Simple != nil || m.Field != nil:
+			mf := m.Field
+			if m.Simple != nil {
+				mf = m.Simple.Fields
+			}
+			got, err := r.memberFields(mf, scope)
 			if err != nil {
 				return nil, err
 			}

@@ -153,7 +153,7 @@ func (r *resolver) ref(ref *cparse.Ref, fields bool) (exprNode, error) {
 		return n, nil
 	}
 	if len(ref.Parts) == 0 {
-		if v, ok := r.s.consts[name]; ok {
+		if v, ok := r.s.Const(name); ok {
 			return &constNode{v: v}, nil
 		}
 	}

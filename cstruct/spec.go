@@ -10,6 +10,9 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
+
+	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/cstructgo/cstruct/cstruct/internal/cparse"
 )
@@ -58,14 +61,17 @@ func (l Limits) maxDepth() int {
 // tags, and integer constants (#define and enum members). A Spec is safe for
 // concurrent use once loading is done.
 type Spec struct {
-	cfg    Config
-	order  binary.ByteOrder
-	types  map[string]Type // typedef and built-in names
-	tags   map[string]Type // "struct x", "union x", "enum x"
-	consts map[string]int64
-	macros map[string]string // macro name (with "(params)" for function-like) → body text
-	names  []string          // user-defined names, in order of definition
-	cnames []string          // constants, in order of definition
+	cfg     Config
+	order   binary.ByteOrder
+	types   map[string]Type // typedef and built-in names
+	tags    map[string]Type // "struct x", "union x", "enum x"
+	consts  map[string]int64
+	macros  map[string]string        // macro name (with "(params)" for function-like) → body text
+	names   []string                 // user-defined names, in order of definition
+	cnames  []string                 // constants, in order of definition
+	cnamed  map[string]bool          // the names in cnames
+	mu      sync.Mutex               // guards consts and pending after loading
+	pending map[string][]lexer.Token // macros not yet evaluated as constants
 }
 
 // NewSpec returns an empty Spec that has only the built-in types.
@@ -78,12 +84,14 @@ func NewSpec(cfg Config) *Spec {
 		order = binary.LittleEndian
 	}
 	return &Spec{
-		cfg:    cfg,
-		order:  order,
-		types:  builtinTypes(cfg.ABI),
-		tags:   make(map[string]Type),
-		consts: make(map[string]int64),
-		macros: make(map[string]string),
+		cfg:     cfg,
+		order:   order,
+		types:   builtinTypes(cfg.ABI),
+		tags:    make(map[string]Type),
+		consts:  make(map[string]int64),
+		cnamed:  make(map[string]bool),
+		pending: make(map[string][]lexer.Token),
+		macros:  make(map[string]string),
 	}
 }
 
@@ -193,28 +201,58 @@ func (s *Spec) collectMacros(res *cparse.Result) {
 			continue
 		}
 		s.macros[key] = body
-		if len(m.Body) == 0 {
+		if len(m.Body) == 0 || m.Pos.Filename == "<built-in>" {
 			continue
 		}
-		e, err := cparse.ParseExpr(m.Body)
-		if err != nil {
-			continue
-		}
-		r := newResolver(s)
-		node, err := r.expr(e, false)
-		if err != nil || !node.constant() {
-			continue
-		}
-		if v, err := node.eval(nil); err == nil {
-			s.setConst(name, v)
-		}
+		// evaluated when asked for (Const), not here: most macros never are
+		s.mu.Lock()
+		s.pending[name] = m.Body
+		delete(s.consts, name)
+		s.mu.Unlock()
+		s.addName(name)
+	}
+}
+
+// macroConst evaluates a pending macro as an integer constant.
+func (s *Spec) macroConst(name string) (int64, bool) {
+	s.mu.Lock()
+	if v, ok := s.consts[name]; ok {
+		s.mu.Unlock()
+		return v, true
+	}
+	body, ok := s.pending[name]
+	delete(s.pending, name) // also ends cycles: #define A B / #define B A
+	s.mu.Unlock()
+	if !ok {
+		return 0, false
+	}
+	e, err := cparse.ParseExpr(body)
+	if err != nil {
+		return 0, false
+	}
+	node, err := newResolver(s).expr(e, false) // may evaluate other macros
+	if err != nil || !node.constant() {
+		return 0, false
+	}
+	v, err := node.eval(nil)
+	if err != nil {
+		return 0, false
+	}
+	s.mu.Lock()
+	s.consts[name] = v
+	s.mu.Unlock()
+	return v, true
+}
+
+func (s *Spec) addName(name string) {
+	if !s.cnamed[name] {
+		s.cnamed[name] = true
+		s.cnames = append(s.cnames, name)
 	}
 }
 
 func (s *Spec) setConst(name string, v int64) {
-	if _, ok := s.consts[name]; !ok {
-		s.cnames = append(s.cnames, name)
-	}
+	s.addName(name)
 	s.consts[name] = v
 }
 
@@ -270,8 +308,7 @@ func (s *Spec) Struct(name string) (*Struct, error) {
 // Const returns an integer constant: an object-like #define whose value is
 // an integer expression, or an enum member.
 func (s *Spec) Const(name string) (int64, bool) {
-	v, ok := s.consts[name]
-	return v, ok
+	return s.macroConst(name)
 }
 
 // Types yields the user-defined types by name in order of definition:
@@ -294,7 +331,8 @@ func (s *Spec) Types() iter.Seq2[string, Type] {
 func (s *Spec) Consts() iter.Seq2[string, int64] {
 	return func(yield func(string, int64) bool) {
 		for _, n := range s.cnames {
-			if !yield(n, s.consts[n]) {
+			v, ok := s.Const(n)
+			if ok && !yield(n, v) {
 				return
 			}
 		}

@@ -254,6 +254,9 @@ func cppFileKey(fsIdx int, name string) string {
 
 // processFile preprocesses a whole file, appending to p.out.
 func (p *cppState) processFile(f *cppFile, depth int) *Error {
+	if p.out == nil {
+		p.out = make([]lexer.Token, 0, len(f.toks))
+	}
 	for f.i < len(f.toks) {
 		switch {
 		case f.toks[f.i].Type == lexNewline:

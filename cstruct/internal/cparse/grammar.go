@@ -140,9 +140,101 @@ type StructBody struct {
 // Member is one line of a struct body.
 type Member struct {
 	Pos    lexer.Position
-	Field  *MemberFields `parser:"  @@"`
+	Simple *SimpleMember `parser:"  @@"`
+	Field  *MemberFields `parser:"| @@"`
 	Pragma *Pragma       `parser:"| @@"`
 	Empty  bool          `parser:"| @\";\""`
+}
+
+// SimpleMember is the common shape of a member line, "T a, *b[N], c:3;"
+// with T a type name or type keywords and N a lone number or name. It is
+// matched by looking at tokens directly, which is much cheaper than the
+// general grammar; anything else falls through to MemberFields. Fields holds
+// the same tree the grammar would have built.
+type SimpleMember struct {
+	Fields *MemberFields
+}
+
+// SimpleMembers switches the SimpleMember shortcut; tests turn it off to
+// check that it builds what the grammar builds.
+var SimpleMembers = true
+
+// Parse implements participle.Parseable.
+func (sm *SimpleMember) Parse(lex *lexer.PeekingLexer) error {
+	if !SimpleMembers {
+		return participle.NextMatch
+	}
+	cp := lex.MakeCheckpoint()
+	fail := func() error {
+		lex.LoadCheckpoint(cp)
+		return participle.NextMatch
+	}
+	t := lex.Peek()
+	if t.EOF() {
+		return participle.NextMatch
+	}
+	ts := &TypeSpec{Pos: t.Pos}
+	switch {
+	case typeWords[t.Value]:
+		for w := lex.Peek(); !w.EOF() && typeWords[w.Value]; w = lex.Peek() {
+			ts.Words = append(ts.Words, TypeWord(lex.Next().Value))
+		}
+	case t.Type == identType && !keywords[t.Value] && !qualWords[t.Value]:
+		ts.Name = TypeIdent(lex.Next().Value)
+	default:
+		return participle.NextMatch
+	}
+	mf := &MemberFields{Pos: t.Pos, Spec: &DeclSpec{Pos: t.Pos, Type: ts}}
+	for {
+		d := &Declarator{Pos: lex.Peek().Pos}
+		for lex.Peek().Value == "*" {
+			lex.Next()
+			d.Ptrs = append(d.Ptrs, &PtrLevel{Star: true})
+		}
+		name := lex.Peek()
+		if name.EOF() || name.Type != identType || keywords[name.Value] || qualWords[name.Value] || typeWords[name.Value] {
+			return fail()
+		}
+		lex.Next()
+		d.Name = name.Value
+		for lex.Peek().Value == "[" {
+			open := *lex.Next()
+			a := &ArraySuffix{Pos: open.Pos}
+			if lex.Peek().Value != "]" {
+				n := *lex.Next()
+				if n.Type != intType && n.Type != identType || lex.Peek().Value != "]" {
+					return fail()
+				}
+				e, err := ParseExpr([]lexer.Token{n})
+				if err != nil {
+					return fail()
+				}
+				a.Size = e
+			}
+			lex.Next() // "]"
+			d.Suffixes = append(d.Suffixes, &Suffix{Pos: open.Pos, Array: a})
+		}
+		md := &MemberDecl{Pos: d.Pos, Decl: d}
+		if lex.Peek().Value == ":" {
+			lex.Next()
+			n := *lex.Next()
+			if n.Type != intType {
+				return fail()
+			}
+			md.Bits, _ = ParseExpr([]lexer.Token{n})
+		}
+		mf.Decls = append(mf.Decls, md)
+		switch lex.Peek().Value {
+		case ",":
+			lex.Next()
+			continue
+		case ";":
+			lex.Next()
+			sm.Fields = mf
+			return nil
+		}
+		return fail()
+	}
 }
 
 // MemberFields is "T a, b:3, *c;" inside a struct body.
