@@ -2,6 +2,7 @@ package atop_test
 
 import (
 	"bytes"
+	"os"
 	"testing"
 
 	"github.com/cstructgo/cstruct/atop"
@@ -61,6 +62,45 @@ func BenchmarkReadSystem(b *testing.B) {
 			if _, err := sys.Lookup("cpu.all.utime"); err != nil {
 				b.Fatal(err)
 			}
+		}
+	}
+}
+
+// BenchmarkLargeLog reads a 240-sample log written by Debian's atop 2.8.1
+// (testdata/atop/bench): every task of every sample, and the CPU figures of
+// the system statistics.
+func BenchmarkLargeLog(b *testing.B) {
+	l, err := os.ReadFile("../testdata/atop/bench/atop-2.8.1-large.raw")
+	if err != nil {
+		b.Skip(err)
+	}
+	b.SetBytes(int64(len(l)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := atop.NewReader(bytes.NewReader(l))
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for s, err := range r.Samples() {
+			if err != nil {
+				b.Fatal(err)
+			}
+			tasks, err := s.Tasks()
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(tasks)
+			sys, err := s.System()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := sys.Lookup("cpu.all.utime"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if n == 0 {
+			b.Fatal("no tasks")
 		}
 	}
 }
