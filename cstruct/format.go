@@ -113,7 +113,7 @@ func appendJSON(dst []byte, v Value, depth int) []byte {
 		return append(dst, '}')
 	case *Array:
 		if v.IsText() {
-			return appendJSONString(dst, v.Text())
+			return AppendJSONString(dst, v.Text())
 		}
 		dst = append(dst, '[')
 		for i, e := range v.Elems() {
@@ -138,16 +138,16 @@ func appendJSON(dst []byte, v Value, depth int) []byte {
 		return v.BigInt().Append(dst, 10)
 	case *Enum:
 		if name, ok := v.EnumName(); ok {
-			return appendJSONString(dst, name)
+			return AppendJSONString(dst, name)
 		}
 		return strconv.AppendInt(dst, v.Int(), 10)
 	case *Char:
 		if v.bitSize > 0 {
 			return strconv.AppendInt(dst, v.Int(), 10)
 		}
-		return appendJSONString(dst, v.Text())
+		return AppendJSONString(dst, v.Text())
 	case *WChar:
-		return appendJSONString(dst, v.Text())
+		return AppendJSONString(dst, v.Text())
 	case *Float:
 		f := v.Float()
 		switch {
@@ -184,7 +184,7 @@ func appendJSONFields(dst []byte, v Value, first *bool, depth int) []byte {
 			dst = append(dst, ',')
 		}
 		*first = false
-		dst = appendJSONString(dst, f.Name)
+		dst = AppendJSONString(dst, f.Name)
 		dst = append(dst, ':')
 		dst = appendJSON(dst, fv, depth+1)
 	}
@@ -193,9 +193,10 @@ func appendJSONFields(dst []byte, v Value, first *bool, depth int) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSONString quotes s for JSON; bytes that are not valid UTF-8 become
-// \u00XX so that no information is lost.
-func appendJSONString(dst []byte, s string) []byte {
+// AppendJSONString appends s as a JSON string, as AppendJSON writes text:
+// bytes that are not valid UTF-8 become \u00XX, so that no information is
+// lost.
+func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	for i := 0; i < len(s); {
 		c := s[i]

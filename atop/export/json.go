@@ -1,6 +1,7 @@
 package export
 
 import (
+	"github.com/cstructgo/cstruct/cstruct"
 	"io"
 	"strconv"
 	"time"
@@ -86,7 +87,7 @@ func prefix(dst []byte, s *atop.Sample, kind string) []byte {
 	dst = append(dst, `,"kind":"`...)
 	dst = append(dst, kind...)
 	dst = append(dst, `","host":`...)
-	dst = appendString(dst, s.Header.Nodename)
+	dst = cstruct.AppendJSONString(dst, s.Header.Nodename)
 	dst = append(dst, `,"interval":`...)
 	dst = strconv.AppendInt(dst, int64(s.Interval/time.Second), 10)
 	return dst
@@ -95,15 +96,15 @@ func prefix(dst []byte, s *atop.Sample, kind string) []byte {
 func (j *jsonWriter) sampleObject(s *atop.Sample) error {
 	b := prefix(j.buf[:0], s, "sample")
 	b = append(b, `,"flags":`...)
-	b = appendString(b, flagNames(s.Flags))
+	b = cstruct.AppendJSONString(b, flagNames(s.Flags))
 	b = append(b, `,"version":`...)
-	b = appendString(b, s.Header.Version.String())
+	b = cstruct.AppendJSONString(b, s.Header.Version.String())
 	for _, n := range schemaOf(s.Record.Type(), j.opts.Reserved) {
 		if rawrecordSkip[n.name] {
 			continue
 		}
 		b = append(b, ',')
-		b = appendString(b, n.name)
+		b = cstruct.AppendJSONString(b, n.name)
 		b = append(b, ':')
 		b = n.appendJSON(b, s.Record)
 	}
@@ -137,7 +138,7 @@ func (j *jsonWriter) tasks(s *atop.Sample) error {
 		b = appendJSONObject(b, t.Value(), fields, true)
 		if withCgroup {
 			b = append(b, `,"cgroup":`...)
-			b = appendString(b, cgroupOf(s, t))
+			b = cstruct.AppendJSONString(b, cgroupOf(s, t))
 		}
 		b = append(b, "}\n"...)
 		j.buf = b
@@ -171,7 +172,7 @@ func (j *jsonWriter) cgroups(s *atop.Sample) error {
 		cg := &cgs[i]
 		b := prefix(j.buf[:0], s, "cgroup")
 		b = append(b, `,"path":`...)
-		b = appendString(b, cg.Path)
+		b = cstruct.AppendJSONString(b, cg.Path)
 		b = append(b, `,"pids":[`...)
 		for k, p := range cg.PIDs {
 			if k > 0 {

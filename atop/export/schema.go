@@ -220,7 +220,7 @@ func appendJSONObject(dst []byte, v cstruct.Value, fields []*node, comma bool) [
 			dst = append(dst, ',')
 		}
 		comma = true
-		dst = appendString(dst, n.name)
+		dst = cstruct.AppendJSONString(dst, n.name)
 		dst = append(dst, ':')
 		dst = n.appendJSON(dst, v)
 	}
@@ -252,7 +252,7 @@ func (n *node) appendJSON(dst []byte, parent cstruct.Value) []byte {
 	v := field(parent, n.path)
 	if isChar(v.Type()) {
 		if n.textChar {
-			return appendString(dst, charText(v))
+			return cstruct.AppendJSONString(dst, charText(v))
 		}
 		return strconv.AppendInt(dst, v.Int(), 10)
 	}
@@ -370,44 +370,6 @@ func appendValidText(dst []byte, s string) []byte {
 		return append(dst, s...)
 	}
 	return append(dst, strings.ToValidUTF8(s, "\uFFFD")...)
-}
-
-// appendString appends s as a JSON string: the escapes of
-// cstruct.AppendJSON (bytes that are not UTF-8 as \u00XX).
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				dst = append(dst, '\\', c)
-			case c == '\n':
-				dst = append(dst, '\\', 'n')
-			case c == '\r':
-				dst = append(dst, '\\', 'r')
-			case c == '\t':
-				dst = append(dst, '\\', 't')
-			case c < 0x20 || c == 0x7f:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		case r == '\u2028' || r == '\u2029':
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			dst = append(dst, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(dst, '"')
 }
 
 const hex = "0123456789abcdef"

@@ -3,6 +3,7 @@ package export
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/cstructgo/cstruct/cstruct"
 	"io"
 	"slices"
 	"strconv"
@@ -254,11 +255,11 @@ func (tl *Timeline) WriteJSON(w io.Writer) error {
 		b = append(b, `","timestamp":`...)
 		b = strconv.AppendInt(b, e.Time.UnixMicro(), 10)
 		b = append(b, `,"timestamp_desc":`...)
-		b = appendString(b, e.Desc)
+		b = cstruct.AppendJSONString(b, e.Desc)
 		b = append(b, `,"message":`...)
-		b = appendString(b, e.Message())
+		b = cstruct.AppendJSONString(b, e.Message())
 		b = append(b, `,"host":`...)
-		b = appendString(b, p.Host)
+		b = cstruct.AppendJSONString(b, p.Host)
 		for _, f := range []struct {
 			k string
 			v int
@@ -269,9 +270,9 @@ func (tl *Timeline) WriteJSON(w io.Writer) error {
 			b = strconv.AppendInt(b, int64(f.v), 10)
 		}
 		b = append(b, `,"name":`...)
-		b = appendString(b, e.Command.Name)
+		b = cstruct.AppendJSONString(b, e.Command.Name)
 		b = append(b, `,"cmdline":`...)
-		b = appendString(b, e.Command.Cmdline)
+		b = cstruct.AppendJSONString(b, e.Command.Cmdline)
 		b = append(b, `,"start_time":"`...)
 		b = append(b, isoUTC(p.Start)...)
 		b = append(b, `","end_time":`...)
