@@ -1,12 +1,12 @@
 package export
 
 import (
-	"github.com/cstructgo/cstruct/cstruct"
 	"io"
 	"strconv"
 	"time"
 
 	"github.com/cstructgo/cstruct/atop"
+	"github.com/cstructgo/cstruct/cstruct"
 )
 
 // JSONOptions say what WriteJSON writes. Sample objects are written with

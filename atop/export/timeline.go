@@ -3,7 +3,6 @@ package export
 import (
 	"encoding/csv"
 	"fmt"
-	"github.com/cstructgo/cstruct/cstruct"
 	"io"
 	"slices"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cstructgo/cstruct/atop"
+	"github.com/cstructgo/cstruct/cstruct"
 )
 
 // Process is one process of a timeline, identified by its pid and start
