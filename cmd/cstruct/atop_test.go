@@ -146,13 +146,17 @@ func TestAtopTimeline(t *testing.T) {
 
 func TestAtopParseable(t *testing.T) {
 	inUTC(t)
-	for _, v := range []string{"2.3.0", "2.8.1", "2.13.0"} {
-		want, err := os.ReadFile(atopFixture(v) + ".P.txt")
+	// every fixture: adding a log and its oracle adds a case
+	logs, err := filepath.Glob(filepath.Join(atopFixtures, "*.raw"))
+	require.NoError(t, err)
+	require.NotEmpty(t, logs)
+	for _, log := range logs {
+		want, err := os.ReadFile(log + ".P.txt")
 		require.NoError(t, err)
 		for _, args := range [][]string{
-			{"atop", "parseable", "-P", "ALL", atopFixture(v)},
-			{"atop", "-PALL", "-r", atopFixture(v)},
-			{"atop", "-P", "ALL", "-r", atopFixture(v)},
+			{"atop", "parseable", "-P", "ALL", log},
+			{"atop", "-PALL", "-r", log},
+			{"atop", "-P", "ALL", "-r", log},
 		} {
 			out, stderr, code := runCLI(t, "", args...)
 			require.Equal(t, 0, code, stderr)

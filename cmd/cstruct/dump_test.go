@@ -88,3 +88,22 @@ func TestLayout(t *testing.T) {
 
 `, out)
 }
+
+func TestDumpIncludesAndDefines(t *testing.T) {
+	dir := t.TempDir()
+	inc := filepath.Join(dir, "inc")
+	require.NoError(t, os.MkdirAll(inc, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(inc, "common.h"), []byte("#pragma once\ntypedef uint16 id_t16;\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.h"), []byte(`#include "common.h"
+#include <stdint.h>
+#ifndef N
+#error N must be given
+#endif
+struct rec { id_t16 id; uint8 v[N]; };`), 0o644))
+	out, stderr, code := runCLI(t, "\x07\x00\x01\x02\x03", "dump", "-f", filepath.Join(dir, "main.h"), "-I", inc, "-D", "N=3", "-t", "rec", "--json", "-")
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, `{"id":7,"v":[1,2,3]}`+"\n", out)
+	_, stderr, code = runCLI(t, "", "dump", "-f", filepath.Join(dir, "main.h"), "-I", inc, "-t", "rec", "-")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "main.h:4:2: #error N must be given")
+}
