@@ -221,11 +221,9 @@ func (e *encoder) encodeStruct(st *Struct, x any, path string) error {
 	default:
 		return e.fail(path, "%s wants a map[string]any, got %T", st, x)
 	}
-	if m != nil {
-		for k := range m {
-			if _, _, ok := st.FieldByName(k); !ok {
-				return e.fail(path, "%s has no field %q", st, k)
-			}
+	for k := range m {
+		if _, _, ok := st.FieldByName(k); !ok {
+			return e.fail(path, "%s has no field %q", st, k)
 		}
 	}
 	saved := e.order

@@ -3,7 +3,6 @@ package cstruct
 import (
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // Expr is a compiled integer expression, kept for array lengths that depend
@@ -211,9 +210,4 @@ var binaryPrec = map[string]int{
 	"<<": 8, ">>": 8,
 	"+": 9, "-": 9,
 	"*": 10, "/": 10, "%": 10,
-}
-
-// exprText joins token values into a readable expression text.
-func exprText(vals []string) string {
-	return strings.Join(vals, " ")
 }

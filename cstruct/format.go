@@ -16,7 +16,7 @@ func writeText(b *strings.Builder, v Value, depth int) {
 		b.WriteString("…")
 		return
 	}
-	switch u := Underlying(v.typ).(type) {
+	switch Underlying(v.typ).(type) {
 	case *Struct:
 		b.WriteString("{")
 		first := true
@@ -49,7 +49,6 @@ func writeText(b *strings.Builder, v Value, depth int) {
 		}
 		b.WriteString("]")
 	default:
-		_ = u
 		b.WriteString(scalarText(v))
 	}
 }
@@ -347,8 +346,6 @@ func (lw *listWriter) walk(v Value, path string) {
 			return
 		}
 		n := v.Len()
-		elem := Underlying(v.typ.(interface{ Size() int64 }).(Type))
-		_ = elem
 		if a, _ := As[*Array](v.typ); a != nil {
 			if _, isStruct := As[*Struct](a.Elem); isStruct || isArray(a.Elem) {
 				for i, e := range v.Elems() {

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"iter"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -338,6 +337,3 @@ func (s *Spec) Consts() iter.Seq2[string, int64] {
 		}
 	}
 }
-
-// fsJoin joins a file's directory with a relative name.
-func fsJoin(dir, name string) string { return path.Join(dir, name) }

@@ -371,5 +371,3 @@ func appendValidText(dst []byte, s string) []byte {
 	}
 	return append(dst, strings.ToValidUTF8(s, "\uFFFD")...)
 }
-
-const hex = "0123456789abcdef"

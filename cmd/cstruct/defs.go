@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/binary"
 	"fmt"
-	"io/fs"
 	"os"
 	"strings"
 
@@ -37,7 +36,7 @@ func (d *DefsFlags) config() cstruct.Config {
 		cfg.Defines[name] = value
 	}
 	for _, dir := range d.Include {
-		cfg.IncludeDirs = append(cfg.IncludeDirs, os.DirFS(dir).(fs.FS))
+		cfg.IncludeDirs = append(cfg.IncludeDirs, os.DirFS(dir))
 	}
 	return cfg
 }

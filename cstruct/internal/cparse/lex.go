@@ -228,7 +228,7 @@ func (s *lexScanner) pos(i int) lexer.Position {
 
 func (s *lexScanner) emit(typ lexer.TokenType, start, end int, space bool, bad string) {
 	if s.toks == nil {
-		s.toks = make([]lexTok, 0, len(s.text)/4+16)
+		s.toks = make([]lexTok, 0, len(s.text)/3+16)
 		s.strs = make(map[string]string)
 	}
 	b := s.text[start:end]
