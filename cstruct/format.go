@@ -136,7 +136,8 @@ func appendJSON(dst []byte, v Value, depth int) []byte {
 	case *LEB128:
 		return v.BigInt().Append(dst, 10)
 	case *Enum:
-		if name, ok := v.EnumName(); ok {
+		// a flag with bits that no member names is written as its number
+		if name, ok := v.EnumName(); ok && !(u.Flag && hasNumericPart(name)) {
 			return AppendJSONString(dst, name)
 		}
 		return strconv.AppendInt(dst, v.Int(), 10)
@@ -384,3 +385,14 @@ func isArray(t Type) bool {
 
 // bigOne is 1 as a big.Int.
 var bigOne = big.NewInt(1)
+
+// hasNumericPart reports whether a flag rendering "A|12" has a part that is
+// a number (bits no member names).
+func hasNumericPart(name string) bool {
+	for _, part := range strings.Split(name, "|") {
+		if _, err := strconv.ParseUint(part, 10, 64); err == nil {
+			return true
+		}
+	}
+	return false
+}

@@ -233,3 +233,15 @@ struct uses { struct stats s; enum color again; };      /* the nested tag is glo
 	_, err = Parse("fwd.h", []byte("struct x;\nstruct y { struct x inner; };"))
 	assert.ErrorContains(t, err, "fwd.h:2:")
 }
+
+func TestFlagJSON(t *testing.T) {
+	s := load(t, Config{}, `flag F : uint8 { A = 1, B = 2 }; struct t { F f; };`)
+	for in, want := range map[byte]string{3: `{"f":"A|B"}`, 2: `{"f":"B"}`, 0: `{"f":0}`, 11: `{"f":11}`} {
+		v := unpack(t, s, "t", []byte{in})
+		assert.Equal(t, want, string(AppendJSON(nil, v)), "%d", in)
+		roundTrip(t, s, v)
+	}
+	name, ok := get(t, unpack(t, s, "t", []byte{11}), "f").EnumName()
+	assert.True(t, ok)
+	assert.Equal(t, "A|B|8", name, "the text form keeps the names and shows the rest")
+}
