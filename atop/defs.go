@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -139,6 +140,7 @@ type layout struct {
 
 type layoutKey struct {
 	dir     string
+	defines string // canonical form of the predefined macros
 	version Version
 	stamp   uint64 // of the definition files in dir
 }
@@ -160,8 +162,8 @@ var layouts struct {
 // embedded definitions. Definitions from dir are cached by their contents,
 // so that an edited file is read again, and a failure with them is not
 // cached at all.
-func loadLayout(dir string, v Version) (*layout, error) {
-	key := layoutKey{dir: dir, version: v}
+func loadLayout(dir string, defines map[string]string, v Version) (*layout, error) {
+	key := layoutKey{dir: dir, defines: canonicalDefines(defines), version: v}
 	if dir != "" {
 		key.stamp = stamp(dir)
 	}
@@ -175,7 +177,7 @@ func loadLayout(dir string, v Version) (*layout, error) {
 		layouts.m[key] = e
 	}
 	layouts.Unlock()
-	e.once.Do(func() { e.l, e.err = parseLayout(dir, v) })
+	e.once.Do(func() { e.l, e.err = parseLayout(dir, defines, v) })
 	if e.err != nil && dir != "" {
 		layouts.Lock()
 		if layouts.m[key] == e {
@@ -186,12 +188,26 @@ func loadLayout(dir string, v Version) (*layout, error) {
 	return e.l, e.err
 }
 
-func parseLayout(dir string, v Version) (*layout, error) {
+// canonicalDefines renders macros in a stable order, for the cache key.
+func canonicalDefines(defines map[string]string) string {
+	keys := make([]string, 0, len(defines))
+	for k := range defines {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(k + "=" + defines[k] + "\x00")
+	}
+	return b.String()
+}
+
+func parseLayout(dir string, defines map[string]string, v Version) (*layout, error) {
 	fsys, name, source, err := findDefs(dir, v)
 	if err != nil {
 		return nil, err
 	}
-	spec, err := (&cstruct.Config{}).ParseFS(fsys, name)
+	spec, err := (&cstruct.Config{Defines: defines}).ParseFS(fsys, name)
 	if err != nil {
 		return nil, fmt.Errorf("atop: definitions %s: %w", source, err)
 	}

@@ -80,7 +80,7 @@ func (e *SizeError) Error() string {
 	if e.Arch32 {
 		b.WriteString("; only logs of a 64-bit atop can be read")
 	} else {
-		b.WriteString("; if that atop was built with other limits (MAXCPU, …), copy the definitions, edit them and pass the directory with --defs DIR")
+		b.WriteString("; if that atop was built with other limits, give them (-D MAXCPU=N), or copy the definitions (cstruct atop defs --export DIR), edit them and pass the directory with --defs DIR")
 	}
 	return b.String()
 }

@@ -26,6 +26,11 @@ type Options struct {
 	// definitions.
 	DefsDir string
 
+	// Defines are macros predefined for the definition files, as -D does
+	// for a C compiler: {"MAXCPU": "8192"} reads the log of an atop built
+	// with another limit (the files wrap their limits in #ifndef).
+	Defines map[string]string
+
 	// Resync makes the reader scan forward past garbage: when a record
 	// cannot be right (impossible lengths, a time before the previous
 	// sample's or far from it, interval 0, no zlib stream where the data
@@ -149,7 +154,7 @@ func (r *Reader) readHeader() error {
 	if aversion&0x8000 == 0 {
 		return &VersionError{AVersion: aversion, Known: knownVersions(r.opts.DefsDir)}
 	}
-	l, err := loadLayout(r.opts.DefsDir, versionOf(aversion))
+	l, err := loadLayout(r.opts.DefsDir, r.opts.Defines, versionOf(aversion))
 	if errors.Is(err, errNoDefs) {
 		return &VersionError{AVersion: aversion, Known: knownVersions(r.opts.DefsDir)}
 	}

@@ -193,7 +193,7 @@ func TestHeaderErrors(t *testing.T) {
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, []atop.SizeMismatch{{Field: "sstatlen", File: 1030224, Defs: 1030216}}, se.Mismatches)
 	assert.False(t, se.Arch32)
-	assert.EqualError(t, err, "atop: raw log 2.10 does not match the definitions embedded atop/2.10/atop.h: sstatlen is 1030224 in the file, 1030216 in the definitions; if that atop was built with other limits (MAXCPU, …), copy the definitions, edit them and pass the directory with --defs DIR")
+	assert.EqualError(t, err, "atop: raw log 2.10 does not match the definitions embedded atop/2.10/atop.h: sstatlen is 1030224 in the file, 1030216 in the definitions; if that atop was built with other limits, give them (-D MAXCPU=N), or copy the definitions (cstruct atop defs --export DIR), edit them and pass the directory with --defs DIR")
 
 	// An i386 atop 2.10: record 88 bytes, sstat 1014796, tstat 976.
 	i386 := patch(patch(patch(b, 12, uint16(88)), 28, uint32(1014796)), 32, uint32(976))
@@ -667,4 +667,22 @@ func TestCloseErrors(t *testing.T) {
 	}
 	assert.ErrorIs(t, last, bad)
 	assert.NoError(t, r.Close())
+}
+
+// TestDefines reads with predefined macros: the limits of an odd build.
+func TestDefines(t *testing.T) {
+	raw := fixture(t, "2.13.0")
+	// the value the file was written with: reads as usual
+	r, err := (&atop.Options{Defines: map[string]string{"MAXCPU": "4096"}}).NewReader(bytes.NewReader(raw))
+	require.NoError(t, err)
+	s, err := r.Next()
+	require.NoError(t, err)
+	_, err = s.System()
+	require.NoError(t, err)
+	// another limit changes the layout, and the header check says so
+	_, err = (&atop.Options{Defines: map[string]string{"MAXCPU": "8192"}}).NewReader(bytes.NewReader(raw))
+	var se *atop.SizeError
+	require.ErrorAs(t, err, &se)
+	assert.Contains(t, err.Error(), "sstatlen is 1408336 in the file, 2096464 in the definitions")
+	assert.Contains(t, err.Error(), "-D MAXCPU=N")
 }

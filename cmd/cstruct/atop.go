@@ -26,12 +26,24 @@ type atopInput struct {
 	Begin  string   `short:"b" name:"begin" placeholder:"TIME" help:"Skip samples before TIME: [YYYYMMDD]hhmm[ss] in local time (a bare hhmm is on the day of the first sample), ISO 8601 (2026-11-25T21:13:08Z) or @EPOCH."`
 	End    string   `short:"e" name:"end" placeholder:"TIME" help:"Skip samples after TIME (same forms as --begin)."`
 	Defs   string   `name:"defs" placeholder:"DIR" help:"Read the struct definitions (and parseable descriptions) from DIR/VERSION/ instead of the embedded ones (see 'cstruct atop defs --export')."`
+	Define []string `short:"D" name:"define" sep:"none" placeholder:"NAME=VALUE" help:"Predefine a macro for the definitions, e.g. -D MAXCPU=8192 for an atop built with another limit."`
 	Resync bool     `name:"resync" help:"Skip garbage in a damaged log to the next plausible sample (with a warning) instead of stopping there."`
 	Files  []string `arg:"" name:"FILE" help:"Raw logs (plain or gzipped), read in the order given; - for stdin."`
 }
 
 func (in *atopInput) options() *atop.Options {
-	return &atop.Options{DefsDir: in.Defs, Resync: in.Resync}
+	o := &atop.Options{DefsDir: in.Defs, Resync: in.Resync}
+	for _, d := range in.Define {
+		name, value, ok := strings.Cut(d, "=")
+		if !ok {
+			value = "1"
+		}
+		if o.Defines == nil {
+			o.Defines = map[string]string{}
+		}
+		o.Defines[name] = value
+	}
+	return o
 }
 
 // exportOptions gives the window and a Warn that reports on stderr.
