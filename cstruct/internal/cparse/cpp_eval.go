@@ -1,89 +1,189 @@
 package cparse
 
 // The evaluator of #if and #elif expressions. It runs on the tokens left
-// after "defined" has been replaced and macros expanded, and computes in
-// int64 with C's operators and precedence (wrapping on overflow; no
-// unsigned arithmetic). Identifiers that remain are 0, except true (1).
-// The unevaluated side of &&, || and ?: is parsed but may divide by zero.
+// after "defined" has been replaced and macros expanded. The expression
+// grammar of grammar.go (ParseExpr) parses them; this file checks what that
+// grammar cannot (tokens that are not valid in #if, bracket balance,
+// nesting), words syntax errors as C preprocessors do, and computes the
+// value in int64 with C's operators and precedence (wrapping on overflow; no
+// unsigned arithmetic). Identifiers that remain are 0, except true (1). The
+// unevaluated side of &&, || and ?: may divide by zero. sizeof, offsetof,
+// casts and the comma operator are errors.
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/alecthomas/participle/v2/lexer"
 )
 
 // cppEval evaluates the expression toks of the directive dir.
 func cppEval(toks []lexTok, dir lexTok) (int64, *Error) {
-	e := &cppEvaluator{toks: toks, dir: dir}
-	v, err := e.comma(true)
+	if err := cppCheckIf(toks, dir); err != nil {
+		return 0, err
+	}
+	e := &cppIf{toks: toks, ptoks: make([]lexer.Token, len(toks))}
+	for i, t := range toks {
+		// The parser sees each token's index as its position: expanded
+		// tokens share the position of their macro call, and errors and
+		// the AST must lead back to one token.
+		e.ptoks[i] = lexer.Token{Type: t.Type, Value: t.Value, Pos: lexer.Position{Offset: i, Line: 1, Column: i + 1}}
+	}
+	x, err := e.parse(0, len(toks))
 	if err != nil {
 		return 0, err
 	}
-	if e.i < len(toks) {
-		t := toks[e.i]
-		if t.is(")") {
-			return 0, lexErrorf(t.Pos, "missing '(' in expression")
+	return e.expr(x, true)
+}
+
+// cppIfPunct are the punctuators an #if expression may hold besides the
+// binary operators (binOps).
+var cppIfPunct = map[string]bool{"~": true, "!": true, "?": true, ":": true, "(": true, ")": true}
+
+// cppOperandEnd reports whether t can end an operand, so that what follows
+// it must be a binary operator, "?", ":" or ")".
+func cppOperandEnd(t lexTok) bool {
+	return t.Type == lexInt || t.Type == lexChar || t.Type == lexIdent || t.is(")")
+}
+
+// cppCheckIf rejects, before parsing, tokens that are not valid in #if,
+// unbalanced parentheses and nesting deeper than cppMaxNesting (which
+// bounds the recursion of the parser and the evaluator).
+func cppCheckIf(toks []lexTok, dir lexTok) *Error {
+	if len(toks) == 0 {
+		return lexErrorf(dir.Pos, "expected value in #%s", dir.Value)
+	}
+	// depth is how deep the parser will be at a token: one more for each
+	// "(", prefix operator and "?" that encloses it. base is the depth of
+	// an operand at the current level; bases holds the outer levels'.
+	depth, base := 0, 0
+	var bases []int
+	for i, t := range toks {
+		switch {
+		case t.bad != "":
+			return lexErrorf(t.Pos, "%s", t.bad)
+		case t.Type == lexFloat:
+			return lexErrorf(t.Pos, "floating constant in preprocessor expression")
+		case t.Type == lexString:
+			return lexErrorf(t.Pos, "string literal in preprocessor expression")
+		case t.is(","):
+			return lexErrorf(t.Pos, "comma operator in #%s is not supported", dir.Value)
+		case t.Type == lexPunct && !binOps[t.Value] && !cppIfPunct[t.Value]:
+			return lexErrorf(t.Pos, "token %q is not valid in preprocessor expressions", t.Value)
+		case t.is("("):
+			bases = append(bases, base)
+			depth++
+			base = depth
+		case t.is(")"):
+			if len(bases) == 0 {
+				return lexErrorf(t.Pos, "missing '(' in expression")
+			}
+			base, bases = bases[len(bases)-1], bases[:len(bases)-1]
+			depth = base
+		case t.is("?"):
+			base++
+			depth = base
+		case t.Type == lexPunct && (i == 0 || !cppOperandEnd(toks[i-1])):
+			depth++ // a prefix operator
+		default:
+			depth = base
 		}
-		return 0, lexErrorf(t.Pos, "missing binary operator before token %q", t.Value)
+		if depth > cppMaxNesting {
+			return lexErrorf(t.Pos, "expression too deeply nested")
+		}
 	}
-	return v, nil
+	if len(bases) > 0 {
+		last := toks[len(toks)-1]
+		return lexErrorf(last.Pos, "missing ')' after %q", last.Value)
+	}
+	return nil
 }
 
-type cppEvaluator struct {
+// cppIf is one #if expression: its tokens, and the same tokens as the
+// parser sees them.
+type cppIf struct {
 	toks  []lexTok
-	i     int
-	dir   lexTok // the directive, for errors at the end of the line
-	depth int    // recursion depth, bounded by cppMaxNesting
+	ptoks []lexer.Token
 }
 
-// peekOp returns the next token if it is the punctuator op.
-func (e *cppEvaluator) peekOp(op string) bool {
-	return e.i < len(e.toks) && e.toks[e.i].is(op)
+// tok is the token at a position in the AST.
+func (e *cppIf) tok(pos lexer.Position) lexTok {
+	return e.toks[pos.Offset]
 }
 
-// endError reports a missing token at the end of the expression.
-func (e *cppEvaluator) endError(what string) *Error {
-	if e.i > 0 {
-		t := e.toks[e.i-1]
-		return lexErrorf(t.Pos, "%s after %q", what, t.Value)
+// parse parses toks[lo:hi], which is not empty and has balanced brackets.
+func (e *cppIf) parse(lo, hi int) (*Expr, *Error) {
+	x, err := ParseExpr(e.ptoks[lo:hi])
+	if err == nil {
+		return x, nil
 	}
-	return lexErrorf(e.dir.Pos, "%s in #%s", what, e.dir.Value)
+	var perr *Error
+	if !errors.As(err, &perr) {
+		return nil, lexErrorf(e.toks[lo].Pos, "%v", err)
+	}
+	k := perr.Pos.Offset
+	if k < lo || k >= hi { // at the end
+		last, open := e.toks[hi-1], 0
+		for _, t := range e.toks[lo:hi] {
+			if t.is("?") {
+				open++
+			} else if t.is(":") {
+				open--
+			}
+		}
+		if open > 0 {
+			return nil, lexErrorf(last.Pos, "expected ':' after %q", last.Value)
+		}
+		return nil, lexErrorf(last.Pos, "expected value after %q", last.Value)
+	}
+	if !strings.HasPrefix(perr.Msg, "unexpected token") {
+		return nil, lexErrorf(e.toks[k].Pos, "%s", perr.Msg) // e.g. brackets nested too deeply
+	}
+	t := e.toks[k]
+	if k > lo && e.toks[k-1].is("(") {
+		// An error anywhere in a parenthesised group is reported at its
+		// first token (the cast alternative got furthest); parse the group
+		// alone to find it.
+		end, depth := k, 1
+		for ; end < hi; end++ {
+			if e.toks[end].is("(") {
+				depth++
+			} else if e.toks[end].is(")") {
+				if depth--; depth == 0 {
+					break
+				}
+			}
+		}
+		if end > k {
+			if _, err := e.parse(k, end); err != nil {
+				return nil, err
+			}
+		}
+	}
+	switch {
+	case k > lo && cppOperandEnd(e.toks[k-1]) && t.is(":"):
+		return nil, lexErrorf(t.Pos, "':' without preceding '?'")
+	case k > lo && cppOperandEnd(e.toks[k-1]):
+		return nil, lexErrorf(t.Pos, "missing binary operator before token %q", t.Value)
+	}
+	return nil, lexErrorf(t.Pos, "expected value in expression, found %q", t.Value)
 }
 
-// comma: cond { "," cond }. ev tells whether to evaluate or just parse.
-func (e *cppEvaluator) comma(ev bool) (int64, *Error) {
-	v, err := e.cond(ev)
-	for err == nil && e.peekOp(",") {
-		e.i++
-		v, err = e.cond(ev)
-	}
-	return v, err
-}
-
-// cond: binary [ "?" comma ":" cond ].
-func (e *cppEvaluator) cond(ev bool) (int64, *Error) {
-	if e.depth++; e.depth > cppMaxNesting {
-		return 0, lexErrorf(e.dir.Pos, "expression too deeply nested")
-	}
-	defer func() { e.depth-- }()
-	c, err := e.binary(1, ev)
-	if err != nil || !e.peekOp("?") {
+// expr evaluates x; ev tells whether x is evaluated or only checked (the
+// unevaluated side of &&, || and ?: may divide by zero).
+func (e *cppIf) expr(x *Expr, ev bool) (int64, *Error) {
+	c, err := e.binary(x.Cond, ev)
+	if err != nil || x.Then == nil {
 		return c, err
 	}
-	e.i++
-	a, err := e.comma(ev && c != 0)
+	a, err := e.expr(x.Then, ev && c != 0)
 	if err != nil {
 		return 0, err
 	}
-	if !e.peekOp(":") {
-		if e.i < len(e.toks) {
-			return 0, lexErrorf(e.toks[e.i].Pos, "expected ':' in expression, found %q", e.toks[e.i].Value)
-		}
-		return 0, e.endError("expected ':'")
-	}
-	e.i++
-	b, err := e.cond(ev && c == 0)
+	b, err := e.expr(x.Else, ev && c == 0)
 	if c != 0 {
 		return a, err
 	}
@@ -91,48 +191,113 @@ func (e *cppEvaluator) cond(ev bool) (int64, *Error) {
 }
 
 // cppPrec gives the binary operators' precedence, higher binding tighter.
-var cppPrec = map[string]int{
+var cppPrec = map[BinOp]int{
 	"||": 1, "&&": 2, "|": 3, "^": 4, "&": 5,
 	"==": 6, "!=": 6, "<": 7, "<=": 7, ">": 7, ">=": 7,
 	"<<": 8, ">>": 8, "+": 9, "-": 9, "*": 10, "/": 10, "%": 10,
 }
 
-// binary parses left-associative binary operators of precedence minPrec
-// or higher (precedence climbing).
-func (e *cppEvaluator) binary(minPrec int, ev bool) (int64, *Error) {
-	lhs, err := e.unary(ev)
+// binary evaluates the flat operator chain b with C precedence.
+func (e *cppIf) binary(b *Binary, ev bool) (int64, *Error) {
+	lhs, err := e.unary(b.Head, ev)
 	if err != nil {
 		return 0, err
 	}
-	for e.i < len(e.toks) {
-		op := e.toks[e.i]
-		prec, ok := cppPrec[op.Value]
-		if !ok || op.Type != lexPunct || prec < minPrec {
+	i := 0
+	return e.climb(lhs, b.Tail, &i, 1, ev)
+}
+
+// climb applies the operators tail[*i:] of precedence minPrec or higher to
+// lhs, left-associatively (precedence climbing), and advances *i past them.
+func (e *cppIf) climb(lhs int64, tail []*BinaryOp, i *int, minPrec int, ev bool) (int64, *Error) {
+	for *i < len(tail) {
+		op := tail[*i]
+		prec := cppPrec[op.Op]
+		if prec < minPrec {
 			break
 		}
-		e.i++
+		*i++
 		// The right side of && and || is evaluated only when it matters.
-		rev := ev && (op.Value != "&&" || lhs != 0) && (op.Value != "||" || lhs == 0)
-		rhs, err := e.binary(prec+1, rev)
+		rev := ev && (op.Op != "&&" || lhs != 0) && (op.Op != "||" || lhs == 0)
+		rhs, err := e.unary(op.X, rev)
+		if err == nil && *i < len(tail) && cppPrec[tail[*i].Op] > prec {
+			rhs, err = e.climb(rhs, tail, i, prec+1, rev)
+		}
 		if err != nil {
 			return 0, err
 		}
-		if lhs, err = cppApply(op, lhs, rhs, ev); err != nil {
+		if lhs, err = cppApply(string(op.Op), e.tok(op.Pos).Pos, lhs, rhs, ev); err != nil {
 			return 0, err
 		}
 	}
 	return lhs, nil
 }
 
-// cppApply computes lhs op rhs; division by zero is an error only if ev.
-func cppApply(op lexTok, lhs, rhs int64, ev bool) (int64, *Error) {
+// unary evaluates a prefix operation or a primary expression.
+func (e *cppIf) unary(u *Unary, ev bool) (int64, *Error) {
+	switch {
+	case u.Cast != nil:
+		return 0, lexErrorf(e.tok(u.Cast.Pos).Pos, "cast in preprocessor expression")
+	case u.Primary != nil:
+		return e.primary(u.Primary, ev)
+	}
+	v, err := e.unary(u.X, ev)
+	switch u.Op {
+	case "-":
+		v = -v
+	case "~":
+		v = ^v
+	case "!":
+		if v == 0 {
+			v = 1
+		} else {
+			v = 0
+		}
+	}
+	return v, err
+}
+
+// primary evaluates a literal, an identifier or a parenthesised expression.
+func (e *cppIf) primary(p *Primary, ev bool) (int64, *Error) {
+	t := e.tok(p.Pos)
+	switch {
+	case p.Sizeof != nil || p.Offsetof != nil:
+		return 0, lexErrorf(t.Pos, "%q in preprocessor expression", t.Value)
+	case p.Paren != nil:
+		return e.expr(p.Paren, ev)
+	case p.Ref != nil:
+		if len(p.Ref.Parts) > 0 { // "A B": the grammar's member path without a dot
+			n := e.tok(p.Ref.Parts[0].Pos)
+			return 0, lexErrorf(n.Pos, "missing binary operator before token %q", n.Value)
+		}
+		if p.Ref.Name == "true" {
+			return 1, nil
+		}
+		return 0, nil // C: identifiers left after expansion are 0 (so is false)
+	case p.Char != "":
+		v, msg := cppCharValue(p.Char)
+		if msg != "" {
+			return 0, lexErrorf(t.Pos, "%s", msg)
+		}
+		return v, nil
+	}
+	v, msg := cppIntValue(p.Int)
+	if msg != "" {
+		return 0, lexErrorf(t.Pos, "%s", msg)
+	}
+	return v, nil
+}
+
+// cppApply computes lhs op rhs, op being at pos; division by zero is an
+// error only if ev.
+func cppApply(op string, pos lexer.Position, lhs, rhs int64, ev bool) (int64, *Error) {
 	b := func(c bool) int64 {
 		if c {
 			return 1
 		}
 		return 0
 	}
-	switch op.Value {
+	switch op {
 	case "||":
 		return b(lhs != 0 || rhs != 0), nil
 	case "&&":
@@ -158,7 +323,7 @@ func cppApply(op lexTok, lhs, rhs int64, ev bool) (int64, *Error) {
 	case "<<", ">>":
 		// Shifts by a negative or too large count are undefined in C; do
 		// what GCC's #if does: shift the other way, or shift everything out.
-		left := op.Value == "<<"
+		left := op == "<<"
 		if rhs < 0 {
 			left, rhs = !left, -rhs
 		}
@@ -183,91 +348,14 @@ func cppApply(op lexTok, lhs, rhs int64, ev bool) (int64, *Error) {
 	// wraps instead of trapping).
 	if rhs == 0 {
 		if ev {
-			return 0, lexErrorf(op.Pos, "division by zero in #if")
+			return 0, lexErrorf(pos, "division by zero in #if")
 		}
 		return 0, nil
 	}
-	if op.Value == "/" {
+	if op == "/" {
 		return lhs / rhs, nil
 	}
 	return lhs % rhs, nil
-}
-
-// unary: ("+" | "-" | "~" | "!") unary | "(" comma ")" | primary.
-func (e *cppEvaluator) unary(ev bool) (int64, *Error) {
-	if e.i >= len(e.toks) {
-		return 0, e.endError("expected value")
-	}
-	if e.depth++; e.depth > cppMaxNesting {
-		return 0, lexErrorf(e.toks[e.i].Pos, "expression too deeply nested")
-	}
-	defer func() { e.depth-- }()
-	t := e.toks[e.i]
-	e.i++
-	if t.Type == lexPunct && t.bad == "" {
-		switch t.Value {
-		case "+", "-", "~", "!":
-			v, err := e.unary(ev)
-			switch t.Value {
-			case "-":
-				v = -v
-			case "~":
-				v = ^v
-			case "!":
-				if v == 0 {
-					v = 1
-				} else {
-					v = 0
-				}
-			}
-			return v, err
-		case "(":
-			v, err := e.comma(ev)
-			if err != nil {
-				return 0, err
-			}
-			if !e.peekOp(")") {
-				if e.i < len(e.toks) {
-					return 0, lexErrorf(e.toks[e.i].Pos, "missing ')' in expression, found %q", e.toks[e.i].Value)
-				}
-				return 0, e.endError("missing ')'")
-			}
-			e.i++
-			return v, nil
-		}
-	}
-	return cppPrimary(t)
-}
-
-// cppPrimary is the value of a literal or identifier.
-func cppPrimary(t lexTok) (int64, *Error) {
-	if t.bad != "" {
-		return 0, lexErrorf(t.Pos, "%s", t.bad)
-	}
-	switch t.Type {
-	case lexInt:
-		v, msg := cppIntValue(t.Value)
-		if msg != "" {
-			return 0, lexErrorf(t.Pos, "%s", msg)
-		}
-		return v, nil
-	case lexChar:
-		v, msg := cppCharValue(t.Value)
-		if msg != "" {
-			return 0, lexErrorf(t.Pos, "%s", msg)
-		}
-		return v, nil
-	case lexIdent:
-		if t.Value == "true" {
-			return 1, nil
-		}
-		return 0, nil // C: identifiers left after expansion are 0 (so is false)
-	case lexFloat:
-		return 0, lexErrorf(t.Pos, "floating constant in preprocessor expression")
-	case lexString:
-		return 0, lexErrorf(t.Pos, "string literal in preprocessor expression")
-	}
-	return 0, lexErrorf(t.Pos, "expected value in expression, found %q", t.Value)
 }
 
 // cppIntValue is the value of an integer literal (wrapped into int64);
