@@ -1,11 +1,17 @@
 package parseable
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
+	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/cstructgo/cstruct/defs"
 )
@@ -74,15 +80,15 @@ func (*printStmt) isStmt() {}
 func (*forStmt) isStmt()   {}
 func (*ifStmt) isStmt()    {}
 
-// descError is a mistake in a description file.
+// descError is a mistake in a description file, where it is.
 type descError struct {
-	file string
-	line int
-	msg  string
+	file      string
+	line, col int
+	msg       string
 }
 
 func (e *descError) Error() string {
-	return fmt.Sprintf("parseable: %s:%d: %s", e.file, e.line, e.msg)
+	return fmt.Sprintf("parseable: %s:%d:%d: %s", e.file, e.line, e.col, e.msg)
 }
 
 var descCache sync.Map // version string → *descResult
@@ -115,363 +121,345 @@ func loadDesc(fsys fs.FS, name string) (*desc, error) {
 	return parseDesc(name, string(src))
 }
 
-// srcLine is one logical line (continuations joined) and where it starts.
-type srcLine struct {
-	n    int
-	text string
-}
-
 // parseDesc parses the text of a description file.
 func parseDesc(name, src string) (*desc, error) {
-	d := &desc{name: name, consts: map[string]value{}, defs: map[string]*def{}, byName: map[string]*labelDesc{}}
-	var lines []srcLine
+	sp := splice(src)
+	b := &builder{d: &desc{name: name, consts: map[string]value{}, defs: map[string]*def{}, byName: map[string]*labelDesc{}}, src: sp}
+	f, err := descParser.ParseString(name, sp.text)
+	if err != nil {
+		return nil, b.syntaxError(err)
+	}
+	if err := b.file(f); err != nil {
+		return nil, err
+	}
+	if b.d.version == "" {
+		return nil, &descError{name, 1, 1, "missing the \"atop VERSION\" line"}
+	}
+	if b.d.header == nil {
+		return nil, &descError{name, 1, 1, "missing the \"header\" line"}
+	}
+	return b.d, nil
+}
+
+// spliced is a description as the grammar reads it: its logical lines,
+// each ending in "\n", and where their pieces come from in the file.
+type spliced struct {
+	text  string
+	lines []int     // offset in text of each logical line
+	segs  []segment // in offset order
+}
+
+// A segment is a piece of a source line in spliced.text.
+type segment struct {
+	off       int // in spliced.text
+	line, col int // in the file
+}
+
+// splice makes the logical lines of a description: a line that ends in a
+// backslash continues on the next one, its leading blanks dropped; blanks
+// at the ends of lines, blank lines and comment lines (# first) are
+// dropped.
+func splice(src string) *spliced {
+	sp := &spliced{}
+	var text strings.Builder
 	raw := strings.Split(src, "\n")
+	type part struct{ off, line, col int } // a source line's part, off in the logical line
+	var parts []part
 	for i := 0; i < len(raw); i++ {
-		start := i + 1
-		text := strings.TrimRight(raw[i], " \t\r")
-		for strings.HasSuffix(text, "\\") && i+1 < len(raw) {
+		parts = append(parts[:0], part{0, i + 1, 1})
+		line := strings.TrimRight(raw[i], " \t\r")
+		for strings.HasSuffix(line, "\\") && i+1 < len(raw) {
 			i++
-			text = text[:len(text)-1] + strings.TrimLeft(strings.TrimRight(raw[i], " \t\r"), " \t")
+			next := strings.TrimRight(raw[i], " \t\r")
+			cont := strings.TrimLeft(next, " \t")
+			line = line[:len(line)-1]
+			parts = append(parts, part{len(line), i + 1, 1 + len(next) - len(cont)})
+			line += cont
 		}
-		trimmed := strings.TrimLeft(text, " \t")
+		trimmed := strings.TrimLeft(line, " \t")
 		if trimmed == "" || trimmed[0] == '#' {
 			continue
 		}
-		lines = append(lines, srcLine{n: start, text: trimmed})
+		lead := len(line) - len(trimmed)
+		start := text.Len()
+		sp.lines = append(sp.lines, start)
+		for _, p := range parts {
+			if p.off < lead {
+				p.col += lead - p.off
+				p.off = lead
+			}
+			sp.segs = append(sp.segs, segment{start + p.off - lead, p.line, p.col})
+		}
+		text.WriteString(trimmed)
+		text.WriteByte('\n')
 	}
-	p := &descParser{d: d, lines: lines}
-	if err := p.top(); err != nil {
-		return nil, err
-	}
-	if d.version == "" {
-		return nil, &descError{name, 1, "missing the \"atop VERSION\" line"}
-	}
-	if d.header == nil {
-		return nil, &descError{name, 1, "missing the \"header\" line"}
-	}
-	return d, nil
+	sp.text = text.String()
+	return sp
 }
 
-type descParser struct {
-	d     *desc
-	lines []srcLine
-	pos   int
+// where returns the file line and column of an offset in sp.text.
+func (sp *spliced) where(off int) (int, int) {
+	i := sort.Search(len(sp.segs), func(i int) bool { return sp.segs[i].off > off }) - 1
+	if i < 0 {
+		return 1, 1
+	}
+	s := sp.segs[i]
+	off = min(off, len(sp.text))
+	return s.line, s.col + utf8.RuneCountInString(sp.text[s.off:off])
 }
 
-func (p *descParser) errf(l srcLine, format string, args ...any) error {
-	return &descError{p.d.name, l.n, fmt.Sprintf(format, args...)}
+// lineAt returns the logical line that holds an offset in sp.text.
+func (sp *spliced) lineAt(off int) string {
+	i := sort.Search(len(sp.lines), func(i int) bool { return sp.lines[i] > off }) - 1
+	if i < 0 {
+		return ""
+	}
+	l, _, _ := strings.Cut(sp.text[sp.lines[i]:], "\n")
+	return l
 }
 
-// keyword splits a line into its first word and the rest.
-func keyword(s string) (string, string) {
-	k, rest, _ := strings.Cut(s, " ")
-	return k, strings.TrimLeft(rest, " \t")
+// builder turns the syntax tree of a description into its desc.
+type builder struct {
+	d   *desc
+	src *spliced
 }
 
-func (p *descParser) top() error {
-	for p.pos < len(p.lines) {
-		l := p.lines[p.pos]
-		p.pos++
-		kw, rest := keyword(l.text)
-		switch kw {
-		case "atop":
-			p.d.version = rest
-		case "option":
-			for _, o := range strings.Fields(rest) {
-				switch o {
-				case "Z":
-					p.d.optZ = true
-				default:
-					return p.errf(l, "unknown option %q", o)
+func (b *builder) errorf(pos lexer.Position, format string, args ...any) error {
+	line, col := b.src.where(pos.Offset)
+	return &descError{b.d.name, line, col, fmt.Sprintf(format, args...)}
+}
+
+// usage is the form of the lines whose syntax errors quote it.
+var usage = map[string]string{
+	"const": "const NAME = EXPR",
+	"def":   "def NAME(PARAMS) = EXPR",
+	"label": "label NAME",
+	"let":   "let NAME = EXPR",
+	"for":   "for [INDEX,] NAME in EXPR [count EXPR] [while EXPR]",
+}
+
+// syntaxError converts a participle error into a descError at its place,
+// in the words of the language.
+func (b *builder) syntaxError(err error) error {
+	var perr participle.Error
+	if !errors.As(err, &perr) {
+		return fmt.Errorf("parseable: %s: %w", b.d.name, err)
+	}
+	pos := perr.Position()
+	msg := perr.Message()
+	if u, ok := err.(*participle.UnexpectedTokenError); ok {
+		t := u.Unexpected
+		// what participle expected: the rest of the failed sequence
+		want := strings.TrimPrefix(strings.TrimPrefix(msg, fmt.Sprintf("unexpected token %q", t)), " (expected ")
+		sym := descLexer.Symbols()
+		atEnd := t.Type == sym["EOL"] || t.Type == sym["RBrace"] // of an expression
+		switch {
+		case t.EOF(): // only a block can be open at the end
+			pos.Offset = len(b.src.text) - 1
+			msg = "missing end"
+		case t.Type == sym["Else"]:
+			msg = "else without if"
+		case t.Type == sym["Bad"] && (t.Value[0] == '"' || t.Value[0] == '\''):
+			msg = "unterminated literal " + t.Value
+		case atEnd && (strings.HasPrefix(want, "UnaryAST") || strings.HasPrefix(want, "ExprAST")):
+			msg = "expression ends early"
+		case atEnd && (strings.HasPrefix(want, `")"`) || strings.HasPrefix(want, `"]"`) || strings.HasPrefix(want, `":"`)):
+			msg = "missing " + want[:3]
+		case atEnd && strings.HasPrefix(want, "<rbrace>"):
+			msg = `missing "}"`
+		case t.Type == sym["EOL"]:
+			msg = "unexpected end of line"
+		default:
+			msg = fmt.Sprintf("unexpected %q", strings.TrimRight(t.Value, " \t"))
+		}
+	}
+	if kw, _, _ := strings.Cut(b.src.lineAt(pos.Offset), " "); usage[kw] != "" && msg != "missing end" {
+		msg += "; want: " + usage[kw]
+	}
+	return b.errorf(pos, "%s", msg)
+}
+
+func (b *builder) file(f *fileAST) error {
+	d := b.d
+	for _, l := range f.Lines {
+		switch {
+		case l.Atop != nil:
+			d.version = l.Atop.Version
+		case l.Option != nil:
+			for _, o := range l.Option.Opts {
+				if o.Word != "Z" {
+					return b.errorf(o.Pos, "unknown option %q", o.Word)
 				}
+				d.optZ = true
 			}
-		case "const":
-			n, e, ok := strings.Cut(rest, "=")
-			n = strings.TrimSpace(n)
-			if !ok || !isName(n) {
-				return p.errf(l, "want: const NAME = EXPR")
-			}
-			x, err := parseExpr(e)
-			if err != nil {
-				return p.errf(l, "%v", err)
-			}
-			v, err := (&env{d: p.d}).evalConst(x)
-			if err != nil {
-				return p.errf(l, "const %s: %v", n, err)
-			}
-			p.d.consts[n] = v
-		case "def":
-			df, err := parseDef(rest)
-			if err != nil {
-				return p.errf(l, "%v", err)
-			}
-			p.d.defs[df.name] = df
-		case "header":
-			t, err := parseTemplate(rest)
-			if err != nil {
-				return p.errf(l, "%v", err)
-			}
-			p.d.header = t
-		case "label":
-			if !isName(rest) {
-				return p.errf(l, "want: label NAME")
-			}
-			if p.d.byName[rest] != nil {
-				return p.errf(l, "label %s twice", rest)
-			}
-			body, end, err := p.block()
+		case l.Const != nil:
+			x, err := b.expr(l.Const.X)
 			if err != nil {
 				return err
 			}
-			if end != "end" {
-				return p.errf(l, "label %s: else without if", rest)
+			v, err := (&env{d: d}).evalConst(x)
+			if err != nil {
+				return b.errorf(l.Const.Pos, "const %s: %v", l.Const.Name, err)
 			}
-			ld := &labelDesc{name: rest, body: body}
-			p.d.labels = append(p.d.labels, ld)
-			p.d.byName[rest] = ld
-		default:
-			return p.errf(l, "unknown line %q", kw)
+			d.consts[l.Const.Name] = v
+		case l.Def != nil:
+			x, err := b.expr(l.Def.X)
+			if err != nil {
+				return err
+			}
+			d.defs[l.Def.Name] = &def{name: l.Def.Name, params: l.Def.Params, body: x}
+		case l.Header != nil:
+			t, err := b.template(l.Header.Tmpl)
+			if err != nil {
+				return err
+			}
+			d.header = t
+		case l.Label != nil:
+			name := l.Label.Name
+			if d.byName[name] != nil {
+				return b.errorf(l.Label.Pos, "label %s twice", name)
+			}
+			body, err := b.block(l.Label.Body, l.Label.End)
+			if err != nil {
+				return err
+			}
+			ld := &labelDesc{name: name, body: body}
+			d.labels = append(d.labels, ld)
+			d.byName[name] = ld
+		case l.Stray != nil:
+			return b.errorf(l.Stray.Pos, "unknown line %q", strings.TrimRight(l.Stray.Word, " \t"))
 		}
 	}
 	return nil
 }
 
-// block parses statements up to "end" or "else" and says which it was.
-func (p *descParser) block() ([]stmt, string, error) {
-	var body []stmt
-	for p.pos < len(p.lines) {
-		l := p.lines[p.pos]
-		p.pos++
-		kw, rest := keyword(l.text)
-		switch kw {
-		case "end", "else":
-			if rest != "" {
-				return nil, "", p.errf(l, "text after %s", kw)
-			}
-			return body, kw, nil
-		case "let":
-			n, e, ok := strings.Cut(rest, "=")
-			n = strings.TrimSpace(n)
-			if !ok || !isName(n) {
-				return nil, "", p.errf(l, "want: let NAME = EXPR")
-			}
-			x, err := parseExpr(e)
-			if err != nil {
-				return nil, "", p.errf(l, "%v", err)
-			}
-			body = append(body, &letStmt{name: n, expr: x})
-		case "print":
-			t, err := parseTemplate(rest)
-			if err != nil {
-				return nil, "", p.errf(l, "%v", err)
-			}
-			body = append(body, &printStmt{tmpl: t})
-		case "if":
-			x, err := parseExpr(rest)
-			if err != nil {
-				return nil, "", p.errf(l, "%v", err)
-			}
-			s := &ifStmt{cond: x}
-			var end string
-			s.then, end, err = p.block()
-			if err != nil {
-				return nil, "", err
-			}
-			if end == "else" {
-				s.else_, end, err = p.block()
-				if err != nil {
-					return nil, "", err
-				}
-				if end != "end" {
-					return nil, "", p.errf(l, "two else for one if")
-				}
-			}
-			body = append(body, s)
-		case "for":
-			s, err := parseFor(rest)
-			if err != nil {
-				return nil, "", p.errf(l, "%v", err)
-			}
-			var end string
-			s.body, end, err = p.block()
-			if err != nil {
-				return nil, "", err
-			}
-			if end != "end" {
-				return nil, "", p.errf(l, "else in a for")
-			}
-			body = append(body, s)
-		default:
-			return nil, "", p.errf(l, "unknown statement %q", kw)
-		}
+// block builds the statements of a block and checks its end line.
+func (b *builder) block(body []*stmtAST, end *endAST) ([]stmt, error) {
+	if end.Rest != "" {
+		return nil, b.errorf(end.Pos, "text after end")
 	}
-	return nil, "", &descError{p.d.name, p.lines[len(p.lines)-1].n, "missing end"}
+	var out []stmt
+	for _, s := range body {
+		st, err := b.stmt(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
 }
 
-func isName(s string) bool {
-	if s == "" || isDigit(s[0]) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !(s[i] == '_' || isLetter(s[i]) || isDigit(s[i])) {
-			return false
-		}
-	}
-	return true
-}
-
-// parseDef parses "name(a, b) = expr".
-func parseDef(s string) (*def, error) {
-	head, body, ok := strings.Cut(s, "=")
-	open := strings.IndexByte(head, '(')
-	closing := strings.LastIndexByte(head, ')')
-	if !ok || open < 0 || closing < open {
-		return nil, fmt.Errorf("want: def NAME(PARAMS) = EXPR")
-	}
-	df := &def{name: strings.TrimSpace(head[:open])}
-	if !isName(df.name) {
-		return nil, fmt.Errorf("bad def name %q", df.name)
-	}
-	if ps := strings.TrimSpace(head[open+1 : closing]); ps != "" {
-		for _, prm := range strings.Split(ps, ",") {
-			prm = strings.TrimSpace(prm)
-			if !isName(prm) {
-				return nil, fmt.Errorf("bad parameter %q", prm)
-			}
-			df.params = append(df.params, prm)
-		}
-	}
-	x, err := parseExpr(body)
-	if err != nil {
-		return nil, fmt.Errorf("def %s: %v", df.name, err)
-	}
-	df.body = x
-	return df, nil
-}
-
-// parseFor parses "[I,] NAME in EXPR [count EXPR] [while EXPR]".
-func parseFor(s string) (*forStmt, error) {
-	toks, err := lex(s)
-	if err != nil {
-		return nil, err
-	}
-	toks = toks[:len(toks)-1] // EOF
-	f := &forStmt{}
-	bad := fmt.Errorf("want: for [INDEX,] NAME in EXPR [count EXPR] [while EXPR]")
+func (b *builder) stmt(s *stmtAST) (stmt, error) {
 	switch {
-	case len(toks) >= 5 && toks[0].kind == tIdent && toks[1].text == "," && toks[2].kind == tIdent && toks[3].text == "in":
-		f.index, f.elem, toks = toks[0].text, toks[2].text, toks[4:]
-	case len(toks) >= 3 && toks[0].kind == tIdent && toks[1].text == "in":
-		f.elem, toks = toks[0].text, toks[2:]
-	default:
-		return nil, bad
-	}
-	// split at the clause words, outside brackets and after no '.'
-	parts := map[string][]token{}
-	cur := "in"
-	depth := 0
-	for i, t := range toks {
-		if t.kind == tOp {
-			switch t.text {
-			case "(", "[":
-				depth++
-			case ")", "]":
-				depth--
-			}
+	case s.Let != nil:
+		x, err := b.expr(s.Let.X)
+		if err != nil {
+			return nil, err
 		}
-		if t.kind == tIdent && depth == 0 && (t.text == "count" || t.text == "while") &&
-			(i == 0 || toks[i-1].text != ".") {
-			if _, dup := parts[t.text]; dup {
-				return nil, bad
-			}
-			cur = t.text
-			parts[cur] = nil
-			continue
+		return &letStmt{name: s.Let.Name, expr: x}, nil
+	case s.Print != nil:
+		t, err := b.template(s.Print.Tmpl)
+		if err != nil {
+			return nil, err
 		}
-		parts[cur] = append(parts[cur], t)
+		return &printStmt{tmpl: t}, nil
+	case s.For != nil:
+		return b.forStmt(s.For)
+	case s.If != nil:
+		return b.ifStmt(s.If)
 	}
-	if f.over, err = parseTokens(parts["in"]); err != nil {
+	return nil, b.errorf(s.Stray.Pos, "unknown statement %q", strings.TrimRight(s.Stray.Word, " \t"))
+}
+
+func (b *builder) forStmt(a *forAST) (*forStmt, error) {
+	f := &forStmt{elem: a.First}
+	if a.Second != "" {
+		f.index, f.elem = a.First, a.Second
+	}
+	var err error
+	if f.over, err = b.expr(a.Over); err != nil {
 		return nil, err
 	}
-	if c, ok := parts["count"]; ok {
-		if f.count, err = parseTokens(c); err != nil {
+	for _, c := range a.Clauses {
+		x, err := b.expr(c.X)
+		if err != nil {
 			return nil, err
 		}
+		p := &f.count
+		if c.Kw == "while" {
+			p = &f.while
+		}
+		if *p != nil {
+			return nil, b.errorf(a.Pos, "%s twice; want: %s", c.Kw, usage["for"])
+		}
+		*p = x
 	}
-	if w, ok := parts["while"]; ok {
-		if f.while, err = parseTokens(w); err != nil {
-			return nil, err
-		}
+	if f.body, err = b.block(a.Body, a.End); err != nil {
+		return nil, err
 	}
 	return f, nil
 }
 
-// parseTemplate parses a print line: text, %% and %conv{expr}.
-func parseTemplate(s string) (template, error) {
+func (b *builder) ifStmt(a *ifAST) (*ifStmt, error) {
+	x, err := b.expr(a.Cond)
+	if err != nil {
+		return nil, err
+	}
+	s := &ifStmt{cond: x}
+	if a.Else == nil {
+		s.then, err = b.block(a.Then, a.End)
+		return s, err
+	}
+	if a.Else.Rest != "" {
+		return nil, b.errorf(a.Else.Pos, "text after else")
+	}
+	if s.then, err = b.block(a.Then, &endAST{}); err != nil {
+		return nil, err
+	}
+	s.else_, err = b.block(a.Alt, a.End)
+	return s, err
+}
+
+// template builds a print line: literal text (with %% as %) and
+// conversions with their expressions.
+func (b *builder) template(a *templateAST) (template, error) {
 	var t template
 	var lit strings.Builder
-	flush := func() {
+	for _, p := range a.Pieces {
+		switch {
+		case p.Text != "":
+			lit.WriteString(p.Text)
+			continue
+		case p.Percent:
+			lit.WriteByte('%')
+			continue
+		}
+		text := p.Conv
+		if p.X != nil {
+			text = strings.TrimSuffix(p.ConvOpen, "{")
+		}
+		cv, n, err := parseConv(text)
+		if err == nil && n != len(text) {
+			err = fmt.Errorf("bad conversion %q", text)
+		}
+		if err != nil {
+			return nil, b.errorf(p.Pos, "%v", err)
+		}
+		if p.X == nil {
+			return nil, b.errorf(p.Pos, "%s without {expression}", cv.text)
+		}
+		x, err := b.expr(p.X)
+		if err != nil {
+			return nil, err
+		}
 		if lit.Len() > 0 {
 			t = append(t, piece{lit: lit.String()})
 			lit.Reset()
 		}
+		t = append(t, piece{conv: &cv, expr: x})
 	}
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c != '%' {
-			lit.WriteByte(c)
-			i++
-			continue
-		}
-		cv, n, err := parseConv(s[i:])
-		if err != nil {
-			return nil, err
-		}
-		i += n
-		if cv.verb == '%' {
-			lit.WriteByte('%')
-			continue
-		}
-		if i >= len(s) || s[i] != '{' {
-			return nil, fmt.Errorf("%s without {expression}", cv.text)
-		}
-		end := closingBrace(s, i)
-		if end < 0 {
-			return nil, fmt.Errorf("%s{ without }", cv.text)
-		}
-		x, err := parseExpr(s[i+1 : end])
-		if err != nil {
-			return nil, fmt.Errorf("%s{%s}: %v", cv.text, s[i+1:end], err)
-		}
-		flush()
-		cvc := cv
-		t = append(t, piece{conv: &cvc, expr: x})
-		i = end + 1
+	if lit.Len() > 0 {
+		t = append(t, piece{lit: lit.String()})
 	}
-	flush()
 	return t, nil
-}
-
-// closingBrace finds the '}' that closes the '{' at s[open], skipping
-// quoted text.
-func closingBrace(s string, open int) int {
-	depth := 0
-	for i := open; i < len(s); i++ {
-		switch s[i] {
-		case '\'', '"':
-			_, n, err := unquote(s[i:])
-			if err != nil {
-				return -1
-			}
-			i += n - 1
-		case '{':
-			depth++
-		case '}':
-			depth--
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return -1
 }

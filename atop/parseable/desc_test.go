@@ -35,7 +35,7 @@ func TestDescErrors(t *testing.T) {
 		{"atop 9.9\nheader %d\n", "without {expression}"},
 		{"atop 9.9\nheader %d{1 +}\n", "expression ends early"},
 		{"atop 9.9\nheader %d{(1}\n", "missing \")\""},
-		{"atop 9.9\nheader %d{1\n", "without }"},
+		{"atop 9.9\nheader %d{1\n", "missing \"}\""},
 		{"atop 9.9\nheader x\nlabel A\nprint x\n", "missing end"},
 		{"atop 9.9\nheader x\nlabel A\nend\nlabel A\nend\n", "label A twice"},
 		{"atop 9.9\nheader x\nlabel A\nfrob\nend\n", "unknown statement \"frob\""},
@@ -44,8 +44,19 @@ func TestDescErrors(t *testing.T) {
 		{"atop 9.9\nheader x\nlabel A\nelse\nend\n", "else without if"},
 		{"atop 9.9\noption Q\n", "unknown option"},
 		{"atop 9.9\nconst X = nosuch\n", "unknown name"},
-		{"atop 9.9\ndef f(a b) = a\n", "bad parameter"},
+		{"atop 9.9\ndef f(a b) = a\n", "unexpected \"b\"; want: def NAME(PARAMS) = EXPR"},
 		{"atop 9.9\nwhat\n", "unknown line"},
+		// positions: file:line:col, continuation lines by their own line
+		{"atop 9.9\nheader x\nlabel A\n  print %d{1} \\\n\t  %d{a b}\nend\n", "t.txt:5:9: unexpected \"b\""},
+		{"atop 9.9\nheader x\nlabel A\n  print %d{1} \\\n\t  %d{\"abc}\nend\n", "t.txt:5:7: unterminated literal"},
+		{"atop 9.9\nheader x\nlabel A\n\tfor x in a count\n\tend\nend\n", "t.txt:4:18: expression ends early; want: for"},
+		{"atop 9.9\nheader x\nlabel A\n\tif 1\n\telse\n\telse\n\tend\nend\n", "t.txt:6:2: else without if"},
+		{"atop 9.9\nheader x\nlabel A\n\tprint %d{08} %q{1}\nend\n", "t.txt:4:11: bad number \"08\""},
+		{"atop 9.9\nheader x\nlabel A\n\tprint %q{1}\nend\n", "t.txt:4:8: unsupported conversion \"%q\""},
+		{"atop 9.9\nheader x\nlabel A\n\tprint %d{f(1)(2)}\nend\n", "t.txt:4:15: only named functions can be called"},
+		{"atop 9.9\nheader x\nlabel A\n\tprint\tx\nend\n", "t.txt:4:2: unknown statement \"print\\tx\""},
+		{"atop 9.9\nheader x\nlabel A\nend x\n", "t.txt:4:1: text after end"},
+		{"atop 9.9\nlet x = 1\n", "t.txt:2:1: unknown line \"let\""},
 	} {
 		_, err := parseDesc("t.txt", c.src)
 		if assert.Error(t, err, c.src) {

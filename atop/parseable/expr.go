@@ -216,268 +216,73 @@ func (n *condNode) eval(e *env) (value, error) {
 	return n.b.eval(e)
 }
 
-// ---- lexer ----
+// ---- building nodes from the syntax tree ----
 
-type tokKind uint8
-
-const (
-	tEOF tokKind = iota
-	tIdent
-	tInt
-	tFloat
-	tChar
-	tString
-	tOp
-)
-
-type token struct {
-	kind tokKind
-	text string
-	v    value
-}
-
-var operators = []string{"<<", ">>", "<=", ">=", "==", "!=", "&&", "||",
-	"+", "-", "*", "/", "%", "&", "|", "^", "~", "!", "<", ">", "?", ":", "(", ")", "[", "]", ".", ","}
-
-func lex(src string) ([]token, error) {
-	var toks []token
-	i := 0
-	for i < len(src) {
-		c := src[i]
-		switch {
-		case c == ' ' || c == '\t':
-			i++
-		case c == '_' || isLetter(c):
-			j := i
-			for j < len(src) && (src[j] == '_' || isLetter(src[j]) || isDigit(src[j])) {
-				j++
-			}
-			toks = append(toks, token{kind: tIdent, text: src[i:j]})
-			i = j
-		case isDigit(c):
-			j := i
-			isFloat := false
-			if c == '0' && j+1 < len(src) && (src[j+1] == 'x' || src[j+1] == 'X') {
-				j += 2
-				for j < len(src) && isHex(src[j]) {
-					j++
-				}
-			} else {
-				for j < len(src) && (isDigit(src[j]) || src[j] == '.' ||
-					src[j] == 'e' || src[j] == 'E' ||
-					((src[j] == '+' || src[j] == '-') && (src[j-1] == 'e' || src[j-1] == 'E'))) {
-					if !isDigit(src[j]) {
-						isFloat = true
-					}
-					j++
-				}
-			}
-			text := src[i:j]
-			if isFloat {
-				f, err := strconv.ParseFloat(text, 64)
-				if err != nil {
-					return nil, fmt.Errorf("bad number %q", text)
-				}
-				toks = append(toks, token{kind: tFloat, text: text, v: floatVal(f)})
-			} else {
-				n, err := strconv.ParseInt(text, 0, 64)
-				if err != nil {
-					return nil, fmt.Errorf("bad number %q", text)
-				}
-				toks = append(toks, token{kind: tInt, text: text, v: intVal(n)})
-			}
-			i = j
-		case c == '\'' || c == '"':
-			s, n, err := unquote(src[i:])
-			if err != nil {
-				return nil, err
-			}
-			if c == '\'' {
-				if len(s) != 1 {
-					return nil, fmt.Errorf("bad character literal %s", src[i:i+n])
-				}
-				toks = append(toks, token{kind: tChar, text: src[i : i+n], v: intVal(int64(int8(s[0])))})
-			} else {
-				toks = append(toks, token{kind: tString, text: src[i : i+n], v: strVal(s)})
-			}
-			i += n
-		default:
-			found := false
-			for _, op := range operators {
-				if strings.HasPrefix(src[i:], op) {
-					toks = append(toks, token{kind: tOp, text: op})
-					i += len(op)
-					found = true
-					break
-				}
-			}
-			if !found {
-				return nil, fmt.Errorf("unexpected %q", c)
-			}
-		}
+// expr builds the node of an expression.
+func (b *builder) expr(a *exprAST) (node, error) {
+	c, err := b.binary(a.Cond)
+	if err != nil || a.Then == nil {
+		return c, err
 	}
-	return append(toks, token{kind: tEOF}), nil
-}
-
-func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
-func isHex(c byte) bool    { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
-
-// unquote reads a C character or string literal at the start of s.
-func unquote(s string) (string, int, error) {
-	q := s[0]
-	var b []byte
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == q:
-			return string(b), i + 1, nil
-		case c == '\\' && i+1 < len(s):
-			i++
-			switch s[i] {
-			case 'n':
-				b = append(b, '\n')
-			case 't':
-				b = append(b, '\t')
-			case 'r':
-				b = append(b, '\r')
-			case '0':
-				b = append(b, 0)
-			default:
-				b = append(b, s[i])
-			}
-		default:
-			b = append(b, c)
-		}
-	}
-	return "", 0, fmt.Errorf("unterminated literal %s", s)
-}
-
-// ---- parser: C precedence ----
-
-type parser struct {
-	toks []token
-	pos  int
-}
-
-// parseExpr parses a whole expression.
-func parseExpr(src string) (node, error) {
-	toks, err := lex(src)
+	x, err := b.expr(a.Then)
 	if err != nil {
 		return nil, err
 	}
-	return parseTokens(toks)
-}
-
-// parseTokens parses a whole expression from tokens (an EOF token is
-// added if missing).
-func parseTokens(toks []token) (node, error) {
-	if len(toks) == 0 || toks[len(toks)-1].kind != tEOF {
-		toks = append(toks[:len(toks):len(toks)], token{kind: tEOF})
-	}
-	p := &parser{toks: toks}
-	n, err := p.cond()
+	y, err := b.expr(a.Else)
 	if err != nil {
 		return nil, err
 	}
-	if p.peek().kind != tEOF {
-		return nil, fmt.Errorf("unexpected %q after the expression", p.peek().text)
-	}
-	return n, nil
+	return &condNode{c: c, a: x, b: y}, nil
 }
 
-func (p *parser) peek() token { return p.toks[p.pos] }
-func (p *parser) next() token {
-	t := p.toks[p.pos]
-	if t.kind != tEOF {
-		p.pos++
-	}
-	return t
+// precedence of the binary operators, loosest first
+var precedence = map[string]int{
+	"||": 1, "&&": 2, "|": 3, "^": 4, "&": 5, "==": 6, "!=": 6,
+	"<": 7, ">": 7, "<=": 7, ">=": 7, "<<": 8, ">>": 8,
+	"+": 9, "-": 9, "*": 10, "/": 10, "%": 10,
 }
 
-func (p *parser) isOp(ops ...string) (string, bool) {
-	t := p.peek()
-	if t.kind != tOp {
-		return "", false
-	}
-	for _, o := range ops {
-		if t.text == o {
-			return o, true
-		}
-	}
-	return "", false
-}
-
-func (p *parser) expect(op string) error {
-	if _, ok := p.isOp(op); !ok {
-		t := p.peek()
-		if t.kind == tEOF {
-			return fmt.Errorf("missing %q", op)
-		}
-		return fmt.Errorf("want %q, found %q", op, t.text)
-	}
-	p.next()
-	return nil
-}
-
-func (p *parser) cond() (node, error) {
-	c, err := p.binary(0)
+// binary applies C's precedence to a flat operator chain (precedence
+// climbing), left-associatively.
+func (b *builder) binary(a *binaryAST) (node, error) {
+	operands := make([]node, 0, len(a.Tail)+1)
+	x, err := b.unary(a.Head)
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := p.isOp("?"); !ok {
-		return c, nil
-	}
-	p.next()
-	a, err := p.cond()
-	if err != nil {
-		return nil, err
-	}
-	if err := p.expect(":"); err != nil {
-		return nil, err
-	}
-	b, err := p.cond()
-	if err != nil {
-		return nil, err
-	}
-	return &condNode{c: c, a: a, b: b}, nil
-}
-
-// precedence levels, loosest first
-var levels = [][]string{
-	{"||"}, {"&&"}, {"|"}, {"^"}, {"&"}, {"==", "!="}, {"<", ">", "<=", ">="},
-	{"<<", ">>"}, {"+", "-"}, {"*", "/", "%"},
-}
-
-func (p *parser) binary(level int) (node, error) {
-	if level == len(levels) {
-		return p.unary()
-	}
-	a, err := p.binary(level + 1)
-	if err != nil {
-		return nil, err
-	}
-	for {
-		op, ok := p.isOp(levels[level]...)
-		if !ok {
-			return a, nil
-		}
-		p.next()
-		b, err := p.binary(level + 1)
+	operands = append(operands, x)
+	for _, t := range a.Tail {
+		y, err := b.unary(t.X)
 		if err != nil {
 			return nil, err
 		}
-		a = &binaryNode{op: op, a: a, b: b}
+		operands = append(operands, y)
 	}
+	pos := 0 // the right operand of a.Tail[i] is operands[i+1]
+	var climb func(minPrec int) node
+	climb = func(minPrec int) node {
+		lhs := operands[pos]
+		for pos < len(a.Tail) {
+			op := a.Tail[pos].Op
+			prec := precedence[op]
+			if prec < minPrec {
+				break
+			}
+			pos++
+			lhs = &binaryNode{op: op, a: lhs, b: climb(prec + 1)}
+		}
+		return lhs
+	}
+	return climb(0), nil
 }
 
-func (p *parser) unary() (node, error) {
-	if op, ok := p.isOp("-", "!", "~"); ok {
-		p.next()
-		x, err := p.unary()
+func (b *builder) unary(a *unaryAST) (node, error) {
+	if a.Op != "" {
+		x, err := b.unary(a.X)
 		if err != nil {
 			return nil, err
 		}
-		if lit, isLit := x.(*litNode); isLit && op == "-" {
+		if lit, isLit := x.(*litNode); isLit && a.Op == "-" {
 			v := lit.v
 			if v.k == kInt {
 				v.i = -v.i
@@ -486,107 +291,97 @@ func (p *parser) unary() (node, error) {
 			}
 			return &litNode{v: v}, nil
 		}
-		return &unaryNode{op: op, x: x}, nil
+		return &unaryNode{op: a.Op, x: x}, nil
 	}
-	return p.postfix()
-}
-
-func (p *parser) postfix() (node, error) {
-	x, err := p.primary()
+	x, err := b.primary(a.Primary)
 	if err != nil {
 		return nil, err
 	}
-	for {
-		op, ok := p.isOp(".", "[", "(")
-		if !ok {
-			return x, nil
-		}
-		p.next()
-		switch op {
-		case ".":
-			t := p.next()
-			if t.kind != tIdent {
-				return nil, fmt.Errorf("want a field name after '.', found %q", t.text)
-			}
-			x = &memberNode{x: x, name: t.text}
-		case "[":
-			i, err := p.cond()
+	for _, s := range a.Suffixes {
+		switch {
+		case s.Member != "":
+			x = &memberNode{x: x, name: s.Member}
+		case s.Index != nil:
+			i, err := b.expr(s.Index)
 			if err != nil {
 				return nil, err
 			}
-			if err := p.expect("]"); err != nil {
-				return nil, err
-			}
 			x = &indexNode{x: x, i: i}
-		case "(":
+		default:
 			id, isIdent := x.(*identNode)
 			if !isIdent {
-				return nil, fmt.Errorf("only named functions can be called")
+				return nil, b.errorf(s.Pos, "only named functions can be called")
 			}
 			var args []node
-			if _, closed := p.isOp(")"); !closed {
-				for {
-					a, err := p.cond()
-					if err != nil {
-						return nil, err
-					}
-					args = append(args, a)
-					if _, more := p.isOp(","); !more {
-						break
-					}
-					p.next()
+			for _, arg := range s.Args {
+				y, err := b.expr(arg)
+				if err != nil {
+					return nil, err
 				}
-			}
-			if err := p.expect(")"); err != nil {
-				return nil, err
+				args = append(args, y)
 			}
 			x = &callNode{name: id.name, args: args}
 		}
 	}
+	return x, nil
 }
 
-func (p *parser) primary() (node, error) {
-	t := p.next()
-	switch t.kind {
-	case tIdent:
-		return &identNode{name: t.text}, nil
-	case tInt, tFloat, tChar, tString:
-		return &litNode{v: t.v}, nil
-	case tOp:
-		if t.text == "(" {
-			x, err := p.cond()
+func (b *builder) primary(a *primaryAST) (node, error) {
+	switch {
+	case a.Number != "":
+		text := a.Number
+		hex := len(text) > 1 && (text[1] == 'x' || text[1] == 'X')
+		if !hex && strings.ContainsAny(text, ".eE+-") {
+			f, err := strconv.ParseFloat(text, 64)
 			if err != nil {
-				return nil, err
+				return nil, b.errorf(a.Pos, "bad number %q", text)
 			}
-			return x, p.expect(")")
+			return &litNode{v: floatVal(f)}, nil
 		}
-	case tEOF:
-		return nil, fmt.Errorf("expression ends early")
+		n, err := strconv.ParseInt(text, 0, 64)
+		if err != nil {
+			return nil, b.errorf(a.Pos, "bad number %q", text)
+		}
+		return &litNode{v: intVal(n)}, nil
+	case a.Char != "":
+		s := unquote(a.Char)
+		if len(s) != 1 {
+			return nil, b.errorf(a.Pos, "bad character literal %s", a.Char)
+		}
+		return &litNode{v: intVal(int64(int8(s[0])))}, nil
+	case a.String != "":
+		return &litNode{v: strVal(unquote(a.String))}, nil
+	case a.Ident != "":
+		return &identNode{name: a.Ident}, nil
 	}
-	return nil, fmt.Errorf("unexpected %q", t.text)
+	return b.expr(a.Paren)
 }
 
-// walk calls f for n and every node below it.
-func walk(n node, f func(node)) {
-	f(n)
-	switch x := n.(type) {
-	case *memberNode:
-		walk(x.x, f)
-	case *indexNode:
-		walk(x.x, f)
-		walk(x.i, f)
-	case *callNode:
-		for _, a := range x.args {
-			walk(a, f)
-		}
-	case *unaryNode:
-		walk(x.x, f)
-	case *binaryNode:
-		walk(x.a, f)
-		walk(x.b, f)
-	case *condNode:
-		walk(x.c, f)
-		walk(x.a, f)
-		walk(x.b, f)
+// unquote returns the text of a C character or string literal (as the
+// lexer's Char and String tokens have them): \n \t \r \0, and a
+// backslash before any other character is that character.
+func unquote(lit string) string {
+	s := lit[1 : len(lit)-1]
+	if !strings.Contains(s, "\\") {
+		return s
 	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\\' {
+			i++
+			switch c = s[i]; c {
+			case 'n':
+				c = '\n'
+			case 't':
+				c = '\t'
+			case 'r':
+				c = '\r'
+			case '0':
+				c = 0
+			}
+		}
+		b = append(b, c)
+	}
+	return string(b)
 }
