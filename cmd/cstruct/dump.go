@@ -18,6 +18,7 @@ type DumpCmd struct {
 	Count    int    `short:"n" name:"count" default:"1" help:"Number of records to read (0: until the end of the input)."`
 	JSON     bool   `name:"json" help:"One JSON object per record per line."`
 	MaxElems int    `name:"max-elems" default:"64" help:"In the listing, show at most this many elements of an array (0: all)."`
+	Hexdump  bool   `name:"hexdump" help:"Before each record's listing, show its bytes as a hexdump (runs of zero lines collapsed to *)."`
 	Input    string `arg:"" default:"-" placeholder:"FILE" help:"Input file, or - for stdin."`
 }
 
@@ -61,6 +62,12 @@ func (c *DumpCmd) Run(e *env) error {
 			continue
 		}
 		fmt.Fprintf(e.stdout, "%s #%d at offset %#x (%d bytes)\n", typ, i, v.Offset(), v.Size())
+		if c.Hexdump {
+			if err := cstruct.Hexdump(e.stdout, v.Bytes(), v.Offset(), true); err != nil {
+				return err
+			}
+			e.stdout.WriteByte('\n')
+		}
 		if err := cstruct.WriteListing(e.stdout, v, "", c.MaxElems); err != nil {
 			return err
 		}

@@ -107,3 +107,15 @@ struct rec { id_t16 id; uint8 v[N]; };`), 0o644))
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "main.h:4:2: #error N must be given")
 }
+
+func TestDumpHexdump(t *testing.T) {
+	out, stderr, code := runCLI(t, "xx\x34\x12cpu\x00\x00\x00\x15", "dump", "-e", "struct t { uint16 id; char name[6]; uint8 flags; };", "-t", "t", "-o", "2", "--hexdump", "-")
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, `struct t #0 at offset 0x2 (9 bytes)
+00000002  34 12 63 70 75 00 00 00  15                        4.cpu....
+
+0x0002         2  uint16                   id = 4660
+0x0004         6  char [6]                 name = "cpu"
+0x000a         1  uint8                    flags = 21
+`, out)
+}

@@ -1,0 +1,33 @@
+package cstruct
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestV55Hexdump is dissect's hexdump vector: the line format and autoskip.
+func TestV55Hexdump(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, Hexdump(&b, make([]byte, 16), 0, false))
+	assert.Equal(t, "00000000  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00   ................\n", b.String())
+
+	data := append(append(bytes.Repeat([]byte("A"), 16), make([]byte, 48)...), bytes.Repeat([]byte("B"), 16)...)
+	b.Reset()
+	require.NoError(t, Hexdump(&b, data, 0, true))
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	require.Len(t, lines, 4)
+	assert.True(t, strings.HasPrefix(lines[0], "00000000  41 41"))
+	assert.True(t, strings.HasPrefix(lines[1], "00000010  00 00"))
+	assert.Equal(t, "*", lines[2])
+	assert.True(t, strings.HasPrefix(lines[3], "00000040  42 42"))
+	assert.True(t, strings.HasSuffix(lines[3], "BBBBBBBBBBBBBBBB"))
+
+	// a short last line is padded so that the ASCII column lines up; offsets count from base
+	b.Reset()
+	require.NoError(t, Hexdump(&b, []byte("hi\x00"), 0x1000, false))
+	assert.Equal(t, "00001000  68 69 00"+strings.Repeat(" ", 3*13+1+1)+"  hi.\n", b.String())
+}
