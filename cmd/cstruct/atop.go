@@ -178,16 +178,23 @@ type AtopJSONCmd struct {
 
 // Run writes the JSON lines.
 func (c *AtopJSONCmd) Run(e *env) error {
+	return c.export(e, c.Reserved, func(src export.Source, o export.Options) error {
+		return export.WriteJSON(e.stdout, src, export.JSONOptions{Options: o, System: c.System, Tasks: c.Tasks, Cgroups: c.Cgroups})
+	})
+}
+
+// export runs one of the export writers over the input files, with the
+// window and the warnings on stderr.
+func (in *atopInput) export(e *env, reserved bool, write func(export.Source, export.Options) error) error {
 	r := &reporter{e: e}
-	o, err := c.exportOptions(r)
+	o, err := in.exportOptions(r)
 	if err != nil {
 		return err
 	}
-	o.Reserved = c.Reserved
-	src := c.source(e)
+	o.Reserved = reserved
+	src := in.source(e)
 	defer src.Close()
-	err = export.WriteJSON(e.stdout, src, export.JSONOptions{Options: o, System: c.System, Tasks: c.Tasks, Cgroups: c.Cgroups})
-	return r.done(err)
+	return r.done(write(src, o))
 }
 
 // AtopCSVCmd is "cstruct atop csv".
@@ -201,16 +208,9 @@ type AtopCSVCmd struct {
 
 // Run writes the CSV.
 func (c *AtopCSVCmd) Run(e *env) error {
-	r := &reporter{e: e}
-	o, err := c.exportOptions(r)
-	if err != nil {
-		return err
-	}
-	o.Reserved = c.Reserved
-	src := c.source(e)
-	defer src.Close()
-	err = export.WriteCSV(e.stdout, src, export.CSVOptions{Options: o, Tasks: c.Tasks, System: c.System, Cgroups: c.Cgroups})
-	return r.done(err)
+	return c.export(e, c.Reserved, func(src export.Source, o export.Options) error {
+		return export.WriteCSV(e.stdout, src, export.CSVOptions{Options: o, Tasks: c.Tasks, System: c.System, Cgroups: c.Cgroups})
+	})
 }
 
 // Help lists the system groups.
