@@ -58,7 +58,7 @@ func builtinTypes(abi ABI) map[string]Type {
 	add(&Float{Name: "float16", ByteSize: 2}, "float16", "_Float16", "__fp16", "half")
 	f32 := &Float{Name: "float", ByteSize: 4}
 	add(f32, "float", "float32", "FLOAT")
-	f64 := &Float{Name: "double", ByteSize: 8}
+	f64 := &Float{Name: "double", ByteSize: 8, Alignof: a8}
 	add(f64, "double", "float64", "DOUBLE")
 
 	boolT := &Int{Name: "bool", ByteSize: 1, Alignof: 1, Bool: true}

@@ -1,6 +1,8 @@
 package cstruct
 
 import (
+	"debug/elf"
+	"encoding/binary"
 	"flag"
 	"fmt"
 	"os"
@@ -143,4 +145,100 @@ func writeCFields(c *strings.Builder, st *Struct, ctype, prefix string) {
 			writeCFields(c, sub, ctype, path+".")
 		}
 	}
+}
+
+// TestGCCLayoutsILP32 checks the ILP32 ABI (i386) against gcc -m32. The
+// golden file is made from an object file's data (gcc -m32 -c needs no
+// 32-bit C library): every field's offset and size, each struct's size and
+// alignment.
+func TestGCCLayoutsILP32(t *testing.T) {
+	src, err := os.ReadFile("testdata/gcc_layouts_ilp32.h")
+	require.NoError(t, err)
+	spec, err := (&Config{Natural: true, ABI: ILP32}).Parse("gcc_layouts_ilp32.h", src)
+	require.NoError(t, err)
+	var structs []*Struct
+	for name, typ := range spec.Types() {
+		if st, ok := typ.(*Struct); ok && (strings.HasPrefix(name, "struct ") || strings.HasPrefix(name, "union ")) {
+			structs = append(structs, st)
+		}
+	}
+	require.Greater(t, len(structs), 10)
+	var ours strings.Builder
+	for _, st := range structs {
+		fmt.Fprintf(&ours, "%s size %d align %d\n", st, st.ByteSize, st.ByteAlign)
+		layoutLines(&ours, st, kw(st)+" "+st.Tag, "", 0)
+	}
+	golden := "testdata/gcc_layouts_ilp32.golden"
+	if *updateGCC {
+		require.NoError(t, os.WriteFile(golden, []byte(runGCC32(t, structs)), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), ours.String())
+}
+
+// runGCC32 compiles an object whose .rodata holds every number that
+// layoutLines prints, in the same order, and formats them the same way.
+func runGCC32(t *testing.T, structs []*Struct) string {
+	gcc, err := exec.LookPath("gcc")
+	if err != nil {
+		t.Skip("gcc not found")
+	}
+	var c strings.Builder
+	c.WriteString("#include <stddef.h>\n#include \"gcc_layouts_ilp32.h\"\nconst unsigned int layout_numbers[] = {\n")
+	type line struct {
+		format string
+		n      int
+	}
+	var lines []line
+	for _, st := range structs {
+		ctype := kw(st) + " " + st.Tag
+		fmt.Fprintf(&c, "\tsizeof(%s), _Alignof(%s),\n", ctype, ctype)
+		lines = append(lines, line{fmt.Sprintf("%s size %%d align %%d\n", st), 2})
+		var walk func(s *Struct, prefix string)
+		walk = func(s *Struct, prefix string) {
+			for _, f := range s.Fields {
+				if f.BitSize > 0 {
+					continue
+				}
+				if f.Name == "" {
+					if sub, ok := As[*Struct](f.Type); ok {
+						walk(sub, prefix)
+					}
+					continue
+				}
+				path := prefix + f.Name
+				fmt.Fprintf(&c, "\toffsetof(%s, %s), sizeof(((%s *)0)->%s),\n", ctype, path, ctype, path)
+				lines = append(lines, line{"  " + path + " %d %d\n", 2})
+				if sub, ok := As[*Struct](f.Type); ok {
+					walk(sub, path+".")
+				}
+			}
+		}
+		walk(st, "")
+	}
+	c.WriteString("};\n")
+	dir := t.TempDir()
+	abs, _ := filepath.Abs("testdata")
+	prog := filepath.Join(dir, "layouts.c")
+	obj := filepath.Join(dir, "layouts.o")
+	require.NoError(t, os.WriteFile(prog, []byte(c.String()), 0o644))
+	out, err := exec.Command(gcc, "-m32", "-c", "-w", "-I", abs, "-o", obj, prog).CombinedOutput()
+	require.NoError(t, err, string(out))
+	ef, err := elf.Open(obj)
+	require.NoError(t, err)
+	defer ef.Close()
+	data, err := ef.Section(".rodata").Data()
+	require.NoError(t, err)
+	var b strings.Builder
+	i := 0
+	for _, l := range lines {
+		args := make([]any, l.n)
+		for k := range args {
+			args[k] = binary.LittleEndian.Uint32(data[4*i:])
+			i++
+		}
+		fmt.Fprintf(&b, l.format, args...)
+	}
+	return b.String()
 }

@@ -55,6 +55,7 @@ type WChar struct{}
 type Float struct {
 	Name     string
 	ByteSize int64
+	Alignof  int64 // natural alignment; 0 means ByteSize (i386 aligns double to 4)
 }
 
 // Pointer is an address of Elem, decoded as an unsigned integer.
@@ -162,10 +163,15 @@ func (t *Array) Size() int64 {
 	return t.Len * es
 }
 
-func (t *Int) Align() int64     { return t.Alignof }
-func (t *Char) Align() int64    { return 1 }
-func (t *WChar) Align() int64   { return 2 }
-func (t *Float) Align() int64   { return t.ByteSize }
+func (t *Int) Align() int64   { return t.Alignof }
+func (t *Char) Align() int64  { return 1 }
+func (t *WChar) Align() int64 { return 2 }
+func (t *Float) Align() int64 {
+	if t.Alignof > 0 {
+		return t.Alignof
+	}
+	return t.ByteSize
+}
 func (t *Pointer) Align() int64 { return t.ByteSize }
 func (t *Enum) Align() int64    { return t.Base.Alignof }
 func (t *Typedef) Align() int64 { return t.Type.Align() }
