@@ -13,8 +13,9 @@ import (
 type Reader struct {
 	spec *Spec
 	r    io.Reader
-	buf  []byte // unread input: buf[start:end]
-	pos  int64  // absolute offset of buf[start]
+	buf  []byte // buffered input; buf[used:] is not unpacked yet
+	used int    // bytes of buf taken by the Value last returned
+	pos  int64  // absolute offset of buf[used]
 	eof  error  // sticky read error (io.EOF at the end)
 	opts Options
 	max  int // largest buffer a dynamic value may need
@@ -49,7 +50,9 @@ func (r *Reader) fill(n int) {
 // returns io.EOF; a value cut short by the end returns a *DecodeError
 // wrapping io.ErrUnexpectedEOF.
 func (r *Reader) Next(t Type) (Value, error) {
-	// drop what the previous value consumed
+	// drop what the previous value took (its Value is no longer valid)
+	r.buf = r.buf[:copy(r.buf, r.buf[r.used:])]
+	r.used = 0
 	want := 1
 	if size := t.Size(); size >= 0 && !IsDynamic(t) {
 		want = int(size)
@@ -66,12 +69,8 @@ func (r *Reader) Next(t Type) (Value, error) {
 		o.Base = r.pos
 		v, err := r.spec.UnpackWith(t, r.buf, o)
 		if err == nil {
-			n := len(v.buf)
-			r.pos += int64(n)
-			// the Value keeps pointing into the old slice; later reads go
-			// to a fresh buffer so that it stays valid until Next returns again
-			rest := r.buf[n:]
-			r.buf = append(make([]byte, 0, max(cap(r.buf)-n, 4096)), rest...)
+			r.used = len(v.buf)
+			r.pos += int64(r.used)
 			return v, nil
 		}
 		if !errors.Is(err, io.ErrUnexpectedEOF) || r.eof != nil {
