@@ -2,6 +2,7 @@ package cstruct
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -241,13 +242,18 @@ func (d *decoder) decodeArray(a *Array, off int64, order binary.ByteOrder, sc *s
 		return cur, lay, nil
 	}
 	// ZeroTerm and Flexible: elements up to an all-zero element, which is
-	// consumed but not part of the value.
+	// consumed but not part of the value. A flexible array member (C's
+	// "T a[]" at the end of a struct) may also end with the data: it
+	// extends to the end of its allocation.
 	var cur int64
 	for {
 		if int64(lay.n) >= maxN {
 			return 0, nil, d.fail(a, path, off+cur, fmt.Errorf("no terminator within %d elements: %w", maxN, ErrLimit))
 		}
 		size, sub, err := d.decode(a.Elem, off+cur, order, sc, joinPath(path, fmt.Sprintf("[%d]", lay.n)), depth+1)
+		if err != nil && a.Kind == Flexible && errors.Is(err, io.ErrUnexpectedEOF) {
+			break
+		}
 		if err != nil {
 			return 0, nil, d.fail(a, path, off+cur, fmt.Errorf("no zero terminator before the end of the data: %w", io.ErrUnexpectedEOF))
 		}

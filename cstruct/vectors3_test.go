@@ -3,6 +3,7 @@ package cstruct
 import (
 	"encoding/binary"
 	"encoding/hex"
+	"io"
 	"strings"
 	"testing"
 
@@ -244,4 +245,20 @@ func TestFlagJSON(t *testing.T) {
 	name, ok := get(t, unpack(t, s, "t", []byte{11}), "f").EnumName()
 	assert.True(t, ok)
 	assert.Equal(t, "A|B|8", name, "the text form keeps the names and shows the rest")
+}
+
+func TestFlexibleArrayMember(t *testing.T) {
+	s := load(t, Config{Natural: true}, `struct rec { int32 len; char name[]; };`)
+	st, _ := s.Struct("rec")
+	assert.EqualValues(t, 4, st.Size(), "sizeof leaves the flexible member out, as C does")
+	for in, want := range map[string]string{"\x05\x00\x00\x00abc\x00zz": "abc", "\x05\x00\x00\x00": "", "\x05\x00\x00\x00abc": "abc"} {
+		v := unpack(t, s, "rec", []byte(in))
+		assert.Equal(t, want, get(t, v, "name").Text(), "%q", in)
+	}
+	// in dissect's packed mode "char name[]" is zero-terminated: a missing
+	// terminator is an error
+	p := load(t, Config{}, `struct rec { int32 len; char name[]; };`)
+	rec, _ := p.Lookup("rec")
+	_, err := p.Unpack(rec, []byte("\x05\x00\x00\x00abc"))
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 }
