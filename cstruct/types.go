@@ -72,7 +72,7 @@ const (
 	Dynamic                   // T a[expr over earlier fields]
 	ZeroTerm                  // T a[]: elements up to a zero element (consumed, not part of the value)
 	ToEOF                     // T a[EOF]: elements up to the end of the input
-	Flexible                  // T a[] as the last member in a C layout: C's flexible array member, read zero-terminated
+	Flexible                  // T a[] as the last member in a C layout: C's flexible array member, read up to a zero element or the end of the data
 )
 
 // Array is a sequence of Elem.
