@@ -22,9 +22,16 @@ var updateGCC = flag.Bool("update-gcc", false, "rebuild testdata/gcc_layouts.gol
 // program that this test writes (run with -update-gcc on a machine with gcc
 // to regenerate the golden file; it is committed, so the test needs no gcc).
 func TestGCCLayouts(t *testing.T) {
-	src, err := os.ReadFile("testdata/gcc_layouts.h")
+	checkGCCGolden(t, "gcc_layouts", Config{Natural: true}, 30, runGCC)
+}
+
+// checkGCCGolden lays out every struct of testdata/NAME.h with cfg and
+// compares the result with testdata/NAME.golden, which run writes from gcc
+// under -update-gcc.
+func checkGCCGolden(t *testing.T, name string, cfg Config, atLeast int, run func(*testing.T, []*Struct) string) {
+	src, err := os.ReadFile("testdata/" + name + ".h")
 	require.NoError(t, err)
-	spec, err := (&Config{Natural: true}).Parse("gcc_layouts.h", src)
+	spec, err := cfg.Parse(name+".h", src)
 	require.NoError(t, err)
 	var structs []*Struct
 	for name, typ := range spec.Types() {
@@ -32,15 +39,15 @@ func TestGCCLayouts(t *testing.T) {
 			structs = append(structs, st)
 		}
 	}
-	require.Greater(t, len(structs), 30)
+	require.Greater(t, len(structs), atLeast)
 	var ours strings.Builder
 	for _, st := range structs {
 		fmt.Fprintf(&ours, "%s size %d align %d\n", st, st.ByteSize, st.ByteAlign)
 		layoutLines(&ours, st, kw(st)+" "+st.Tag, "", 0)
 	}
-	golden := "testdata/gcc_layouts.golden"
+	golden := "testdata/" + name + ".golden"
 	if *updateGCC {
-		require.NoError(t, os.WriteFile(golden, []byte(runGCC(t, structs)), 0o644))
+		require.NoError(t, os.WriteFile(golden, []byte(run(t, structs)), 0o644))
 	}
 	want, err := os.ReadFile(golden)
 	require.NoError(t, err)
@@ -152,29 +159,7 @@ func writeCFields(c *strings.Builder, st *Struct, ctype, prefix string) {
 // 32-bit C library): every field's offset and size, each struct's size and
 // alignment.
 func TestGCCLayoutsILP32(t *testing.T) {
-	src, err := os.ReadFile("testdata/gcc_layouts_ilp32.h")
-	require.NoError(t, err)
-	spec, err := (&Config{Natural: true, ABI: ILP32}).Parse("gcc_layouts_ilp32.h", src)
-	require.NoError(t, err)
-	var structs []*Struct
-	for name, typ := range spec.Types() {
-		if st, ok := typ.(*Struct); ok && (strings.HasPrefix(name, "struct ") || strings.HasPrefix(name, "union ")) {
-			structs = append(structs, st)
-		}
-	}
-	require.Greater(t, len(structs), 10)
-	var ours strings.Builder
-	for _, st := range structs {
-		fmt.Fprintf(&ours, "%s size %d align %d\n", st, st.ByteSize, st.ByteAlign)
-		layoutLines(&ours, st, kw(st)+" "+st.Tag, "", 0)
-	}
-	golden := "testdata/gcc_layouts_ilp32.golden"
-	if *updateGCC {
-		require.NoError(t, os.WriteFile(golden, []byte(runGCC32(t, structs)), 0o644))
-	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err)
-	assert.Equal(t, string(want), ours.String())
+	checkGCCGolden(t, "gcc_layouts_ilp32", Config{Natural: true, ABI: ILP32}, 10, runGCC32)
 }
 
 // runGCC32 compiles an object whose .rodata holds every number that
