@@ -107,24 +107,33 @@ func selectLabels(d *desc, args []string) ([]*labelDesc, error) {
 	return sel, nil
 }
 
-// sample writes one sample: RESET for a sample since boot, the lines of the
-// selected labels, SEP. The sample's text is written with one Write; on an
-// error nothing of the sample is written.
-func (g *engine) sample(in *sampleInput) error {
+// appendSample appends one sample's text to dst: RESET for a sample since
+// boot, the lines of the selected labels, SEP. It keeps no state in g, so
+// goroutines may call it at once with different samples. On an error dst
+// is returned as it was given.
+func (g *engine) appendSample(dst []byte, in *sampleInput) ([]byte, error) {
 	r := newRun(g.d, &g.hdr, in, g.z, g.loc)
-	out := g.buf[:0]
+	out := dst
 	if in.flags&rrBoot != 0 {
 		out = append(out, "RESET\n"...)
 	}
 	for _, l := range g.sel {
 		var err error
 		if out, err = r.printLabel(out, l); err != nil {
-			g.buf = out[:0]
-			return err
+			return dst, err
 		}
 	}
-	out = append(out, "SEP\n"...)
+	return append(out, "SEP\n"...), nil
+}
+
+// sample writes one sample with one Write; on an error nothing of the
+// sample is written.
+func (g *engine) sample(in *sampleInput) error {
+	out, err := g.appendSample(g.buf[:0], in)
 	g.buf = out[:0]
-	_, err := g.w.Write(out)
+	if err != nil {
+		return err
+	}
+	_, err = g.w.Write(out)
 	return err
 }

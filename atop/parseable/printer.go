@@ -63,6 +63,17 @@ func (p *Printer) Sample(s *atop.Sample) error {
 	return p.e.sample(inputOf(s))
 }
 
+// AppendSample appends what Sample writes to dst and returns it; on an
+// error it returns dst as given. It is safe for concurrent use by several
+// goroutines, each with its own sample (samples that own their buffers:
+// see atop.Sample.Clone).
+func (p *Printer) AppendSample(dst []byte, s *atop.Sample) ([]byte, error) {
+	if s.Header != nil && s.Header.Version != p.ver {
+		return dst, fmt.Errorf("parseable: sample of an atop %s log, printer for atop %s", s.Header.Version, p.ver)
+	}
+	return p.e.appendSample(dst, inputOf(s))
+}
+
 // inputOf gives the engine access to a sample.
 func inputOf(s *atop.Sample) *sampleInput {
 	in := &sampleInput{
