@@ -1,0 +1,471 @@
+package cstruct
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"math/bits"
+	"strconv"
+	"strings"
+	"unsafe"
+)
+
+// An Accessor reads one field of a record type straight from the record's
+// bytes. [Spec.Accessor] resolves its path once (names, anonymous members,
+// array indexes, byte order, bit-field placement); each read is then a load
+// and two shifts, with no lookup, no allocation and no interface call. It is
+// meant for hot loops: build accessors once per type and keep them, ideally
+// in local variables.
+//
+// Every read method takes b, the bytes of the whole record starting at
+// b[0] (bytes past the record are allowed and ignored). A b too short for
+// the field panics with an index error, as a slice expression would: the
+// caller has unpacked or size-checked the record first. Reading a struct or
+// array accessor with Uint, Int or Float also panics, as Value does.
+//
+// The zero Accessor is invalid (IsValid reports false).
+type Accessor struct {
+	typ  Type
+	off  int64 // byte offset of the field in the record (of its first byte, for a bit-field)
+	size int64 // bytes of the field (for a bit-field, the bytes holding its bits); -1: dynamic
+	n    int   // fixed arrays: element count
+	str  int64 // fixed arrays: element stride
+	e0   *Accessor
+
+	// The scalar load: the 8 bytes b[w:w+8] read as one little-endian
+	// word (zero-padded past the end of a short b, which must still reach
+	// end), byte-swapped for big-endian data, then an arithmetic x<<l>>r,
+	// masked with um (Uint) or im (Int) to zero-extend unsigned values.
+	w, end  int
+	um      uint64
+	im      int64
+	l, r    uint8
+	be      bool // big-endian: the order in force here (inside, for a struct)
+	usigned bool // Uint sign-extends (signed integer types, as Value.Uint)
+	isigned bool // Int sign-extends (signed integers, signed enums, char)
+	fsize   uint8
+	text    bool // char array: Bytes stops at the first NUL
+	bitOff  uint8
+	bits    uint8 // bit-fields: width; 0 otherwise
+	scalar  bool
+}
+
+// noLoad places the window of an accessor that must not be read as a
+// scalar: far past any b, so that a read panics with an index error.
+const noLoad = 1 << 62
+
+// Uint reads an integer-like field (integer, enum, bool, char, wchar,
+// pointer, bit-field) as Value.Uint does: signed integer types sign-extend,
+// everything else zero-extends. A float reads as its raw bits; an int128
+// as its low 64 bits.
+func (a Accessor) Uint(b []byte) uint64 {
+	return uint64(int64(a.load(b)<<(a.l&63))>>(a.r&63)) & a.um
+}
+
+// Int reads an integer-like field as Value.Int does: sign-extended per the
+// C type (plain char and enums with a signed base included), zero-extended
+// for unsigned types.
+func (a Accessor) Int(b []byte) int64 {
+	return int64(a.load(b)<<(a.l&63)) >> (a.r & 63) & a.im
+}
+
+// load reads the 8-byte window of a scalar accessor.
+func (a Accessor) load(b []byte) uint64 {
+	var x uint64
+	if len(b) >= a.w+8 {
+		x = binary.LittleEndian.Uint64(b[a.w:])
+	} else {
+		for i, c := range b[a.w:a.end] { // b must reach the field's end
+			x |= uint64(c) << (8 * i & 63)
+		}
+	}
+	if a.be {
+		x = bits.ReverseBytes64(x)
+	}
+	return x
+}
+
+// Float reads a float16, float or double field.
+func (a Accessor) Float(b []byte) float64 {
+	switch a.fsize {
+	case 4:
+		return float64(math.Float32frombits(uint32(a.Uint(b))))
+	case 8:
+		return math.Float64frombits(a.Uint(b))
+	case 2:
+		return float16(uint16(a.Uint(b)))
+	}
+	panic("cstruct: Float of " + a.typeString())
+}
+
+// Bytes returns the field's bytes, aliasing b: for a char array the text up
+// to its first NUL, for anything else its raw bytes (the bytes that hold a
+// bit-field). A field of dynamic size reaches to the end of b.
+func (a Accessor) Bytes(b []byte) []byte {
+	var x []byte
+	if a.size < 0 {
+		x = b[a.off:]
+	} else {
+		x = b[a.off : a.off+a.size]
+	}
+	if a.text {
+		if i := bytes.IndexByte(x, 0); i >= 0 {
+			x = x[:i]
+		}
+	}
+	return x
+}
+
+// Text is Bytes as a string (it allocates).
+func (a Accessor) Text(b []byte) string { return string(a.Bytes(b)) }
+
+// IsValid reports whether a was resolved (the zero Accessor was not).
+func (a Accessor) IsValid() bool { return a.typ != nil }
+
+// Offset is the field's byte offset in the record (for a bit-field, of the
+// first byte that holds its bits).
+func (a Accessor) Offset() int64 { return a.off }
+
+// Size is the field's size in bytes (for a bit-field, of the bytes that
+// hold its bits), or -1 for a field of dynamic size.
+func (a Accessor) Size() int64 { return a.size }
+
+// Type is the field's declared type.
+func (a Accessor) Type() Type { return a.typ }
+
+// BitField reports the bit offset and width of a bit-field accessor.
+func (a Accessor) BitField() (offset, width int, ok bool) {
+	return int(a.bitOff), int(a.bits), a.bits > 0
+}
+
+// BigEndian reports whether the field's scalars are big-endian.
+func (a Accessor) BigEndian() bool { return a.be }
+
+// Len is the element count of a fixed array accessor, 0 for anything else.
+func (a Accessor) Len() int { return a.n }
+
+// Elem returns element i of a fixed array accessor. It panics when i is
+// out of range, as indexing a slice does: a programming error.
+func (a Accessor) Elem(i int) Accessor {
+	if uint(i) >= uint(a.n) {
+		panic(fmt.Sprintf("cstruct: index %d out of range [0,%d) of %s", i, a.n, a.typeString()))
+	}
+	e := *a.e0
+	e.place(a.off + int64(i)*a.str)
+	return e
+}
+
+// Field resolves a path relative to a struct (or array element) accessor,
+// as Spec.Accessor does; offsets add up.
+func (a Accessor) Field(path string) (Accessor, error) {
+	if !a.IsValid() {
+		return Accessor{}, fmt.Errorf("cstruct: path %q: invalid accessor", path)
+	}
+	return resolveAccessor(a.typ, a.off, a.be, path)
+}
+
+// Signed reports whether Int sign-extends the field (signed integers, plain
+// char, enums with a signed base).
+func (a Accessor) Signed() bool { return a.isigned }
+
+// IsFloat reports whether the field is a float16, float or double.
+func (a Accessor) IsFloat() bool { return a.fsize != 0 }
+
+// IsText reports whether the field is text (char or wchar, or an array of
+// them), as Value.IsText does.
+func (a Accessor) IsText() bool {
+	switch u := Underlying(a.typ).(type) {
+	case *Char, *WChar:
+		return a.bits == 0
+	case *Array:
+		switch Underlying(u.Elem).(type) {
+		case *Char, *WChar:
+			return true
+		}
+	}
+	return false
+}
+
+// IsInteger reports whether Int and Uint apply (as Value.IsInteger, minus
+// LEB128, which has no accessor).
+func (a Accessor) IsInteger() bool { return a.scalar && a.fsize == 0 }
+
+func (a Accessor) typeString() string {
+	if a.typ == nil {
+		return "an invalid accessor"
+	}
+	return a.typ.String()
+}
+
+// Accessor resolves a field path of the struct, union or array type t once:
+// "cpu.all.utime", "gen.name", "cpu.cpu[3].stime", "dsk.dsk" (an array
+// field itself), "" (the whole record). Members of anonymous struct and
+// union members are found as Value.Field finds them. A nil order means the
+// Spec's byte order; a struct's own scalar_storage_order wins, exactly as
+// UnpackWith with Options{Order: order} has it.
+//
+// The path may not reach a field whose offset depends on the data (one
+// after a dynamic array), an LEB128, or a bit-field whose bits span more
+// than 8 bytes: read those through Value.
+func (s *Spec) Accessor(t Type, path string, order binary.ByteOrder) (Accessor, error) {
+	if order == nil {
+		order = s.order
+	}
+	return resolveAccessor(t, 0, isBigEndian(structOrder(t, order)), path)
+}
+
+// isBigEndian tells a big-endian ByteOrder from a little-endian one.
+func isBigEndian(order binary.ByteOrder) bool {
+	if order == binary.BigEndian {
+		return true
+	}
+	if order == binary.LittleEndian {
+		return false
+	}
+	return order.Uint16([]byte{0, 1}) == 1
+}
+
+// resolveAccessor follows path from a value of type t at offset off, whose
+// scalars have the order be.
+func resolveAccessor(t Type, off int64, be bool, path string) (Accessor, error) {
+	cur, err := newAccessor(t, off, 0, 0, be)
+	if err != nil {
+		return Accessor{}, fmt.Errorf("cstruct: path %q: %w", path, err)
+	}
+	rest := path
+	for rest != "" {
+		switch rest[0] {
+		case '.':
+			rest = rest[1:]
+			continue
+		case '[':
+			end := strings.IndexByte(rest, ']')
+			if end < 0 {
+				return Accessor{}, fmt.Errorf("cstruct: path %q: missing ]", path)
+			}
+			i, err := strconv.Atoi(strings.TrimSpace(rest[1:end]))
+			if err != nil {
+				return Accessor{}, fmt.Errorf("cstruct: path %q: bad index %q", path, rest[1:end])
+			}
+			if _, ok := As[*Array](cur.typ); !ok {
+				return Accessor{}, fmt.Errorf("cstruct: path %q: %s is not an array", path, cur.typ)
+			}
+			if cur.e0 == nil {
+				return Accessor{}, fmt.Errorf("cstruct: path %q: %s has no fixed layout", path, cur.typ)
+			}
+			if i < 0 || i >= cur.n {
+				return Accessor{}, fmt.Errorf("cstruct: path %q: index %d out of range [0,%d)", path, i, cur.n)
+			}
+			cur = cur.Elem(i)
+			rest = rest[end+1:]
+			continue
+		}
+		end := strings.IndexAny(rest, ".[")
+		if end < 0 {
+			end = len(rest)
+		}
+		var part string
+		part, rest = rest[:end], rest[end:]
+		st, ok := As[*Struct](cur.typ)
+		if !ok {
+			return Accessor{}, fmt.Errorf("cstruct: path %q: %s has no field %q", path, cur.typ, part)
+		}
+		_, idx, ok := st.FieldByName(part)
+		if !ok {
+			return Accessor{}, fmt.Errorf("cstruct: path %q: %s has no field %q", path, cur.typ, part)
+		}
+		for _, i := range idx {
+			st, _ := As[*Struct](cur.typ)
+			f := &st.Fields[i]
+			if f.Offset < 0 {
+				return Accessor{}, fmt.Errorf("cstruct: path %q: %q follows a dynamic field; read it through Value", path, part)
+			}
+			fbe := cur.be
+			if sub, ok := As[*Struct](f.Type); ok && sub.Order != nil {
+				fbe = isBigEndian(sub.Order)
+			}
+			cur, err = newAccessor(f.Type, cur.off+f.Offset, f.BitOffset, f.BitSize, fbe)
+			if err != nil {
+				return Accessor{}, fmt.Errorf("cstruct: path %q: %w", path, err)
+			}
+		}
+	}
+	return cur, nil
+}
+
+// newAccessor describes a value of type t at off (a bit-field when width >
+// 0) whose scalars have byte order be.
+func newAccessor(t Type, off int64, bitOff, width int, be bool) (Accessor, error) {
+	a := Accessor{typ: t, off: off, size: t.Size(), be: be, w: noLoad, end: noLoad}
+	if IsDynamic(t) && a.size >= 0 {
+		a.size = -1 // a struct ending in a flexible array member
+	}
+	switch u := Underlying(t).(type) {
+	case *Int:
+		a.usigned, a.isigned = u.Signed, u.Signed
+	case *Enum:
+		a.isigned = u.Base.Signed
+	case *Char:
+		a.isigned = true
+	case *WChar, *Pointer:
+	case *Float:
+		a.fsize = uint8(u.ByteSize)
+	case *LEB128:
+		return Accessor{}, fmt.Errorf("%s has no fixed width; read it through Value", t)
+	case *Array:
+		if _, ok := Underlying(u.Elem).(*Char); ok {
+			a.text = true
+		}
+		if u.Kind == Fixed && !IsDynamic(u.Elem) {
+			// element 0, at offset 0: Elem places a copy
+			e0, err := newAccessor(u.Elem, 0, 0, 0, be)
+			if err != nil {
+				return Accessor{}, err
+			}
+			if st, ok := As[*Struct](u.Elem); ok && st.Order != nil {
+				e0.be = isBigEndian(st.Order)
+			}
+			a.n, a.str, a.e0 = int(u.Len), u.Elem.Size(), &e0
+		}
+		return a, nil
+	default: // struct, union, void
+		return a, nil
+	}
+	a.scalar = true
+	a.bitOff, a.bits = uint8(bitOff), uint8(width)
+	if width > 0 {
+		n := (bitOff + width + 7) / 8
+		if n > 8 {
+			return Accessor{}, fmt.Errorf("bit-field of %d bits at bit %d spans %d bytes; read it through Value", width, bitOff, n)
+		}
+		a.size = int64(n)
+	}
+	a.place(off)
+	return a, nil
+}
+
+// place moves a scalar accessor to offset off and computes its load: the
+// 8-byte window that ends where the field ends (or starts at 0), and the
+// shifts that take the field out of it.
+func (a *Accessor) place(off int64) {
+	a.off = off
+	if !a.scalar {
+		return
+	}
+	start, n, bitOff, width := off, a.size, int64(a.bitOff), int64(a.bits)
+	if width > 0 {
+		n = (bitOff + width + 7) / 8
+	} else {
+		if n > 8 { // int128: its low 64 bits
+			if a.be {
+				start += n - 8
+			}
+			n = 8
+		}
+		width = 8 * n
+	}
+	end := start + n
+	w := max(end-8, 0)
+	var lo int64
+	if a.be {
+		lo = 64 - 8*(start-w) - bitOff - width
+	} else {
+		lo = 8*(start-w) + bitOff
+	}
+	a.w, a.end = int(w), int(end)
+	a.l, a.r = uint8(64-lo-width), uint8(64-width)
+	mask := uint64(1)<<width - 1
+	if width == 64 {
+		mask = ^uint64(0)
+	}
+	a.um, a.im = mask, int64(mask)
+	if a.usigned {
+		a.um = ^uint64(0)
+	}
+	if a.isigned {
+		a.im = -1
+	}
+}
+
+// Number is the set of Go types a Scalar reads.
+type Number interface {
+	~int8 | ~int16 | ~int32 | ~int64 | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~float32 | ~float64
+}
+
+// A Scalar is an accessor for a caller that knows the field's width: a
+// field of a C type of exactly T's size, signedness and kind (integer or
+// float), not a bit-field. Get is one load, byte-swapped for big-endian
+// data.
+type Scalar[T Number] struct {
+	off int
+	be  bool
+}
+
+// ScalarOf resolves path in t as Spec.Accessor does, and checks that the
+// field reads as a T.
+func ScalarOf[T Number](s *Spec, t Type, path string, order binary.ByteOrder) (Scalar[T], error) {
+	a, err := s.Accessor(t, path, order)
+	if err != nil {
+		return Scalar[T]{}, err
+	}
+	return ScalarFrom[T](a)
+}
+
+// ScalarFrom turns an accessor into a Scalar, checking that its field reads
+// as a T.
+func ScalarFrom[T Number](a Accessor) (Scalar[T], error) {
+	var z T
+	size := int64(unsafe.Sizeof(z))
+	if !a.scalar || a.bits > 0 || a.size != size || a.IsFloat() != isFloat[T]() || (!a.IsFloat() && a.isigned != isSigned[T]()) {
+		return Scalar[T]{}, fmt.Errorf("cstruct: field at offset %d is %s, not read as %T", a.off, a.typeString(), z)
+	}
+	return Scalar[T]{off: int(a.off), be: a.be}, nil
+}
+
+func isFloat[T Number]() bool {
+	one := T(1)
+	return one/2 != 0
+}
+
+func isSigned[T Number]() bool {
+	var z T
+	z--
+	return z < 0
+}
+
+// Offset is the field's byte offset in the record.
+func (s Scalar[T]) Offset() int { return s.off }
+
+// Get reads the field from b, the bytes of the whole record (a short b
+// panics with an index error).
+func (s Scalar[T]) Get(b []byte) T {
+	var z T
+	switch unsafe.Sizeof(z) {
+	case 1:
+		return T(b[s.off])
+	case 2:
+		u := binary.LittleEndian.Uint16(b[s.off:])
+		if s.be {
+			u = bits.ReverseBytes16(u)
+		}
+		return T(u)
+	case 4:
+		u := binary.LittleEndian.Uint32(b[s.off:])
+		if s.be {
+			u = bits.ReverseBytes32(u)
+		}
+		if isFloat[T]() {
+			return T(math.Float32frombits(u))
+		}
+		return T(u)
+	}
+	u := binary.LittleEndian.Uint64(b[s.off:])
+	if s.be {
+		u = bits.ReverseBytes64(u)
+	}
+	if isFloat[T]() {
+		return T(math.Float64frombits(u))
+	}
+	return T(u)
+}
