@@ -60,7 +60,14 @@ type fieldInfo struct {
 	fsize   uint8
 	bitOff  uint8
 	bits    uint8 // bit-fields: width; 0 otherwise
+	base    int   // Layout slot the offset counts from (biased by dynBias); -1: the record
+	lenSlot int   // Layout slot that holds the size of a dynamic field; -1
+	nd      *node // the slots of a dynamic struct's fields
 }
+
+// dynBias is added to the offsets of accessors that count from a Layout
+// slot: far past any b, so that reading one without its Layout panics.
+const dynBias = 1 << 40
 
 // noLoad places the window of an accessor that must not be read as a
 // scalar: far past any b, so that a read panics with an index error.
@@ -114,18 +121,107 @@ func (a Accessor) Float(b []byte) float64 {
 // to its first NUL, for anything else its raw bytes (the bytes that hold a
 // bit-field). A field of dynamic size reaches to the end of b.
 func (a Accessor) Bytes(b []byte) []byte {
+	return a.cut(b, a.off(), a.in.size)
+}
+
+// cut is Bytes of the size bytes at off.
+func (a Accessor) cut(b []byte, off, size int64) []byte {
 	var x []byte
-	if off := a.Offset(); a.in.size < 0 {
+	if size < 0 {
 		x = b[off:]
 	} else {
-		x = b[off : off+a.in.size]
+		x = b[off : off+size]
 	}
 	if a.in.text {
-		if i := bytes.IndexByte(x, 0); i >= 0 {
-			x = x[:i]
-		}
+		return textOf(x)
 	}
 	return x
+}
+
+// textOf cuts a char array at its first NUL.
+func textOf(x []byte) []byte {
+	if i := bytes.IndexByte(x, 0); i >= 0 {
+		return x[:i]
+	}
+	return x
+}
+
+// at places an accessor that counts from a Layout slot at its offset in
+// the record of lay.
+func (a Accessor) at(lay *Layout) Accessor {
+	if a.in.base >= 0 {
+		a.place(lay.offs[a.in.base] + a.off() - dynBias)
+	}
+	return a
+}
+
+// UintL is Uint of a field of a dynamic record, whose Layout is lay.
+func (a Accessor) UintL(b []byte, lay *Layout) uint64 { return a.at(lay).Uint(b) }
+
+// IntL is Int of a field of a dynamic record, whose Layout is lay.
+func (a Accessor) IntL(b []byte, lay *Layout) int64 { return a.at(lay).Int(b) }
+
+// FloatL is Float of a field of a dynamic record, whose Layout is lay.
+func (a Accessor) FloatL(b []byte, lay *Layout) float64 { return a.at(lay).Float(b) }
+
+// BytesL is Bytes of a field of a dynamic record, whose Layout is lay: a
+// dynamic field has its exact size.
+func (a Accessor) BytesL(b []byte, lay *Layout) []byte {
+	in := a.in
+	off, size := a.off(), in.size
+	if in.base >= 0 {
+		off += lay.offs[in.base] - dynBias
+	}
+	if in.lenSlot >= 0 {
+		size = lay.lens[in.lenSlot]
+	}
+	var x []byte
+	if size < 0 {
+		x = b[off:]
+	} else {
+		x = b[off : off+size]
+	}
+	if in.text {
+		return textOf(x)
+	}
+	return x
+}
+
+// OffsetL is the field's offset in the record of lay.
+func (a Accessor) OffsetL(lay *Layout) int64 {
+	if a.in.base >= 0 {
+		return lay.offs[a.in.base] + a.off() - dynBias
+	}
+	return a.off()
+}
+
+// SizeL is the field's size in the record of lay.
+func (a Accessor) SizeL(lay *Layout) int64 {
+	if a.in.lenSlot >= 0 {
+		return lay.lens[a.in.lenSlot]
+	}
+	return a.in.size
+}
+
+// LenL is the element count of an array in the record of lay (for a
+// zero-terminated array, without its terminator).
+func (a Accessor) LenL(lay *Layout) int {
+	if a.in.lenSlot >= 0 {
+		return int(lay.count[a.in.lenSlot])
+	}
+	return a.in.n
+}
+
+// ElemL is element i of an array of static elements in the record of lay;
+// read it with the L methods and the same Layout.
+func (a Accessor) ElemL(i int, lay *Layout) Accessor {
+	n := a.LenL(lay)
+	if uint(i) >= uint(n) || a.in.e0 == nil {
+		panic(fmt.Sprintf("cstruct: index %d out of range [0,%d) of %s", i, n, a.typeString()))
+	}
+	e := *a.in.e0
+	e.place(a.off() + int64(i)*a.in.str)
+	return e
 }
 
 // Text is Bytes as a string (it allocates).
@@ -135,8 +231,17 @@ func (a Accessor) Text(b []byte) string { return string(a.Bytes(b)) }
 func (a Accessor) IsValid() bool { return a.in != nil }
 
 // Offset is the field's byte offset in the record (for a bit-field, of the
-// first byte that holds its bits).
-func (a Accessor) Offset() int64 { return int64(a.end) - a.in.span }
+// first byte that holds its bits), or -1 when it depends on the data
+// (OffsetL has it).
+func (a Accessor) Offset() int64 {
+	if a.in.base >= 0 {
+		return -1
+	}
+	return a.off()
+}
+
+// off is the offset, biased by dynBias for an offset from a Layout slot.
+func (a Accessor) off() int64 { return int64(a.end) - a.in.span }
 
 // Size is the field's size in bytes (for a bit-field, of the bytes that
 // hold its bits), or -1 for a field of dynamic size.
@@ -163,7 +268,7 @@ func (a Accessor) Elem(i int) Accessor {
 		panic(fmt.Sprintf("cstruct: index %d out of range [0,%d) of %s", i, a.in.n, a.typeString()))
 	}
 	e := *a.in.e0
-	e.place(a.Offset() + int64(i)*a.in.str)
+	e.place(a.off() + int64(i)*a.in.str)
 	return e
 }
 
@@ -173,7 +278,7 @@ func (a Accessor) Field(path string) (Accessor, error) {
 	if !a.IsValid() {
 		return Accessor{}, fmt.Errorf("cstruct: path %q: invalid accessor", path)
 	}
-	return resolveAccessor(a.in.typ, a.Offset(), a.in.be, path)
+	return a.field(path)
 }
 
 // Signed reports whether Int sign-extends the field (signed integers, plain
@@ -219,11 +324,12 @@ func (a Accessor) typeString() string {
 // The path may not reach a field whose offset depends on the data (one
 // after a dynamic array), an LEB128, or a bit-field whose bits span more
 // than 8 bytes: read those through Value.
+//
+// For a type of dynamic size, the accessors of fields whose offset or size
+// depends on the data need the record's Layout (see Plan): Offset reports
+// -1 for them, and their L methods read them.
 func (s *Spec) Accessor(t Type, path string, order binary.ByteOrder) (Accessor, error) {
-	if order == nil {
-		order = s.order
-	}
-	return resolveAccessor(t, 0, isBigEndian(structOrder(t, order)), path)
+	return s.Plan(t, order).Accessor(path)
 }
 
 // isBigEndian tells a big-endian ByteOrder from a little-endian one.
@@ -237,13 +343,9 @@ func isBigEndian(order binary.ByteOrder) bool {
 	return order.Uint16([]byte{0, 1}) == 1
 }
 
-// resolveAccessor follows path from a value of type t at offset off, whose
-// scalars have the order be.
-func resolveAccessor(t Type, off int64, be bool, path string) (Accessor, error) {
-	cur, err := newAccessor(t, off, 0, 0, be)
-	if err != nil {
-		return Accessor{}, fmt.Errorf("cstruct: path %q: %w", path, err)
-	}
+// field follows path from the value that a describes.
+func (a Accessor) field(path string) (Accessor, error) {
+	cur := a
 	rest := path
 	for rest != "" {
 		switch rest[0] {
@@ -259,11 +361,12 @@ func resolveAccessor(t Type, off int64, be bool, path string) (Accessor, error) 
 			if err != nil {
 				return Accessor{}, fmt.Errorf("cstruct: path %q: bad index %q", path, rest[1:end])
 			}
-			if _, ok := As[*Array](cur.in.typ); !ok {
+			arr, ok := As[*Array](cur.in.typ)
+			if !ok {
 				return Accessor{}, fmt.Errorf("cstruct: path %q: %s is not an array", path, cur.in.typ)
 			}
-			if cur.in.e0 == nil {
-				return Accessor{}, fmt.Errorf("cstruct: path %q: %s has no fixed layout", path, cur.in.typ)
+			if arr.Kind != Fixed || cur.in.e0 == nil {
+				return Accessor{}, fmt.Errorf("cstruct: path %q: %s has no fixed layout; read it through Value", path, cur.in.typ)
 			}
 			if i < 0 || i >= cur.in.n {
 				return Accessor{}, fmt.Errorf("cstruct: path %q: index %d out of range [0,%d)", path, i, cur.in.n)
@@ -289,13 +392,27 @@ func resolveAccessor(t Type, off int64, be bool, path string) (Accessor, error) 
 		for _, i := range idx {
 			st, _ := As[*Struct](cur.in.typ)
 			f := &st.Fields[i]
-			if f.Offset < 0 {
-				return Accessor{}, fmt.Errorf("cstruct: path %q: %q follows a dynamic field; read it through Value", path, part)
+			var nf nodeField
+			nf.slot = -1
+			if nd := cur.in.nd; nd != nil {
+				nf = nd.fields[i]
 			}
-			cur, err = newAccessor(f.Type, cur.Offset()+f.Offset, f.BitOffset, f.BitSize, cur.in.be)
+			off, base := cur.off()+f.Offset, cur.in.base
+			if f.Offset < 0 {
+				if nf.slot < 0 {
+					return Accessor{}, fmt.Errorf("cstruct: path %q: %q follows a dynamic field; read it through Value", path, part)
+				}
+				off, base = dynBias, nf.slot
+			}
+			next, err := newAccessor(f.Type, off, f.BitOffset, f.BitSize, cur.in.be, base)
 			if err != nil {
 				return Accessor{}, fmt.Errorf("cstruct: path %q: %w", path, err)
 			}
+			if IsDynamic(f.Type) {
+				next.in.lenSlot = nf.slot
+			}
+			next.in.nd = nf.sub
+			cur = next
 		}
 	}
 	return cur, nil
@@ -304,11 +421,11 @@ func resolveAccessor(t Type, off int64, be bool, path string) (Accessor, error) 
 // newAccessor describes a value of type t at off (a bit-field when width >
 // 0) inside a value whose scalars have byte order be (a struct's own order
 // wins inside it).
-func newAccessor(t Type, off int64, bitOff, width int, be bool) (Accessor, error) {
+func newAccessor(t Type, off int64, bitOff, width int, be bool, base int) (Accessor, error) {
 	if st, ok := As[*Struct](t); ok && st.Order != nil {
 		be = isBigEndian(st.Order)
 	}
-	in := &fieldInfo{typ: t, size: t.Size(), be: be}
+	in := &fieldInfo{typ: t, size: t.Size(), be: be, base: base, lenSlot: -1}
 	a := Accessor{w: noLoad, in: in}
 	if IsDynamic(t) && in.size >= 0 {
 		in.size = -1 // a struct ending in a flexible array member
@@ -329,13 +446,16 @@ func newAccessor(t Type, off int64, bitOff, width int, be bool) (Accessor, error
 		if _, ok := Underlying(u.Elem).(*Char); ok {
 			in.text = true
 		}
-		if u.Kind == Fixed && !IsDynamic(u.Elem) {
+		if !IsDynamic(u.Elem) {
 			// element 0, at offset 0: Elem places a copy
-			e0, err := newAccessor(u.Elem, 0, 0, 0, be)
+			e0, err := newAccessor(u.Elem, 0, 0, 0, be, base)
 			if err != nil {
 				return Accessor{}, err
 			}
-			in.n, in.str, in.e0 = int(u.Len), u.Elem.Size(), &e0
+			in.str, in.e0 = u.Elem.Size(), &e0
+			if u.Kind == Fixed {
+				in.n = int(u.Len)
+			}
 		}
 		a.place(off)
 		return a, nil
@@ -423,7 +543,7 @@ func ScalarOf[T Number](s *Spec, t Type, path string, order binary.ByteOrder) (S
 	if err != nil {
 		return Scalar[T]{}, err
 	}
-	if m := staticPrefix(t); a.w+8 > int(m) {
+	if m := staticPrefix(t); a.in.base >= 0 || a.w+8 > int(m) {
 		return Scalar[T]{}, fmt.Errorf("cstruct: path %q: a Scalar needs 8 bytes of record around the field, %s has %d", path, t, m)
 	}
 	return ScalarFrom[T](a)

@@ -279,7 +279,7 @@ func TestAccessorBitsExhaustive(t *testing.T) {
 					n := (bitOff + width + 7) / 8
 					for _, recLen := range []int{n, n + 3, 24} {
 						for _, off := range []int{0, recLen - n} {
-							a, err := newAccessor(typ, int64(off), bitOff, width, be)
+							a, err := newAccessor(typ, int64(off), bitOff, width, be, -1)
 							if n > 8 {
 								require.Error(t, err)
 								continue
@@ -409,8 +409,12 @@ func TestAccessorPaths(t *testing.T) {
 	data, err := dyn.Accessor(msg, "data", nil)
 	require.NoError(t, err)
 	assert.Equal(t, []byte("ab"), data.Bytes([]byte{2, 0, 'a', 'b', 0, 'c'}))
-	_, err = dyn.Accessor(msg, "after", nil)
-	assert.ErrorContains(t, err, "follows a dynamic field")
+	after, err := dyn.Accessor(msg, "after", nil)
+	require.NoError(t, err)
+	assert.Equal(t, int64(-1), after.Offset())
+	assert.Panics(t, func() { after.Uint([]byte{2, 0, 'a', 'b', 0, 'c'}) })
+	_, err = dyn.Accessor(msg, "n", nil)
+	assert.ErrorContains(t, err, "uleb128 has no fixed width")
 }
 
 func TestScalar(t *testing.T) {

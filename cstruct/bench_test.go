@@ -1,6 +1,7 @@
 package cstruct
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"strings"
@@ -186,4 +187,91 @@ func ScalarFor[T Number](b *testing.B, s *Spec, t Type, path string) Scalar[T] {
 		b.Fatal(err)
 	}
 	return x
+}
+
+// dynRecords is 1000 records of struct { uint16 len; char data[len]; }.
+func dynRecords() []byte {
+	var buf []byte
+	for i := 0; i < 1000; i++ {
+		n := i % 64
+		buf = append(buf, byte(n), 0)
+		for j := range n {
+			buf = append(buf, byte('a'+j%26))
+		}
+	}
+	return buf
+}
+
+// BenchmarkDynamic walks length-prefixed records (uint16 len; char
+// data[len]) and takes each one's data: by hand, and with a Plan, a reused
+// Layout and an accessor.
+func BenchmarkDynamic(b *testing.B) {
+	buf := dynRecords()
+	var sink int
+	b.Run("handwritten", func(b *testing.B) {
+		b.SetBytes(int64(len(buf)))
+		b.ReportAllocs()
+		for b.Loop() {
+			for off := 0; off < len(buf); {
+				r := buf[off:]
+				if len(r) < 2 {
+					b.Fatal("short")
+				}
+				n := int(binary.LittleEndian.Uint16(r))
+				if len(r) < 2+n {
+					b.Fatal("short")
+				}
+				data := r[2 : 2+n]
+				if i := bytes.IndexByte(data, 0); i >= 0 { // char data[]: text up to a NUL
+					data = data[:i]
+				}
+				sink += len(data)
+				off += 2 + n
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "ns/record")
+	})
+	s, err := Parse("b.h", []byte("struct msg { uint16 len; char data[len]; };"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	msg, _ := s.Lookup("struct msg")
+	b.Run("cstruct", func(b *testing.B) {
+		plan := s.Plan(msg, nil)
+		data, err := plan.Accessor("data")
+		if err != nil {
+			b.Fatal(err)
+		}
+		var lay Layout
+		b.SetBytes(int64(len(buf)))
+		b.ReportAllocs()
+		for b.Loop() {
+			for off := 0; off < len(buf); {
+				r := buf[off:]
+				if err := plan.Layout(r, 0, &lay); err != nil {
+					b.Fatal(err)
+				}
+				sink += len(data.BytesL(r, &lay))
+				off += int(lay.Size())
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "ns/record")
+	})
+	b.Run("value", func(b *testing.B) {
+		b.SetBytes(int64(len(buf)))
+		b.ReportAllocs()
+		for b.Loop() {
+			for off := 0; off < len(buf); {
+				v, err := s.Unpack(msg, buf[off:])
+				if err != nil {
+					b.Fatal(err)
+				}
+				f, _ := v.Field("data")
+				sink += len(f.Bytes())
+				off += int(v.Size())
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "ns/record")
+	})
+	_ = sink
 }
