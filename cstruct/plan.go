@@ -2,6 +2,9 @@ package cstruct
 
 import (
 	"encoding/binary"
+	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -394,4 +397,102 @@ func (p *Plan) Accessor(path string) (Accessor, error) {
 	}
 	root.in.nd = p.root
 	return root.field(path)
+}
+
+// fieldSlot is what Value.FieldAt needs of a field beyond Field, computed
+// once per struct.
+type fieldSlot struct {
+	size  int64            // the type's static size; for a bit-field, the bytes holding its bits
+	order binary.ByteOrder // a struct field's own byte order; nil
+	bits  bool
+}
+
+// structTable is the per-struct cache behind Value: a field table and the
+// compiled Lookup paths.
+type structTable struct {
+	fields atomic.Pointer[[]fieldSlot]
+	paths  sync.Map // string → []pathStep
+	npaths atomic.Int32
+}
+
+// table returns st's field table, building it on first use.
+func (st *Struct) table() []fieldSlot {
+	if t := st.vt.fields.Load(); t != nil {
+		return *t
+	}
+	t := make([]fieldSlot, len(st.Fields))
+	for i := range st.Fields {
+		f := &st.Fields[i]
+		t[i] = fieldSlot{size: f.Type.Size(), bits: f.IsBitfield()}
+		if f.IsBitfield() {
+			t[i].size = int64(f.BitOffset+f.BitSize+7) / 8
+		}
+		if sub, ok := As[*Struct](f.Type); ok {
+			t[i].order = sub.Order
+		}
+	}
+	st.vt.fields.Store(&t)
+	return t
+}
+
+// A pathStep is a part of a compiled Lookup path: the field indexes down
+// to a named field (through anonymous members), or an array index.
+type pathStep struct {
+	fields []int
+	index  int
+}
+
+// maxPaths bounds the compiled Lookup paths kept per struct.
+const maxPaths = 4096
+
+// compiledPath compiles a Lookup path of st once: nil when it does not
+// resolve statically (Lookup then reports why).
+func (st *Struct) compiledPath(path string) []pathStep {
+	if c, ok := st.vt.paths.Load(path); ok {
+		return c.([]pathStep)
+	}
+	var steps []pathStep
+	var cur Type = st
+	rest := path
+	for rest != "" {
+		switch rest[0] {
+		case '.':
+			rest = rest[1:]
+			continue
+		case '[':
+			end := strings.IndexByte(rest, ']')
+			if end < 0 {
+				return nil
+			}
+			i, err := strconv.Atoi(strings.TrimSpace(rest[1:end]))
+			a, ok := As[*Array](cur)
+			if err != nil || i < 0 || !ok {
+				return nil
+			}
+			steps = append(steps, pathStep{index: i})
+			cur, rest = a.Elem, rest[end+1:]
+			continue
+		}
+		end := strings.IndexAny(rest, ".[")
+		if end < 0 {
+			end = len(rest)
+		}
+		s, ok := As[*Struct](cur)
+		if !ok {
+			return nil
+		}
+		f, idx, ok := s.FieldByName(rest[:end])
+		if !ok {
+			return nil
+		}
+		steps = append(steps, pathStep{fields: idx})
+		cur, rest = f.Type, rest[end:]
+	}
+	if steps == nil {
+		steps = []pathStep{}
+	}
+	if st.vt.npaths.Add(1) <= maxPaths {
+		st.vt.paths.Store(path, steps)
+	}
+	return steps
 }

@@ -199,3 +199,36 @@ func TestLayoutAllocs(t *testing.T) {
 	assert.Equal(t, int64(16), lay.Size())
 	assert.Equal(t, int64(-1+6), tail.IntL(b, &lay)+int64(len(vals.BytesL(b, &lay))))
 }
+
+// TestLookupCompiled checks that Lookup through compiled paths gives what
+// parsing the path gives, errors included, on first use and from the cache.
+func TestLookupCompiled(t *testing.T) {
+	for _, defs := range []string{accessorDefs, dynamicDefs} {
+		spec, err := Parse("l.h", []byte(defs))
+		require.NoError(t, err)
+		rng := rand.New(rand.NewPCG(11, 12))
+		for name, typ := range spec.Types() {
+			st, ok := typ.(*Struct)
+			if !ok {
+				continue
+			}
+			b := make([]byte, 200)
+			for i := range b {
+				b[i] = byte(rng.IntN(4))
+			}
+			v, err := spec.Unpack(st, b)
+			if err != nil {
+				continue
+			}
+			paths := append(dynPaths(st, "", nil), "", "nope", "n[0]", "be[9].x", "m[1][x]", "name[", "u8.x", "vals[1]", "data[70]", "inner.x[0]")
+			for _, p := range paths {
+				for range 2 {
+					got, gerr := v.Lookup(p)
+					want, werr := v.lookup(p)
+					assert.Equal(t, fmt.Sprint(werr), fmt.Sprint(gerr), "%s %q", name, p)
+					assert.Equal(t, want, got, "%s %q", name, p)
+				}
+			}
+		}
+	}
+}

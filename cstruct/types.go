@@ -97,6 +97,7 @@ type Struct struct {
 	dynamic   bool
 	index     map[string]fieldRef // name → field, anonymous members' fields included
 	plans     planCache           // compiled by Spec.Plan, per byte order
+	vt        structTable         // Value's field table and compiled paths
 }
 
 // fieldRef locates a named field, possibly inside anonymous members.
