@@ -486,3 +486,15 @@ func TestAccessorInlines(t *testing.T) {
 		assert.Contains(t, string(out), "can inline "+fn+"\n", fn)
 	}
 }
+
+func TestAppendJSONBytes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	alphabet := []string{"a", "\"", "\\", "\n", "\x01", "\x7f", "é", "\u2028", "\u2029", "\xff", "\xe2\x80", "𝄞"}
+	for range 5000 {
+		var b []byte
+		for range rng.IntN(8) {
+			b = append(b, alphabet[rng.IntN(len(alphabet))]...)
+		}
+		assert.Equal(t, string(AppendJSONString([]byte("x"), string(b))), string(AppendJSONBytes([]byte("x"), b)))
+	}
+}
