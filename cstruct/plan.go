@@ -40,6 +40,7 @@ type Plan struct {
 	steps []step // the fast path of Layout; nil: the general decoder
 	tail  *tail  // a faster path still, for a struct that ends in its only dynamic array
 	maxN  int64
+	lays  sync.Pool // *Layout, for UnpackWith
 }
 
 // tail is a struct whose only dynamic field is its last, an array of
@@ -272,19 +273,7 @@ func (p *Plan) Layout(b []byte, base int64, lay *Layout) error {
 		lay.size = p.size
 		return nil
 	}
-	if t := p.tail; t != nil {
-		// t.layout, by hand: the common case
-		avail := int64(len(b))
-		if avail >= t.prefix {
-			n := max(t.n.Int(b), 0)
-			if n <= p.maxN && (t.es == 0 || n <= (avail-t.off)/t.es) {
-				size := n * t.es
-				lay.offs[t.slot], lay.lens[t.slot], lay.count[t.slot] = t.off, size, n
-				lay.size = min(alignUp(t.off+size, t.align), avail)
-				return nil
-			}
-		}
-	} else if p.steps != nil && p.layoutFast(b, lay) {
+	if p.fast(b, lay) {
 		return nil
 	}
 	d := &decoder{buf: b, base: base, limits: p.spec.cfg.Limits}
@@ -297,6 +286,78 @@ func (p *Plan) Layout(b []byte, base int64, lay *Layout) error {
 		p.root.fill(lay, 0, dl)
 	}
 	return nil
+}
+
+// fastBlock holds the layout of a small struct that unpackFast decodes, in
+// one allocation.
+type fastBlock struct {
+	top  dynLayout
+	offs [8]int64
+	subs [8]*dynLayout
+	arrs [2]dynLayout
+}
+
+// unpackFast is the general decoder's layout of a record, found by the
+// fast path of Layout; false: the general decoder must decide.
+func (p *Plan) unpackFast(b []byte) (*dynLayout, int64, bool) {
+	st := p.root.st
+	n := len(st.Fields)
+	if n > len(fastBlock{}.offs) {
+		return nil, 0, false
+	}
+	lay, _ := p.lays.Get().(*Layout)
+	if lay == nil {
+		lay = new(Layout)
+	}
+	defer p.lays.Put(lay)
+	lay.reset(p.slots)
+	if !p.fast(b, lay) {
+		return nil, 0, false
+	}
+	blk := new(fastBlock)
+	dl := &blk.top
+	dl.size, dl.offs, dl.subs = lay.size, blk.offs[:n:n], blk.subs[:n:n]
+	arrs := blk.arrs[:0:len(blk.arrs)]
+	for i := range st.Fields {
+		f := &st.Fields[i]
+		dl.offs[i] = f.Offset
+		slot := p.root.fields[i].slot
+		if slot < 0 {
+			continue
+		}
+		dl.offs[i] = lay.offs[slot]
+		if IsDynamic(f.Type) {
+			sub := dynLayout{size: lay.lens[slot], n: int(lay.count[slot])}
+			if len(arrs) < cap(arrs) {
+				arrs = append(arrs, sub)
+				dl.subs[i] = &arrs[len(arrs)-1]
+			} else {
+				dl.subs[i] = &dynLayout{size: sub.size, n: sub.n}
+			}
+		}
+	}
+	return dl, lay.size, true
+}
+
+// fast runs the fast path of Layout, if p has one; false: the general
+// decoder must decide.
+func (p *Plan) fast(b []byte, lay *Layout) bool {
+	if t := p.tail; t != nil {
+		// the common case, by hand
+		avail := int64(len(b))
+		if avail < t.prefix {
+			return false
+		}
+		n := max(t.n.Int(b), 0)
+		if n > p.maxN || t.es > 0 && n > (avail-t.off)/t.es {
+			return false
+		}
+		size := n * t.es
+		lay.offs[t.slot], lay.lens[t.slot], lay.count[t.slot] = t.off, size, n
+		lay.size = min(alignUp(t.off+size, t.align), avail)
+		return true
+	}
+	return p.steps != nil && p.layoutFast(b, lay)
 }
 
 // fill copies the offsets of the general decoder's layout into the slots.

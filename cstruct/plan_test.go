@@ -72,9 +72,13 @@ func TestPlanLayoutMatchesUnpack(t *testing.T) {
 			}
 			for _, order := range []binary.ByteOrder{nil, binary.LittleEndian, binary.BigEndian} {
 				plan := spec.Plan(st, order)
-				general := *plan
+				o := order
+				if o == nil {
+					o = spec.order
+				}
+				general := spec.newPlan(st, o, isBigEndian(o))
 				general.steps, general.tail = nil, nil
-				steps := *plan // the steps, without the tail shortcut
+				steps := spec.newPlan(st, o, isBigEndian(o)) // the steps, without the tail shortcut
 				steps.tail = nil
 				var lay, glay Layout
 				for k := 0; k < 300; k++ {
@@ -87,6 +91,13 @@ func TestPlanLayoutMatchesUnpack(t *testing.T) {
 					}
 					what := fmt.Sprintf("%s order %v data %x", name, order, b)
 					v, verr := spec.UnpackWith(st, b, Options{Order: order, Base: 100})
+					// the general decoder is the judge of UnpackWith's fast path
+					d := &decoder{buf: b, base: 100, limits: spec.cfg.Limits}
+					dsize, dl, derr := d.decode(st, 0, o, nil, "", 0)
+					assert.Equal(t, fmt.Sprint(derr), fmt.Sprint(verr), what)
+					if derr == nil && verr == nil {
+						assert.Equal(t, Value{typ: st, buf: b[:dsize], off: 100, order: structOrder(st, o), lay: dl}, v, what)
+					}
 					err := plan.Layout(b, 100, &lay)
 					gerr := general.Layout(b, 100, &glay)
 					var slay Layout
