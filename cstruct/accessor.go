@@ -67,11 +67,11 @@ type fieldInfo struct {
 
 // dynBias is added to the offsets of accessors that count from a Layout
 // slot: far past any b, so that reading one without its Layout panics.
-const dynBias = 1 << 40
+const dynBias = math.MaxInt / 4
 
 // noLoad places the window of an accessor that must not be read as a
 // scalar: far past any b, so that a read panics with an index error.
-const noLoad = 1 << 62
+const noLoad = math.MaxInt - 16
 
 // Uint reads an integer-like field (integer, enum, bool, char, wchar,
 // pointer, bit-field) as Value.Uint does: signed integer types sign-extend,
