@@ -316,7 +316,8 @@ func (c *checker[F]) fold(n *ir[F]) (*ir[F], error) {
 	}
 	v, err := c.eval(n, nil)
 	if err != nil {
-		return c.node(&ir[F]{op: opFail, t: Never, pos: n.pos, err: err})
+		// it keeps its type: "0 ? 1u << 40 : 1" is unsigned
+		return c.node(&ir[F]{op: opFail, t: n.t, pos: n.pos, err: err})
 	}
 	return c.node(&ir[F]{op: opConst, t: n.t, pos: n.pos, v: v})
 }

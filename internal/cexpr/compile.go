@@ -93,6 +93,39 @@ func (c *checker[F]) failErr(n *ir[F]) error {
 
 // effects runs a node for its errors only.
 func (c *checker[F]) effects(n *ir[F]) func(*F) {
+	switch {
+	case n.op == opFail:
+		var first, then func(*F)
+		if n.x != nil {
+			first = c.effects(n.x)
+		}
+		if n.y != nil {
+			then = c.effects(n.y)
+		} else {
+			fail, err := c.host.Fail, n.err
+			then = func(f *F) { fail(f, err) }
+		}
+		if first == nil {
+			return then
+		}
+		return func(f *F) { first(f); then(f) }
+	case n.t.Kind != KNever:
+	case n.op == opLeaf:
+		if n.leaf.effects != nil {
+			return n.leaf.effects
+		}
+		fail, err := c.host.Fail, n.leaf.Err
+		return func(f *F) { fail(f, err) }
+	case n.op == opCond:
+		cond, a, b := c.boolFn(n.x), c.effects(n.y), c.effects(n.z)
+		return func(f *F) {
+			if cond(f) {
+				a(f)
+			} else {
+				b(f)
+			}
+		}
+	}
 	switch n.t.Kind {
 	case KInt:
 		x := c.intFn(n)
@@ -103,40 +136,8 @@ func (c *checker[F]) effects(n *ir[F]) func(*F) {
 	case KText:
 		x := c.textFn(n)
 		return func(f *F) { x(f) }
-	case KHost:
-		return func(*F) {}
 	}
-	switch n.op {
-	case opLeaf:
-		if n.leaf.effects != nil {
-			return n.leaf.effects
-		}
-		fail, err := c.host.Fail, n.leaf.Err
-		return func(f *F) { fail(f, err) }
-	case opCond:
-		cond, a, b := c.boolFn(n.x), c.effects(n.y), c.effects(n.z)
-		return func(f *F) {
-			if cond(f) {
-				a(f)
-			} else {
-				b(f)
-			}
-		}
-	}
-	var first, then func(*F)
-	if n.x != nil {
-		first = c.effects(n.x)
-	}
-	if n.y != nil {
-		then = c.effects(n.y)
-	} else {
-		fail, err := c.host.Fail, n.err
-		then = func(f *F) { fail(f, err) }
-	}
-	if first == nil {
-		return then
-	}
-	return func(f *F) { first(f); then(f) }
+	return func(*F) {}
 }
 
 // failing is the closure of a node that fails.
@@ -264,28 +265,7 @@ func (c *checker[F]) intArith(n *ir[F]) func(*F) int64 {
 		case opXor:
 			return func(f *F) int64 { return x(f) ^ y(f) }
 		case opDiv, opRem:
-			fail, err := c.host.Fail, c.opError(n, ErrDivZero)
-			uns, div := t.Unsigned, o == opDiv
-			return func(f *F) int64 {
-				a, b := x(f), y(f)
-				switch {
-				case b == 0:
-					fail(f, err)
-					return 0
-				case uns && div:
-					return int64(uint64(a) / uint64(b))
-				case uns:
-					return int64(uint64(a) % uint64(b))
-				case b == -1: // MinInt64 / -1 wraps (Go does not trap)
-					if div {
-						return -a
-					}
-					return 0
-				case div:
-					return a / b
-				}
-				return a % b
-			}
+			return c.divide(n, x, y)
 		}
 	}
 	errs := [...]error{c.opError(n, ErrDivZero), c.opError(n, ErrOverflow), c.opError(n, ErrShift)}
@@ -303,6 +283,49 @@ func (c *checker[F]) intArith(n *ir[F]) func(*F) int64 {
 			}
 		}
 		return v
+	}
+}
+
+// divide is a 64-bit division or remainder: Go's, like C's, truncates,
+// and MinInt64 / -1 wraps (Go does not trap).
+func (c *checker[F]) divide(n *ir[F], x, y func(*F) int64) func(*F) int64 {
+	fail, err := c.host.Fail, c.opError(n, ErrDivZero)
+	switch {
+	case n.t.Unsigned && n.op == opDiv:
+		return func(f *F) int64 {
+			a, b := x(f), y(f)
+			if b == 0 {
+				fail(f, err)
+				return 0
+			}
+			return int64(uint64(a) / uint64(b))
+		}
+	case n.t.Unsigned:
+		return func(f *F) int64 {
+			a, b := x(f), y(f)
+			if b == 0 {
+				fail(f, err)
+				return 0
+			}
+			return int64(uint64(a) % uint64(b))
+		}
+	case n.op == opDiv:
+		return func(f *F) int64 {
+			a, b := x(f), y(f)
+			if b == 0 {
+				fail(f, err)
+				return 0
+			}
+			return a / b
+		}
+	}
+	return func(f *F) int64 {
+		a, b := x(f), y(f)
+		if b == 0 {
+			fail(f, err)
+			return 0
+		}
+		return a % b
 	}
 }
 

@@ -101,23 +101,27 @@ func Parse(filename, src string) (*Expr, error) {
 
 // ParseLimits is Parse with other limits.
 func ParseLimits(filename, src string, lim Limits) (*Expr, error) {
-	toks, err := Lex(filename, src)
+	toks, end, err := lex(filename, src)
 	if err != nil {
 		return nil, err
 	}
-	return ParseTokens(toks, lim)
+	return parseTokens(toks, end, lim)
 }
 
 // ParseTokens parses a token slice (from any lexer; see the package doc)
 // that must hold exactly one expression. The end of input is at the end of
 // the last token.
 func ParseTokens(toks []lexer.Token, lim Limits) (*Expr, error) {
-	var end lexer.Position
+	end := lexer.Position{Line: 1, Column: 1}
 	if n := len(toks); n > 0 {
 		end = toks[n-1].Pos
 		end.Column += len(toks[n-1].Value)
 		end.Offset += len(toks[n-1].Value)
 	}
+	return parseTokens(toks, end, lim)
+}
+
+func parseTokens(toks []lexer.Token, end lexer.Position, lim Limits) (*Expr, error) {
 	lex, err := lexer.Upgrade(&sliceLexer{toks: toks, eof: lexer.EOFToken(end)})
 	if err != nil {
 		return nil, err
@@ -636,6 +640,12 @@ var puncts = []string{
 // Lex splits C expression text into tokens. Whitespace and comments
 // separate tokens.
 func Lex(filename, src string) ([]lexer.Token, error) {
+	toks, _, err := lex(filename, src)
+	return toks, err
+}
+
+// lex is Lex, which also returns where the text ends.
+func lex(filename, src string) ([]lexer.Token, lexer.Position, error) {
 	toks := make([]lexer.Token, 0, len(src)/4+1)
 	line, col := 1, 1
 	pos := func(i int) lexer.Position {
@@ -668,7 +678,7 @@ func Lex(filename, src string) ([]lexer.Token, error) {
 		case c == '/' && j < len(src) && src[j] == '*':
 			end := strings.Index(src[i+2:], "*/")
 			if end < 0 {
-				return nil, errorf(start, "unterminated comment")
+				return nil, start, errorf(start, "unterminated comment")
 			}
 			j = i + 2 + end + 2
 			advance(i, j)
@@ -692,7 +702,7 @@ func Lex(filename, src string) ([]lexer.Token, error) {
 				case "L", "u", "U", "u8":
 					k, err := lexQuoted(src, j, start)
 					if err != nil {
-						return nil, err
+						return nil, start, err
 					}
 					typ, j = TokChar, k
 					if src[j-1] == '"' {
@@ -706,7 +716,7 @@ func Lex(filename, src string) ([]lexer.Token, error) {
 		case c == '\'' || c == '"':
 			k, err := lexQuoted(src, i, start)
 			if err != nil {
-				return nil, err
+				return nil, start, err
 			}
 			typ, j = TokChar, k
 			if c == '"' {
@@ -722,7 +732,7 @@ func Lex(filename, src string) ([]lexer.Token, error) {
 				}
 			}
 			if n == 0 {
-				return nil, errorf(start, "unexpected character %q", bytes.Runes([]byte(src[i:]))[0])
+				return nil, start, errorf(start, "unexpected character %q", bytes.Runes([]byte(src[i:]))[0])
 			}
 			j = i + n
 		}
@@ -730,7 +740,7 @@ func Lex(filename, src string) ([]lexer.Token, error) {
 		advance(i, j)
 		i = j
 	}
-	return toks, nil
+	return toks, pos(len(src)), nil
 }
 
 // lexQuoted scans the literal whose quote is at q and returns its end.
