@@ -450,7 +450,7 @@ func (c *checker[F]) binary(b *Binary) (*ir[F], error) {
 			return c.badf(b.Pos, "operator %s on floats", b.Op)
 		}
 	}
-	if o == opShl || o == opShr {
+	if (o == opShl || o == opShr) && !c.prof.ShiftUsual {
 		if x, err = c.conv(x, c.prof.promote(x.t)); err != nil {
 			return nil, err
 		}
@@ -460,6 +460,9 @@ func (c *checker[F]) binary(b *Binary) (*ir[F], error) {
 		return c.fold(&ir[F]{op: o, t: x.t, pos: b.Pos, x: x, y: y})
 	}
 	t := c.prof.usual(x.t, y.t)
+	if o >= opEq && t.Kind == KFloat && c.prof.CompareInDouble {
+		t = Double
+	}
 	if x, err = c.conv(x, t); err != nil {
 		return nil, err
 	}

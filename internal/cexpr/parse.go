@@ -466,25 +466,41 @@ func (p *parser) typeNameAhead(cast bool) bool {
 	defer p.lex.LoadCheckpoint(cp)
 	p.lex.Next() // "("
 	t := p.peek()
+	quals := false
 	for !t.EOF() && qualWords[t.Value] {
 		p.lex.Next()
 		t = p.peek()
+		quals = true
 	}
+	named := false // a lone identifier: maybe a value
 	switch {
 	case t.EOF():
 		return false
-	case typeWords[t.Value] || tagWords[t.Value] || qualWords[t.Value]:
-		return true
+	case typeWords[t.Value]:
+		for ; !t.EOF() && (typeWords[t.Value] || qualWords[t.Value]); t = p.peek() {
+			p.lex.Next()
+		}
+	case tagWords[t.Value]:
+		p.lex.Next()
+		if t = p.peek(); t.EOF() || !isName(t.Value) {
+			return false
+		}
+		p.lex.Next()
 	case !isName(t.Value) || sizeofWords[t.Value] || offsetofWords[t.Value]:
 		return false
+	default:
+		p.lex.Next()
+		named = !quals
 	}
-	p.lex.Next()
 	stars := 0
 	for t = p.peek(); !t.EOF() && (t.Value == "*" || qualWords[t.Value]); t = p.peek() {
 		if t.Value == "*" {
 			stars++
 		}
 		p.lex.Next()
+	}
+	if !named && (is(t, ")") || is(t, "[")) {
+		return true // "(unsigned int)", "(struct s *)", sizeof(int[4])
 	}
 	if !is(t, ")") {
 		return false

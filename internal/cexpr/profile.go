@@ -28,6 +28,15 @@ type Profile struct {
 	// (the descriptions' interpreter did; it differs from C's direct
 	// rounding only above 2^53).
 	IntToFloatViaDouble bool
+	// CompareInDouble compares operands of which one is a float in
+	// double, as the descriptions' interpreter did (C converts an integer
+	// to float first: a float and 16777217 compare equal in C).
+	CompareInDouble bool
+	// ShiftUsual gives a shift the type of both operands' usual
+	// arithmetic conversions, as the interpreter did (C: the left
+	// operand's promoted type), so an unsigned count makes the shift
+	// unsigned.
+	ShiftUsual bool
 	// DeferErrors turns errors of Check that the host or the types raise
 	// (an unknown name, an operator on text) into expressions that fail
 	// when they are evaluated, as an interpreter reports them only when a
@@ -87,13 +96,22 @@ var (
 	// the field path and offset, and rejects a negative length).
 	Lengths = &Profile{Name: "length", IntBits: 32, Literals: LitC, Shift: ShiftError, Trap: true,
 		DivZero: "division by zero"}
-	// Descriptions is the line descriptions of package parseable: every
-	// integer is int64 except unsigned 64-bit ones (the host loads
-	// narrower fields as int64), so their arithmetic is atop's; float
-	// times int is float, as in C; shifts use count & 63; text compares
-	// with == and !=; errors wait until evaluated.
+	// Descriptions is the line descriptions of package parseable, with
+	// the results of the interpreter it replaces (value.go's arith):
+	// every integer is int64 except unsigned 64-bit ones (narrower
+	// integers promote to int64, so uint32 arithmetic is signed); once an
+	// operand is uint64 the operation is unsigned, shifts included; shifts
+	// use count & 63; float times int is float (the int converted by way
+	// of double), a double makes double, and comparisons with a float are
+	// made in double; text compares with == and != and is true when not
+	// empty; errors wait until evaluated, with the interpreter's words.
+	//
+	// One difference remains, as static types need it: ?: converts both
+	// arms to their common type, where the interpreter kept the type of
+	// the arm it took (x ? 0 : u64 is uint64 either way here).
 	Descriptions = &Profile{Name: "description", IntBits: 64, Literals: LitDescription, Shift: ShiftMask,
-		DivZero: "division by zero", TextOps: true, IntToFloatViaDouble: true, DeferErrors: true}
+		DivZero: "division by zero", TextOps: true, IntToFloatViaDouble: true, CompareInDouble: true,
+		ShiftUsual: true, DeferErrors: true}
 )
 
 // intType is the profile's int.
