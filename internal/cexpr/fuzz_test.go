@@ -60,7 +60,7 @@ func height(n Node) int {
 // FuzzCexpr: random expressions never panic, never exceed the limits,
 // and Eval agrees with the compiled closures under every profile.
 func FuzzCexpr(f *testing.F) {
-	exprs, _ := genExprs(5, 50, gen{casts: true, vars: runtimeVars, shift: 70})
+	exprs, _ := genExprs(5, 50, gen{Casts: true, Vars: varNames(runtimeVars), Shift: 70})
 	for _, e := range append(exprs, knownMismatches...) {
 		f.Add(e)
 	}

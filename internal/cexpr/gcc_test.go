@@ -190,7 +190,7 @@ func runCompiled(p *Program[vframe], f *vframe) Value {
 // enumerators) with casts and mixed widths against gcc's folding.
 func TestGCCConstants(t *testing.T) {
 	gcc := needGCC(t)
-	exprs, _ := genExprs(1, 400, gen{casts: true, shift: 70})
+	exprs, _ := genExprs(1, 400, gen{Casts: true, Shift: 70})
 	exprs = append(exprs, knownMismatches...)
 	rs := evalAll(t, exprs, C, varHost{}, func() *vframe { return &vframe{} })
 	var ok, bad strings.Builder
@@ -239,7 +239,7 @@ func compileOnly(t *testing.T, gcc, src string) (string, map[int]string) {
 // signedness) is its own.
 func TestGCCIf(t *testing.T) {
 	gcc := needGCC(t)
-	exprs, _ := genExprs(2, 400, gen{shift: 70})
+	exprs, _ := genExprs(2, 400, gen{Shift: 70})
 	exprs = append(exprs, knownMismatches...)
 	rs := evalAll(t, exprs, Preprocessor, varHost{}, func() *vframe { return &vframe{} })
 	var ok, bad strings.Builder
@@ -331,7 +331,7 @@ func varDecls(vars []genVar) string {
 func TestGCCRuntime(t *testing.T) {
 	gcc := needGCC(t)
 	h := varHost{vars: runtimeVars}
-	exprs, _ := genExprs(3, 400, gen{casts: true, vars: runtimeVars, shift: 31})
+	exprs, _ := genExprs(3, 400, gen{Casts: true, Vars: varNames(runtimeVars), Shift: 31})
 	exprs = append(exprs, "vf * vi", "vf * vl", "vf / 3", "vd * vf", "vu - 1 < vi", "vus * vus", "vuc << 24", "vc % 3")
 	rs := evalAll(t, exprs, C, h, h.frame)
 	checkRuntime(t, gcc, rs, varDecls(runtimeVars))
@@ -352,10 +352,10 @@ func TestGCCRuntimeDescriptions(t *testing.T) {
 	}
 	h := varHost{vars: vars}
 	lits := []string{"0", "1", "2", "3", "7", "100", "255", "65536", "4294967295", "9223372036854775807", "1.5", "0.25"}
-	g := gen{vars: vars, shift: 63, chars: []string{"'a'", "' '", "'\\n'"},
-		wrap: func(s string) string { return "((" + s + ")+0LL)" }}
+	g := gen{Vars: varNames(vars), Shift: 63, Chars: []string{"'a'", "' '", "'\\n'"},
+		Wrap: func(s string) string { return "((" + s + ")+0LL)" }}
 	r := 0
-	g.lits = func() string { r++; return lits[(r*7)%len(lits)] }
+	g.Lits = func() string { r++; return lits[(r*7)%len(lits)] }
 	exprs, twins := genExprs(4, 400, g)
 	rs := evalAll(t, exprs, Descriptions, h, h.frame)
 	strict := *Descriptions
