@@ -118,6 +118,19 @@ func Eval(x Node, prof *Profile, h Host[struct{}]) (Value, error) {
 	return p.Eval(nil)
 }
 
+// Scalar is the program as a scalar: a host kind's value by Host.Load
+// (at its root), other programs as they are.
+func (p *Program[F]) Scalar() (*Program[F], error) {
+	if p.root.t.Kind != KHost {
+		return p, nil
+	}
+	n, err := p.c.scalar(p.root, &Ident{Pos: p.root.pos})
+	if err != nil {
+		return nil, err
+	}
+	return &Program[F]{root: n, c: p.c}, nil
+}
+
 // Type is the program's static type.
 func (p *Program[F]) Type() Type { return p.root.t }
 

@@ -268,6 +268,9 @@ func (c *checker[F]) intArith(n *ir[F]) func(*F) int64 {
 			return c.divide(n, x, y)
 		}
 	}
+	if t.Bits < 64 && t.Bits > 1 && (o == opAdd || o == opSub || o == opMul) {
+		return c.narrow(n, x, y)
+	}
 	errs := [...]error{c.opError(n, ErrDivZero), c.opError(n, ErrOverflow), c.opError(n, ErrShift)}
 	fail := c.host.Fail
 	return func(f *F) int64 {
@@ -284,6 +287,32 @@ func (c *checker[F]) intArith(n *ir[F]) func(*F) int64 {
 		}
 		return v
 	}
+}
+
+// narrow is + - * in an integer type narrower than 64 bits: the operands
+// fit in 32 bits, so the result is exact in int64 before it is converted
+// (and, under Profile.Trap, compared).
+func (c *checker[F]) narrow(n *ir[F], x, y func(*F) int64) func(*F) int64 {
+	t, trap := n.t, c.prof.Trap
+	fail, err := c.host.Fail, c.opError(n, ErrOverflow)
+	s, m, uns := 64-t.Bits, int64(1)<<t.Bits-1, t.Unsigned
+	conv := func(f *F, r int64) int64 {
+		v := r << s >> s
+		if uns {
+			v = r & m
+		}
+		if trap && v != r {
+			fail(f, err)
+		}
+		return v
+	}
+	switch n.op {
+	case opAdd:
+		return func(f *F) int64 { return conv(f, x(f)+y(f)) }
+	case opSub:
+		return func(f *F) int64 { return conv(f, x(f)-y(f)) }
+	}
+	return func(f *F) int64 { return conv(f, x(f)*y(f)) }
 }
 
 // divide is a 64-bit division or remainder: Go's, like C's, truncates,
