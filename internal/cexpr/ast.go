@@ -175,25 +175,42 @@ func (t *TypeName) write(b *strings.Builder) {
 	}
 }
 
-// String renders an expression as C, with parentheses around every
-// compound operand, so that the text reads back to the same tree.
+// String renders an expression as C: a parsed tree as it was written
+// (its Paren nodes keep the parentheses), and any tree with the
+// parentheses that C's precedence needs, so that the text reads back to the
+// same tree.
 func String(n Node) string {
 	var b strings.Builder
 	write(&b, n)
 	return b.String()
 }
 
-func write(b *strings.Builder, n Node) {
-	operand := func(x Node) {
-		switch x.(type) {
-		case *Binary, *Cond, *Cast, *Unary, *Sizeof:
-			b.WriteString("(")
-			write(b, x)
-			b.WriteString(")")
-		default:
-			write(b, x)
-		}
+// prec is how tightly a node binds: ?: loosest, then the binary operators
+// (binPrec), then prefix operators and casts, then postfix and primaries.
+func prec(n Node) int {
+	switch n := n.(type) {
+	case *Cond:
+		return 0
+	case *Binary:
+		return binPrec[n.Op]
+	case *Unary, *Cast, *Sizeof:
+		return 11
 	}
+	return 12
+}
+
+// sub writes x, in parentheses if it binds looser than min.
+func sub(b *strings.Builder, x Node, min int) {
+	if prec(x) < min {
+		b.WriteString("(")
+		write(b, x)
+		b.WriteString(")")
+		return
+	}
+	write(b, x)
+}
+
+func write(b *strings.Builder, n Node) {
 	switch n := n.(type) {
 	case *Lit:
 		b.WriteString(n.Text)
@@ -205,24 +222,32 @@ func write(b *strings.Builder, n Node) {
 		b.WriteString(")")
 	case *Unary:
 		b.WriteString(n.Op)
-		operand(n.X)
+		if u, ok := n.X.(*Unary); ok && (u.Op == "-" || u.Op == "+") && u.Op == n.Op {
+			b.WriteString(" ") // - -x, not --x
+		}
+		sub(b, n.X, 11)
 	case *Binary:
-		operand(n.X)
+		p := binPrec[n.Op]
+		sub(b, n.X, p)
 		b.WriteString(" " + n.Op + " ")
-		operand(n.Y)
+		sub(b, n.Y, p+1)
 	case *Cond:
-		operand(n.C)
+		sub(b, n.C, 1)
 		b.WriteString(" ? ")
-		operand(n.Then)
+		write(b, n.Then)
 		b.WriteString(" : ")
-		operand(n.Else)
+		sub(b, n.Else, 0)
 	case *Cast:
 		b.WriteString("(")
 		n.Type.write(b)
 		b.WriteString(")")
-		operand(n.X)
+		if len(n.Type.Words)+len(n.Type.Quals)+n.Type.Ptrs == 0 && n.Type.Tag == "" {
+			sub(b, n.X, 12) // (T)(-x): (T) -x would subtract
+		} else {
+			sub(b, n.X, 11)
+		}
 	case *Member:
-		operand(n.X)
+		sub(b, n.X, 12)
 		if n.Arrow {
 			b.WriteString("->")
 		} else {
@@ -230,12 +255,12 @@ func write(b *strings.Builder, n Node) {
 		}
 		b.WriteString(n.Name)
 	case *Index:
-		operand(n.X)
+		sub(b, n.X, 12)
 		b.WriteString("[")
 		write(b, n.I)
 		b.WriteString("]")
 	case *Call:
-		operand(n.Fun)
+		sub(b, n.Fun, 12)
 		b.WriteString("(")
 		for i, a := range n.Args {
 			if i > 0 {
@@ -252,7 +277,7 @@ func write(b *strings.Builder, n Node) {
 			b.WriteString(")")
 		} else {
 			b.WriteString(" ")
-			operand(n.X)
+			sub(b, n.X, 11)
 		}
 	case *Offsetof:
 		b.WriteString("offsetof(")

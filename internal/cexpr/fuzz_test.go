@@ -19,6 +19,37 @@ func (h fuzzHost) Ident(x *Ident) (Operand[vframe], error) {
 	return h.varHost.Ident(x)
 }
 
+// unparen is a copy of a tree without its Paren nodes.
+func unparen(n Node) Node {
+	switch n := n.(type) {
+	case *Paren:
+		return unparen(n.X)
+	case *Unary:
+		return &Unary{Pos: n.Pos, Op: n.Op, X: unparen(n.X)}
+	case *Binary:
+		return &Binary{Pos: n.Pos, Op: n.Op, X: unparen(n.X), Y: unparen(n.Y)}
+	case *Cond:
+		return &Cond{Pos: n.Pos, C: unparen(n.C), Then: unparen(n.Then), Else: unparen(n.Else)}
+	case *Cast:
+		return &Cast{Pos: n.Pos, Type: n.Type, X: unparen(n.X)}
+	case *Member:
+		return &Member{Pos: n.Pos, X: unparen(n.X), Name: n.Name, Arrow: n.Arrow}
+	case *Index:
+		return &Index{Pos: n.Pos, X: unparen(n.X), I: unparen(n.I)}
+	case *Call:
+		c := &Call{Pos: n.Pos, Fun: unparen(n.Fun)}
+		for _, a := range n.Args {
+			c.Args = append(c.Args, unparen(a))
+		}
+		return c
+	case *Sizeof:
+		if n.X != nil {
+			return &Sizeof{Pos: n.Pos, Op: n.Op, X: unparen(n.X)}
+		}
+	}
+	return n
+}
+
 // height is the depth of a syntax tree.
 func height(n Node) int {
 	h := 0
@@ -81,6 +112,17 @@ func FuzzCexpr(f *testing.F) {
 		}
 		if hgt := height(x.X); hgt > lim.Depth+1 {
 			t.Fatalf("%q: tree of height %d past the depth limit %d", src, hgt, lim.Depth)
+		}
+		// String reads back to the same tree, with or without its Paren nodes
+		for _, tree := range []Node{x.X, unparen(x.X)} {
+			text := String(tree)
+			y, err := ParseLimits("f", text, Limits{Depth: 4 * lim.Depth, Nodes: 4 * lim.Nodes})
+			if err != nil {
+				t.Fatalf("%q: String gives %q, which does not parse: %v", src, text, err)
+			}
+			if again := String(unparen(y.X)); again != String(unparen(tree)) {
+				t.Fatalf("%q: String gives %q, which reads back as %q", src, text, again)
+			}
 		}
 		for _, prof := range []*Profile{C, Preprocessor, Lengths, Descriptions} {
 			pr := *prof
