@@ -72,6 +72,7 @@ type decoder struct {
 	buf    []byte
 	base   int64
 	limits Limits
+	lf     lenFrame // the frame of length programs (expr.go)
 }
 
 // scope lets length expressions read the fields decoded so far.

@@ -62,6 +62,10 @@
 // Deliberately, where dissect differs from C or loses information:
 //   - Integer division truncates toward zero and % takes the dividend's sign,
 //     as in C (dissect uses Python's floor division: -7/2 is -4 there).
+//   - Constant and length expressions have C's types (internal/cexpr): 1u is
+//     an unsigned int and -(65535u) is 4294901761, a field is of its type,
+//     sizeof is a size_t, and constants fold as gcc folds them; in a length,
+//     any overflow is an error instead of a wrapped length.
 //   - long is 8 bytes on the default LP64 ABI (dissect: always 4);
 //     unsigned char is an integer (dissect: bytes).
 //   - Signed bit-fields sign-extend; bit-field writes are checked against the

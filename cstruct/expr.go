@@ -1,14 +1,19 @@
 package cstruct
 
 import (
-	"errors"
 	"fmt"
+	"math"
+
+	"github.com/cstructgo/cstruct/internal/cexpr"
 )
 
-// Expr is a compiled integer expression, kept for array lengths that depend
-// on earlier fields ("char data[hdr.len * 2]"). It evaluates with C
-// semantics: 64-bit integers, division truncating toward zero, and an error
-// (never a panic) for division by zero or a bad shift.
+// Expr is a compiled length expression, kept for arrays whose length
+// depends on earlier fields ("char data[hdr.len * 2]"). It is checked once
+// by the C expression engine (internal/cexpr) with C's types: the fields
+// it names have their C types, constants theirs, and the integer
+// promotions and usual arithmetic conversions apply (so -(n) of an
+// unsigned int n is unsigned). Any overflow, a shift out of range and a
+// division by zero are errors, never a panic or a wrapped length.
 type Expr struct {
 	text string
 	root exprNode
@@ -16,45 +21,27 @@ type Expr struct {
 
 func (e *Expr) String() string { return e.text }
 
-// exprNode is one node of a compiled expression.
+// exprNode is what a length evaluates: a lone field (*refNode, which the
+// plans read directly), a constant, or a compiled program.
 type exprNode interface {
 	eval(env exprEnv) (int64, error)
-	constant() bool
 }
 
-// exprEnv resolves references to fields at decode time.
+// exprEnv resolves references to fields at decode time (the general
+// decoder's scope).
 type exprEnv interface {
 	ref(r *refNode) (int64, error)
 }
 
-type constNode struct{ v int64 }
-
-type unaryNode struct {
-	op string
-	x  exprNode
-}
-
-type binaryNode struct {
-	op   string
-	x, y exprNode
-	pos  Pos
-}
-
-type condNode struct{ c, t, f exprNode }
-
-// castNode truncates to an integer type of size bytes.
-type castNode struct {
-	x      exprNode
-	size   int64
-	signed bool
-}
-
 // refNode names a field read earlier: parts are field names, or index
-// expressions for "[i]".
+// expressions for "[i]". typ is its C type, and slot its place among the
+// references of its program.
 type refNode struct {
 	text  string
 	parts []refPart
 	pos   Pos
+	typ   cexpr.Type
+	slot  int
 }
 
 type refPart struct {
@@ -62,65 +49,6 @@ type refPart struct {
 	index exprNode // non-nil for [index]
 }
 
-func (n *constNode) eval(exprEnv) (int64, error) { return n.v, nil }
-func (n *constNode) constant() bool              { return true }
-
-func (n *unaryNode) constant() bool { return n.x.constant() }
-func (n *unaryNode) eval(env exprEnv) (int64, error) {
-	x, err := n.x.eval(env)
-	if err != nil {
-		return 0, err
-	}
-	return applyUnary(n.op, x)
-}
-
-func applyUnary(op string, x int64) (int64, error) {
-	switch op {
-	case "-":
-		return -x, nil
-	case "+":
-		return x, nil
-	case "~":
-		return ^x, nil
-	case "!":
-		return b2i(x == 0), nil
-	}
-	return 0, fmt.Errorf("unknown operator %q", op)
-}
-
-func (n *condNode) constant() bool { return n.c.constant() && n.t.constant() && n.f.constant() }
-func (n *condNode) eval(env exprEnv) (int64, error) {
-	c, err := n.c.eval(env)
-	if err != nil {
-		return 0, err
-	}
-	if c != 0 {
-		return n.t.eval(env)
-	}
-	return n.f.eval(env)
-}
-
-func (n *castNode) constant() bool { return n.x.constant() }
-func (n *castNode) eval(env exprEnv) (int64, error) {
-	x, err := n.x.eval(env)
-	if err != nil {
-		return x, err
-	}
-	return cast(x, n.size, n.signed), nil
-}
-
-func cast(x, size int64, signed bool) int64 {
-	if size >= 8 {
-		return x
-	}
-	bits := uint(size * 8)
-	if signed {
-		return x << (64 - bits) >> (64 - bits)
-	}
-	return int64(uint64(x) & (1<<bits - 1))
-}
-
-func (n *refNode) constant() bool { return false }
 func (n *refNode) eval(env exprEnv) (int64, error) {
 	if env == nil {
 		return 0, fmt.Errorf("%s: field reference outside a struct", n.text)
@@ -128,88 +56,78 @@ func (n *refNode) eval(env exprEnv) (int64, error) {
 	return env.ref(n)
 }
 
-func (n *binaryNode) constant() bool { return n.x.constant() && n.y.constant() }
-func (n *binaryNode) eval(env exprEnv) (int64, error) {
-	x, err := n.x.eval(env)
-	if err != nil {
-		return 0, err
-	}
-	// && and || short-circuit, as in C.
-	switch n.op {
-	case "&&":
-		if x == 0 {
-			return 0, nil
-		}
-		y, err := n.y.eval(env)
-		return b2i(y != 0), err
-	case "||":
-		if x != 0 {
-			return 1, nil
-		}
-		y, err := n.y.eval(env)
-		return b2i(y != 0), err
-	}
-	y, err := n.y.eval(env)
-	if err != nil {
-		return 0, err
-	}
-	return applyBinary(n.op, x, y)
+// constNode is a constant index of a reference.
+type constNode struct{ v int64 }
+
+func (n *constNode) eval(exprEnv) (int64, error) { return n.v, nil }
+
+// program is a length compiled into closures over a lenFrame.
+type program struct {
+	fn   func(*lenFrame) int64
+	typ  cexpr.Type
+	refs []*refNode // by slot
 }
 
-// applyBinary applies an operator other than && and ||.
-func applyBinary(op string, x, y int64) (int64, error) {
-	switch op {
-	case "+":
-		return x + y, nil
-	case "-":
-		return x - y, nil
-	case "*":
-		return x * y, nil
-	case "/", "%":
-		if y == 0 {
-			return 0, errDivZero
-		}
-		if x == -1<<63 && y == -1 {
-			if op == "/" {
-				return x, nil
+// lenFrame is what a length program reads: the general decoder's scope
+// (env), or a plan's record and layout with the plan's reads of the
+// references (fast).
+type lenFrame struct {
+	env    exprEnv
+	b      []byte
+	lay    *Layout
+	fast   []lengthFn
+	failed bool
+	err    error
+}
+
+func (p *program) eval(env exprEnv) (int64, error) {
+	var f *lenFrame
+	if sc, ok := env.(*scope); ok && sc.d != nil {
+		// the decoder's frame, saved around a program that an index of a
+		// reference runs within another
+		f = &sc.d.lf
+		saved := *f
+		defer func() { *f = saved }()
+	} else {
+		f = new(lenFrame)
+	}
+	*f = lenFrame{env: env}
+	v := p.fn(f)
+	if f.err != nil {
+		return 0, f.err
+	}
+	if p.typ.Unsigned && v < 0 {
+		return math.MaxInt64, nil // more than any record holds
+	}
+	return v, nil
+}
+
+// read is the leaf of a reference in a program.
+func (r *refNode) read() func(*lenFrame) int64 {
+	k := r.slot
+	return func(f *lenFrame) int64 {
+		if f.fast != nil {
+			v, ok := f.fast[k](f.b, f.lay)
+			if !ok {
+				f.failed = true
 			}
-			return 0, nil
+			return v
 		}
-		if op == "/" {
-			return x / y, nil
+		v, err := r.eval(f.env)
+		if err != nil {
+			f.fail(err)
+			return 0
 		}
-		return x % y, nil
-	case "<<", ">>":
-		if y < 0 || y > 63 {
-			return 0, fmt.Errorf("shift count %d out of range", y)
-		}
-		if op == "<<" {
-			return x << uint(y), nil
-		}
-		return x >> uint(y), nil
-	case "&":
-		return x & y, nil
-	case "|":
-		return x | y, nil
-	case "^":
-		return x ^ y, nil
-	case "==":
-		return b2i(x == y), nil
-	case "!=":
-		return b2i(x != y), nil
-	case "<":
-		return b2i(x < y), nil
-	case "<=":
-		return b2i(x <= y), nil
-	case ">":
-		return b2i(x > y), nil
-	case ">=":
-		return b2i(x >= y), nil
+		return v
 	}
-	return 0, fmt.Errorf("unknown operator %q", op)
 }
 
-var errDivZero = errors.New("division by zero")
+func (f *lenFrame) fail(err error) {
+	if f.err == nil {
+		f.err = err
+	}
+	f.failed = true
+}
 
 // A lengthFn is a length expression compiled for one record type: it reads
 // the fields it names straight from the record b (and its Layout). false
@@ -227,95 +145,24 @@ func compileLength(n exprNode, ref func(*refNode) (lengthFn, bool)) (lengthFn, b
 		return func([]byte, *Layout) (int64, bool) { return v, true }, true
 	case *refNode:
 		return ref(n)
-	case *unaryNode:
-		x, ok := compileLength(n.x, ref)
-		if !ok {
-			return nil, false
+	case *program:
+		fast := make([]lengthFn, len(n.refs))
+		for k, r := range n.refs {
+			fn, ok := ref(r)
+			if !ok {
+				return nil, false
+			}
+			fast[k] = fn
 		}
-		op := n.op
+		fn, uns := n.fn, n.typ.Unsigned
 		return func(b []byte, lay *Layout) (int64, bool) {
-			v, ok := x(b, lay)
-			if !ok {
-				return 0, false
-			}
-			r, err := applyUnary(op, v)
-			return r, err == nil
-		}, true
-	case *castNode:
-		x, ok := compileLength(n.x, ref)
-		if !ok {
-			return nil, false
-		}
-		size, signed := n.size, n.signed
-		return func(b []byte, lay *Layout) (int64, bool) {
-			v, ok := x(b, lay)
-			if !ok {
-				return 0, false
-			}
-			return cast(v, size, signed), true
-		}, true
-	case *condNode:
-		c, ok1 := compileLength(n.c, ref)
-		t, ok2 := compileLength(n.t, ref)
-		f, ok3 := compileLength(n.f, ref)
-		if !ok1 || !ok2 || !ok3 {
-			return nil, false
-		}
-		return func(b []byte, lay *Layout) (int64, bool) {
-			v, ok := c(b, lay)
-			if !ok {
-				return 0, false
-			}
-			if v != 0 {
-				return t(b, lay)
-			}
-			return f(b, lay)
-		}, true
-	case *binaryNode:
-		x, ok1 := compileLength(n.x, ref)
-		y, ok2 := compileLength(n.y, ref)
-		if !ok1 || !ok2 {
-			return nil, false
-		}
-		op := n.op
-		return func(b []byte, lay *Layout) (int64, bool) {
-			v, ok := x(b, lay)
-			if !ok {
-				return 0, false
-			}
-			switch {
-			case op == "&&" && v == 0:
-				return 0, true
-			case op == "||" && v != 0:
-				return 1, true
-			}
-			w, ok := y(b, lay)
-			if !ok {
-				return 0, false
-			}
-			if op == "&&" || op == "||" {
-				return b2i(w != 0), true
-			}
-			r, err := applyBinary(op, v, w)
-			return r, err == nil
+			f := &lay.lf
+			f.b, f.lay, f.fast = b, lay, fast
+			v := fn(f)
+			ok := !f.failed && !(uns && v < 0)
+			*f = lenFrame{} // keeps nothing of the record
+			return v, ok
 		}, true
 	}
 	return nil, false
-}
-
-func b2i(b bool) int64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// binaryPrec is C's precedence of binary operators, higher binds tighter.
-var binaryPrec = map[string]int{
-	"||": 1, "&&": 2, "|": 3, "^": 4, "&": 5,
-	"==": 6, "!=": 6,
-	"<": 7, "<=": 7, ">": 7, ">=": 7,
-	"<<": 8, ">>": 8,
-	"+": 9, "-": 9,
-	"*": 10, "/": 10, "%": 10,
 }

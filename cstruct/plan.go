@@ -71,9 +71,10 @@ type nodeField struct {
 // then.
 type Layout struct {
 	size  int64
-	offs  []int64 // slot → offset in the record
-	lens  []int64 // slot → size in bytes
-	count []int64 // slot → element count (arrays)
+	offs  []int64  // slot → offset in the record
+	lens  []int64  // slot → size in bytes
+	count []int64  // slot → element count (arrays)
+	lf    lenFrame // the frame of compiled length expressions (expr.go)
 }
 
 // Size is the record's size in bytes.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/cstructgo/cstruct/cstruct/internal/cparse"
+	"github.com/cstructgo/cstruct/internal/cexpr"
 )
 
 // resolver turns the AST into Types, in source order, as a C compiler does.
@@ -235,18 +236,6 @@ func (r *resolver) constArg(a *cparse.AttrArg) (int64, error) {
 	return r.constExpr(a.Expr)
 }
 
-func (r *resolver) constExpr(e *cparse.Expr) (int64, error) {
-	n, err := r.expr(e, false)
-	if err != nil {
-		return 0, err
-	}
-	v, err := n.eval(nil)
-	if err != nil {
-		return 0, r.errorf(e.Pos, "%v", err)
-	}
-	return v, nil
-}
-
 func (r *resolver) structSpec(ss *cparse.StructSpec) (Type, error) {
 	kw := ss.Kind
 	var st *Struct
@@ -461,16 +450,16 @@ func (r *resolver) arraySuffix(a *cparse.ArraySuffix, elem Type) (Type, error) {
 	if isEOF(a.Size) && !r.fieldInScope("EOF") {
 		return &Array{Elem: elem, Kind: ToEOF, Len: -1}, nil
 	}
-	n, err := r.expr(a.Size, true)
+	dyn, c, err := r.length(a.Size)
 	if err != nil {
 		return nil, err
 	}
-	if !n.constant() {
-		return &Array{Elem: elem, Kind: Dynamic, Len: -1, Expr: &Expr{text: tokensText(a.Size), root: n}}, nil
+	if dyn != nil {
+		return &Array{Elem: elem, Kind: Dynamic, Len: -1, Expr: dyn}, nil
 	}
-	v, err := n.eval(nil)
-	if err != nil {
-		return nil, r.errorf(a.Pos, "array size: %v", err)
+	v := c.I
+	if c.Type.Unsigned && v < 0 {
+		return nil, r.errorf(a.Pos, "array too large (%d elements)", uint64(v))
 	}
 	if v < 0 {
 		return nil, r.errorf(a.Pos, "negative array size %d", v)
@@ -482,8 +471,8 @@ func (r *resolver) arraySuffix(a *cparse.ArraySuffix, elem Type) (Type, error) {
 }
 
 func isEOF(e *cparse.Expr) bool {
-	return e.Then == nil && len(e.Cond.Tail) == 0 && e.Cond.Head.Primary != nil &&
-		e.Cond.Head.Primary.Ref != nil && e.Cond.Head.Primary.Ref.Name == "EOF" && len(e.Cond.Head.Primary.Ref.Parts) == 0
+	id, ok := e.X.(*cexpr.Ident)
+	return ok && id.Name == "EOF"
 }
 
 func (r *resolver) fieldInScope(name string) bool {
@@ -577,69 +566,6 @@ func (r *resolver) typeName(tn *cparse.TypeName) (Type, error) {
 		}
 	}
 	return t, nil
-}
-
-// tokensText renders an expression compactly for messages and names.
-func tokensText(e *cparse.Expr) string {
-	var b strings.Builder
-	writeExpr(&b, e)
-	return b.String()
-}
-
-func writeExpr(b *strings.Builder, e *cparse.Expr) {
-	writeBinary(b, e.Cond)
-	if e.Then != nil {
-		b.WriteString(" ? ")
-		writeExpr(b, e.Then)
-		b.WriteString(" : ")
-		writeExpr(b, e.Else)
-	}
-}
-
-func writeBinary(b *strings.Builder, x *cparse.Binary) {
-	writeUnary(b, x.Head)
-	for _, t := range x.Tail {
-		b.WriteString(" " + string(t.Op) + " ")
-		writeUnary(b, t.X)
-	}
-}
-
-func writeUnary(b *strings.Builder, u *cparse.Unary) {
-	switch {
-	case u.Op != "":
-		b.WriteString(u.Op)
-		writeUnary(b, u.X)
-	case u.Cast != nil:
-		b.WriteString("(" + strings.Join(words(u.Cast.Words), " ") + strings.Repeat("*", len(u.Cast.Ptrs)) + ")")
-		writeUnary(b, u.Cast.X)
-	default:
-		p := u.Primary
-		switch {
-		case p.Sizeof != nil:
-			b.WriteString(p.Sizeof.Op + "(…)")
-		case p.Offsetof != nil:
-			b.WriteString("offsetof(…)")
-		case p.Int != "":
-			b.WriteString(p.Int)
-		case p.Char != "":
-			b.WriteString(p.Char)
-		case p.Paren != nil:
-			b.WriteString("(")
-			writeExpr(b, p.Paren)
-			b.WriteString(")")
-		case p.Ref != nil:
-			b.WriteString(p.Ref.Name)
-			for _, part := range p.Ref.Parts {
-				if part.Index != nil {
-					b.WriteString("[")
-					writeExpr(b, part.Index)
-					b.WriteString("]")
-				} else {
-					b.WriteString("." + part.Field)
-				}
-			}
-		}
-	}
 }
 
 // words converts keyword tokens to strings.

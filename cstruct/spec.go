@@ -14,6 +14,7 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/cstructgo/cstruct/cstruct/internal/cparse"
+	"github.com/cstructgo/cstruct/internal/cexpr"
 )
 
 // Config says how definition text is read and laid out. The zero value is
@@ -62,9 +63,9 @@ func (l Limits) maxDepth() int {
 type Spec struct {
 	cfg     Config
 	order   binary.ByteOrder
-	types   map[string]Type // typedef and built-in names
-	tags    map[string]Type // "struct x", "union x", "enum x"
-	consts  map[string]int64
+	types   map[string]Type          // typedef and built-in names
+	tags    map[string]Type          // "struct x", "union x", "enum x"
+	consts  map[string]cexpr.Value   // with their C types
 	macros  map[string]string        // macro name (with "(params)" for function-like) → body text
 	names   []string                 // user-defined names, in order of definition
 	cnames  []string                 // constants, in order of definition
@@ -87,7 +88,7 @@ func NewSpec(cfg Config) *Spec {
 		order:   order,
 		types:   builtinTypes(cfg.ABI),
 		tags:    make(map[string]Type),
-		consts:  make(map[string]int64),
+		consts:  make(map[string]cexpr.Value),
 		cnamed:  make(map[string]bool),
 		pending: make(map[string][]lexer.Token),
 		macros:  make(map[string]string),
@@ -214,6 +215,13 @@ func (s *Spec) collectMacros(res *cparse.Result) {
 
 // macroConst evaluates a pending macro as an integer constant.
 func (s *Spec) macroConst(name string) (int64, bool) {
+	v, ok := s.constValue(name)
+	return v.I, ok
+}
+
+// constValue is a constant with its C type: a macro (evaluated when first
+// asked for) or an enumerator.
+func (s *Spec) constValue(name string) (cexpr.Value, bool) {
 	s.mu.Lock()
 	if v, ok := s.consts[name]; ok {
 		s.mu.Unlock()
@@ -223,19 +231,15 @@ func (s *Spec) macroConst(name string) (int64, bool) {
 	delete(s.pending, name) // also ends cycles: #define A B / #define B A
 	s.mu.Unlock()
 	if !ok {
-		return 0, false
+		return cexpr.Value{}, false
 	}
 	e, err := cparse.ParseExpr(body)
 	if err != nil {
-		return 0, false
+		return cexpr.Value{}, false
 	}
-	node, err := newResolver(s).expr(e, false) // may evaluate other macros
-	if err != nil || !node.constant() {
-		return 0, false
-	}
-	v, err := node.eval(nil)
+	v, err := newResolver(s).constValue(e) // may evaluate other macros
 	if err != nil {
-		return 0, false
+		return cexpr.Value{}, false
 	}
 	s.mu.Lock()
 	s.consts[name] = v
@@ -252,7 +256,7 @@ func (s *Spec) addName(name string) {
 
 func (s *Spec) setConst(name string, v int64) {
 	s.addName(name)
-	s.consts[name] = v
+	s.consts[name] = enumConst(v)
 }
 
 func convertParseError(err error) error {

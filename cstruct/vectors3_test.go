@@ -158,8 +158,10 @@ func TestHostileDefinitions(t *testing.T) {
 	_, err := Parse("deep.h", []byte("struct t { char a["+deep+"]; };"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "deep.h:1:")
-	_, err = Parse("big.h", []byte("struct t { char a[1 << 62]; };"))
+	_, err = Parse("big.h", []byte("struct t { char a[1L << 62]; };"))
 	assert.ErrorContains(t, err, "too large")
+	_, err = Parse("big.h", []byte("struct t { char a[1 << 62]; };")) // 1 is an int, as in C
+	assert.ErrorContains(t, err, "shift count out of range")
 	_, err = Parse("neg.h", []byte("struct t { char a[-1]; };"))
 	assert.ErrorContains(t, err, "negative")
 	var nested strings.Builder

@@ -319,6 +319,13 @@ func TestIfExpressions(t *testing.T) {
 		{"'A' + '\\n' + '\\x01' + '\\0' + '\\101'", 65 + 10 + 1 + 65},
 		{"'\\377' < 0 && L'\\377' > 0 && 'ab' == 0x6162", 1},
 		{"9223372036854775807 + 1 < 0", 1},
+		// once an operand is unsigned, #if computes in uintmax_t (gcc)
+		{"-8 < (128L ? 255l : 5u)", 0},
+		{"~7 >= (128 ? 256UL : 2u)", 1},
+		{"-1 < 0u", 0},
+		{"(0u - 1) / 2 == 0x7fffffffffffffff", 1},
+		{"-1 >> 63 == -1 && -1u >> 63 == 1", 1},
+		{"0xFFFFFFFFFFFFFFFF / 2 > 0", 1},
 	}
 	for _, tt := range tests {
 		toks, lerr := lexTokens("", []byte(tt.expr))

@@ -17,17 +17,14 @@ package cparse
 //	Member      = Pragma | ";" | DeclSpec [ MemberDecl { "," MemberDecl } ] ";" .
 //	MemberDecl  = ( Declarator [ ":" Expr ] | ":" Expr ) { Attribute } .
 //	Declarator  = { "*" { qualifier } } ( Ident | "(" Declarator ")" ) { "[" [ Expr ] "]" | Params } { Attribute } .
-//	Expr        = Binary [ "?" Expr ":" Expr ] .
-//	Binary      = Unary { binop Unary } .       (precedence applied after parsing)
-//	Unary       = unop Unary | Cast | Primary .
-//	Primary     = Sizeof | Offsetof | Int | Char | "(" Expr ")" | Ref .
+//	Expr        = a C expression (internal/cexpr's grammar) .
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
+	"github.com/cstructgo/cstruct/internal/cexpr"
 )
 
 // File is a whole translation unit.
@@ -411,99 +408,10 @@ type AttrArg struct {
 	Expr *Expr   `parser:"| @@"`
 }
 
-// Expr is a conditional expression.
-type Expr struct {
-	Pos  lexer.Position
-	Cond *Binary `parser:"@@"`
-	Then *Expr   `parser:"( \"?\" @@"`
-	Else *Expr   `parser:"  \":\" @@ )?"`
-}
-
-// Binary is a flat chain of binary operations; Tree applies C precedence.
-type Binary struct {
-	Pos  lexer.Position
-	Head *Unary      `parser:"@@"`
-	Tail []*BinaryOp `parser:"@@*"`
-}
-
-// BinaryOp is an operator and its right operand.
-type BinaryOp struct {
-	Pos lexer.Position
-	Op  BinOp  `parser:"@@"`
-	X   *Unary `parser:"@@"`
-}
-
-// Unary is a prefix operation, a cast or a primary expression.
-type Unary struct {
-	Pos     lexer.Position
-	Op      string   `parser:"( @(\"-\" | \"+\" | \"~\" | \"!\")"`
-	X       *Unary   `parser:"  @@ )"`
-	Cast    *Cast    `parser:"| @@"`
-	Primary *Primary `parser:"| @@"`
-}
-
-// Cast is "(type) expr"; only built-in type words are recognised as casts,
-// because "(NAME) + 1" is ambiguous when NAME may be a constant.
-type Cast struct {
-	Pos   lexer.Position
-	Words []TypeWord  `parser:"\"(\" (\"const\" | \"volatile\")* @@+"`
-	Ptrs  []*PtrLevel `parser:"@@* \")\""`
-	X     *Unary      `parser:"@@"`
-}
-
-// Primary is a literal, a reference, sizeof, offsetof or a parenthesised expression.
-type Primary struct {
-	Pos      lexer.Position
-	Sizeof   *Sizeof   `parser:"  @@"`
-	Offsetof *Offsetof `parser:"| @@"`
-	Int      string    `parser:"| @Int"`
-	Char     string    `parser:"| @Char"`
-	Paren    *Expr     `parser:"| \"(\" @@ \")\""`
-	Ref      *Ref      `parser:"| @@"`
-}
-
-// Sizeof is sizeof(type) or sizeof expr.
-type Sizeof struct {
-	Pos  lexer.Position
-	Op   string    `parser:"@(\"sizeof\" | \"_Alignof\" | \"__alignof__\" | \"alignof\")"`
-	Type *TypeName `parser:"( \"(\" @@ \")\""`
-	X    *Unary    `parser:"| @@ )"`
-}
-
-// Offsetof is offsetof(type, member.path[2]).
-type Offsetof struct {
-	Pos  lexer.Position
-	Type *TypeName  `parser:"(\"offsetof\" | \"__builtin_offsetof\") \"(\" @@ \",\""`
-	Path []*RefPart `parser:"@@+ \")\""`
-}
-
-// Ref is an identifier with optional ".name" and "[index]" parts: hdr.count, a[2].b.
-type Ref struct {
-	Pos   lexer.Position
-	Name  string     `parser:"@Ident"`
-	Parts []*RefPart `parser:"@@*"`
-}
-
-// RefPart is ".name" or "[expr]" (the first part of an offsetof path has no dot).
-type RefPart struct {
-	Pos   lexer.Position
-	Field string `parser:"  \".\"? @Ident"`
-	Index *Expr  `parser:"| \"[\" @@ \"]\""`
-}
-
-// String renders a reference as written.
-func (r *Ref) String() string {
-	var b strings.Builder
-	b.WriteString(r.Name)
-	for _, p := range r.Parts {
-		if p.Index != nil {
-			b.WriteString("[…]")
-		} else {
-			b.WriteString("." + p.Field)
-		}
-	}
-	return b.String()
-}
+// Expr is a C expression: the grammar of internal/cexpr, embedded as a
+// participle.Parseable. Its syntax tree (cexpr.Node) is what package
+// cstruct checks and evaluates.
+type Expr = cexpr.Expr
 
 // Balanced is a parenthesised token group that is skipped (parameter lists,
 // static_assert arguments). It matches only when the next token is "(".
@@ -621,6 +529,7 @@ var typeWords = map[string]bool{
 	"_Complex": true,
 }
 
+// binOps are C's binary operators (the tokens #if allows besides cppIfPunct).
 var binOps = map[string]bool{
 	"||": true, "&&": true, "|": true, "^": true, "&": true, "==": true, "!=": true, "<=": true, ">=": true,
 	"<": true, ">": true, "<<": true, ">>": true, "+": true, "-": true, "*": true, "/": true, "%": true,
@@ -643,16 +552,6 @@ type TypeWord string
 func (w *TypeWord) Parse(lex *lexer.PeekingLexer) error {
 	v, err := keywordSet(lex, typeWords)
 	*w = TypeWord(v)
-	return err
-}
-
-// BinOp is a binary operator.
-type BinOp string
-
-// Parse implements participle.Parseable.
-func (o *BinOp) Parse(lex *lexer.PeekingLexer) error {
-	v, err := keywordSet(lex, binOps)
-	*o = BinOp(v)
 	return err
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
+	"github.com/cstructgo/cstruct/internal/cexpr"
 )
 
 // lookahead is how far participle may look ahead to choose between
@@ -15,11 +16,6 @@ import (
 const lookahead = 4
 
 var fileParser = participle.MustBuild[File](
-	participle.Lexer(Lexer),
-	participle.UseLookahead(lookahead),
-)
-
-var exprParser = participle.MustBuild[Expr](
 	participle.Lexer(Lexer),
 	participle.UseLookahead(lookahead),
 )
@@ -128,25 +124,23 @@ func ParseExpr(tokens []lexer.Token) (*Expr, error) {
 		// A lone number or name (most array sizes and macro values) needs
 		// no parser run.
 		t := tokens[0]
-		p := &Primary{Pos: t.Pos}
+		var x cexpr.Node
 		switch t.Type {
 		case intType:
-			p.Int = t.Value
+			x = &cexpr.Lit{Pos: t.Pos, Kind: cexpr.IntLit, Text: t.Value}
 		case identType:
-			p.Ref = &Ref{Pos: t.Pos, Name: t.Value}
+			x = &cexpr.Ident{Pos: t.Pos, Name: t.Value}
 		case charType:
-			p.Char = t.Value
-		default:
-			p = nil
+			x = &cexpr.Lit{Pos: t.Pos, Kind: cexpr.CharLit, Text: t.Value}
 		}
-		if p != nil && !reserved[t.Value] {
-			return &Expr{Pos: t.Pos, Cond: &Binary{Pos: t.Pos, Head: &Unary{Pos: t.Pos, Primary: p}}}, nil
+		if x != nil && !reserved[t.Value] {
+			return &Expr{Pos: t.Pos, X: x}, nil
 		}
 	}
 	if err := checkDepth(tokens); err != nil {
 		return nil, err
 	}
-	e, err := exprParser.ParseFromLexer(upgrade(tokens))
+	e, err := cexpr.ParseTokens(tokens, cexpr.DefaultLimits)
 	return e, convertError(err)
 }
 
