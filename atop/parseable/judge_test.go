@@ -1,0 +1,390 @@
+package parseable
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cstructgo/cstruct/atop"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The interpreter (expr.go, run.go) is the judge of the compiled programs:
+// both print every log, and they must agree byte for byte, errors
+// included.
+
+const benchLog = "../../testdata/atop/bench/atop-2.8.1-large.raw"
+
+// printWith prints a log sample by sample with the compiled programs or
+// with the interpreter.
+func printWith(t testing.TB, log string, opts Options, interp bool) (string, error) {
+	r, err := atop.Open(log)
+	require.NoError(t, err)
+	defer r.Close()
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	var out bytes.Buffer
+	var e *engine
+	var cur *atop.Header
+	for {
+		s, err := r.Next()
+		if err == io.EOF {
+			return out.String(), nil
+		}
+		if err != nil {
+			return out.String(), err
+		}
+		if e == nil || s.Header != cur {
+			d, err := findDesc(opts.DefsDir, s.Header.Version.String())
+			if err != nil {
+				return out.String(), err
+			}
+			if e, err = newEngine(&out, d, s.Header, opts, interp); err != nil {
+				return out.String(), err
+			}
+			cur = s.Header
+		}
+		in := inputOf(s)
+		if err := e.sample(&in); err != nil {
+			return out.String(), err
+		}
+	}
+}
+
+// judge compares both engines on one log and options.
+func judge(t *testing.T, log string, opts Options) {
+	t.Helper()
+	want, werr := printWith(t, log, opts, true)
+	got, gerr := printWith(t, log, opts, false)
+	what := fmt.Sprintf("%s -P %s -Z=%v", filepath.Base(log), strings.Join(opts.Labels, ","), opts.SpaceUnderscore)
+	if werr != nil || gerr != nil {
+		require.Error(t, gerr, what)
+		require.Error(t, werr, what)
+		assert.Equal(t, werr.Error(), gerr.Error(), what)
+	}
+	if d := firstDiff(want, got); d != "" {
+		t.Fatalf("%s: %s", what, d)
+	}
+}
+
+// TestJudge: on every log, every label alone and ALL, with and without
+// -Z, the compiled programs print what the interpreter prints.
+func TestJudge(t *testing.T) {
+	for _, log := range logFiles(t) {
+		t.Run(filepath.Base(log), func(t *testing.T) {
+			labels := append([]string{"ALL"}, versionLabels(t, log)...)
+			zs := []bool{false}
+			if r, err := atop.Open(log); err == nil {
+				if v := r.Header().Version; v.Major > 2 || v.Minor >= 7 {
+					zs = append(zs, true)
+				}
+				r.Close()
+			}
+			for _, z := range zs {
+				for _, l := range labels {
+					judge(t, log, Options{Labels: []string{l}, SpaceUnderscore: z})
+				}
+			}
+		})
+	}
+}
+
+// TestJudgeLargeLog: the same on the large log, ALL with and without -Z.
+func TestJudgeLargeLog(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the interpreter takes seconds on the large log")
+	}
+	for _, z := range []bool{false, true} {
+		judge(t, benchLog, Options{Labels: []string{"ALL"}, SpaceUnderscore: z})
+	}
+}
+
+// TestShippedCompile: every shipped description compiles for its
+// version's layout with no label left to the interpreter and no error
+// found in it.
+func TestShippedCompile(t *testing.T) {
+	for _, fx := range fixtureNames {
+		r, err := atop.Open(filepath.Join(testdata, "fixtures", fx))
+		require.NoError(t, err)
+		h := r.Header()
+		r.Close()
+		d, err := findDesc("", h.Version.String())
+		require.NoError(t, err)
+		lay, err := layoutOf(h)
+		require.NoError(t, err)
+		p, err := programFor(d, lay)
+		require.NoError(t, err)
+		for _, l := range d.labels {
+			cl := p.labels[l]
+			assert.Empty(t, cl.fallback, "%s %s is left to the interpreter", fx, l.name)
+			assert.Zero(t, cl.errOps, "%s %s has errors", fx, l.name)
+		}
+		p2, err := programFor(d, lay)
+		require.NoError(t, err)
+		assert.Same(t, p, p2, "programs are cached")
+	}
+}
+
+// TestFallback: what the compiler does not type statically goes to the
+// interpreter, which prints it.
+func TestFallback(t *testing.T) {
+	log := filepath.Join(testdata, "fixtures", "atop-2.13.0-small.raw")
+	r, err := atop.Open(log)
+	require.NoError(t, err)
+	h := r.Header()
+	r.Close()
+	src := `atop 2.13
+def down(n) = n > 0 ? down(n - 1) + 1 : 0
+header %s{label}
+label CPU
+	print %d{down(40)} %lld{sys.cpu.nrcpu > 1 ? sys.cpu.all.utime : -1}
+end
+label MEM
+	print %lld{sys.mem.physmem}
+end
+`
+	d, err := parseDesc("t.txt", src)
+	require.NoError(t, err)
+	lay, err := layoutOf(h)
+	require.NoError(t, err)
+	p, err := programFor(d, lay)
+	require.NoError(t, err)
+	assert.Contains(t, p.labels[d.byName["CPU"]].fallback, "deeper than")
+	assert.Empty(t, p.labels[d.byName["MEM"]].fallback)
+}
+
+// conversions lists every conversion of the shipped descriptions: of
+// their print lines, headers and each() formats.
+func conversions(t *testing.T) map[string]*conv {
+	convs := map[string]*conv{}
+	var walkNode func(n node)
+	walkNode = func(n node) {
+		switch n := n.(type) {
+		case *callNode:
+			if n.name == "each" && len(n.args) == 2 {
+				if l, ok := n.args[0].(*litNode); ok && l.v.k == kStr {
+					if i := strings.IndexByte(l.v.s, '%'); i >= 0 {
+						cv, _, err := parseConv(l.v.s[i:])
+						require.NoError(t, err)
+						convs[cv.text] = &cv
+					}
+				}
+			}
+			for _, a := range n.args {
+				walkNode(a)
+			}
+		case *memberNode:
+			walkNode(n.x)
+		case *indexNode:
+			walkNode(n.x)
+			walkNode(n.i)
+		case *unaryNode:
+			walkNode(n.x)
+		case *binaryNode:
+			walkNode(n.a)
+			walkNode(n.b)
+		case *condNode:
+			walkNode(n.c)
+			walkNode(n.a)
+			walkNode(n.b)
+		}
+	}
+	walkTmpl := func(tm template) {
+		for _, p := range tm {
+			if p.conv != nil {
+				convs[p.conv.text] = p.conv
+				walkNode(p.expr)
+			}
+		}
+	}
+	var walk func(body []stmt)
+	walk = func(body []stmt) {
+		for _, s := range body {
+			switch s := s.(type) {
+			case *letStmt:
+				walkNode(s.expr)
+			case *printStmt:
+				walkTmpl(s.tmpl)
+			case *ifStmt:
+				walkNode(s.cond)
+				walk(s.then)
+				walk(s.else_)
+			case *forStmt:
+				walkNode(s.over)
+				walk(s.body)
+			}
+		}
+	}
+	for _, v := range atop.Versions() {
+		d, err := descFor(v.String())
+		require.NoError(t, err)
+		walkTmpl(d.header)
+		for _, df := range d.defs {
+			walkNode(df.body)
+		}
+		for _, l := range d.labels {
+			walk(l.body)
+		}
+	}
+	return convs
+}
+
+// convValues are the values every conversion is judged on.
+func convValues() []value {
+	var vs []value
+	for _, n := range []int64{0, -1, math.MinInt64, math.MaxInt64, 1 << 31, 1<<31 - 1, 1 << 32, 255, 256, -129, 65535, 'y'} {
+		vs = append(vs, intVal(n), value{k: kInt, i: n, uns: true})
+	}
+	vs = append(vs, uintVal(math.MaxUint64))
+	for _, f := range []float64{0, math.Copysign(0, -1), -1, 2.675, 0.125, 1e21, -1e21, 1 << 31, 99.995, 1e-7,
+		math.NaN(), math.Copysign(math.NaN(), -1), math.Inf(1), math.Inf(-1), math.MaxFloat64} {
+		vs = append(vs, floatVal(f), float32Val(float32(f)))
+	}
+	for _, s := range []string{"", "vda", "a b", strings.Repeat("x", 40)} {
+		vs = append(vs, strVal(s))
+	}
+	return vs
+}
+
+// runtimeCx is a value as a compiled expression computes it at run time
+// (not a constant, so that nothing folds).
+func runtimeCx(v value) cx {
+	switch v.k {
+	case kInt:
+		return intCx(func(*frame) int64 { return v.i }, v.uns)
+	case kFloat:
+		return fltCx(func(*frame) float64 { return v.f }, v.f32)
+	}
+	b := []byte(v.s)
+	return txtCx(func(*frame) []byte { return b })
+}
+
+// TestSpecialisedConv: every conversion of the shipped files, compiled,
+// prints what conv.format prints (or fails as it does), on the values
+// where C's formatting is delicate.
+func TestSpecialisedConv(t *testing.T) {
+	convs := conversions(t)
+	require.Greater(t, len(convs), 10)
+	// and some the files may grow
+	for _, s := range []string{"%5d", "%-5d", "%05d", "%-05u", "%3u", "%.1f", "%f", "%.0f", "%c", "%hhd", "%hu", "%.3s", "%lu", "%i", "%6.2f", "%-8s", "%x", "%+d", "% d"} {
+		cv, _, err := parseConv(s)
+		require.NoError(t, err)
+		convs[s] = &cv
+	}
+	fast := 0
+	for text, cv := range convs {
+		for _, v := range convValues() {
+			want, werr := cv.format(nil, v)
+			c := &compiler{ctx: "P: "}
+			o, lit, isLit := c.convOp(cv, runtimeCx(v))
+			require.False(t, isLit, text)
+			o.pre = lit
+			if o.k != opValue && o.k != opRun {
+				fast++
+			}
+			f := &frame{}
+			got := f.fill(nil, []op{o})
+			if werr != nil {
+				if assert.Error(t, f.err, "%s of %+v", text, v) {
+					assert.Equal(t, "P: "+werr.Error(), f.err.Error())
+				}
+				continue
+			}
+			require.NoError(t, f.err, "%s of %+v", text, v)
+			assert.Equal(t, string(want), string(got), "%s of %+v", text, v)
+		}
+	}
+	assert.Positive(t, fast)
+}
+
+// FuzzJudge feeds random struct sstat and tstat bytes to both engines:
+// a real sample of a fixture with random bytes over its parts.
+func FuzzJudge(f *testing.F) {
+	f.Add(uint8(10), uint64(1), []byte("vda\x00"), []byte{}, false, uint8(0))
+	f.Add(uint8(5), uint64(7), []byte{0xff, 0xff, 0xff, 0xff}, []byte{1, 2, 3}, true, uint8(1))
+	f.Add(uint8(8), uint64(99), []byte{}, []byte("a b c\x00"), true, uint8(2))
+	samples := map[int]*synthetic{}
+	f.Fuzz(func(t *testing.T, fx uint8, seed uint64, sysPatch, taskPatch []byte, z bool, mode uint8) {
+		i := int(fx) % len(fixtureNames)
+		s := samples[i]
+		if s == nil {
+			s = newSynthetic(t, fixtureNames[i])
+			samples[i] = s
+		}
+		rng := rand.New(rand.NewPCG(seed, seed>>32))
+		sys := bytes.Clone(s.sys.Bytes())
+		switch mode % 3 {
+		case 0: // a few random runs of bytes
+			for range 64 {
+				off := rng.IntN(len(sys))
+				for k := off; k < min(off+rng.IntN(16)+1, len(sys)); k++ {
+					sys[k] = byte(rng.Uint32())
+				}
+			}
+		case 1: // random bytes everywhere
+			for k := range sys {
+				sys[k] = byte(rng.Uint32())
+			}
+		}
+		if len(sysPatch) > 0 {
+			off := int(seed % uint64(len(sys)))
+			copy(sys[off:], sysPatch)
+		}
+		var tasks []byte
+		for k, tk := range s.tasks {
+			if k == 8 {
+				break
+			}
+			tasks = append(tasks, tk.Bytes()...)
+		}
+		for k := range tasks {
+			if len(taskPatch) > 0 {
+				tasks[k] ^= taskPatch[k%len(taskPatch)]
+			}
+			if mode%3 == 1 {
+				tasks[k] = byte(rng.Uint32())
+			}
+		}
+		src := &bytesParts{sys: sys, tstat: tasks, cg: s.sample}
+		v := s.ver
+		opts := Options{Labels: []string{"ALL"}, Location: time.UTC, SpaceUnderscore: z && (v.Major > 2 || v.Minor >= 7)}
+		d, err := findDesc("", v.String())
+		require.NoError(t, err)
+		in := *s.in
+		in.src = src
+		in.flags = uint16(rng.Uint32()) | uint16(seed)
+		var outs [2][]byte
+		var errs [2]error
+		for k, interp := range []bool{true, false} {
+			e, err := newEngine(io.Discard, d, s.hdr, opts, interp)
+			require.NoError(t, err)
+			outs[k], errs[k] = e.appendSample(nil, &in)
+		}
+		if errs[0] != nil || errs[1] != nil {
+			require.Error(t, errs[0])
+			require.Error(t, errs[1])
+			require.Equal(t, errs[0].Error(), errs[1].Error())
+		}
+		if d := firstDiff(string(outs[0]), string(outs[1])); d != "" {
+			t.Fatal(d)
+		}
+	})
+}
+
+// bytesParts is a sample of given bytes, with a real sample's cgroups.
+type bytesParts struct {
+	sys, tstat []byte
+	cg         *atop.Sample
+}
+
+func (p *bytesParts) system() ([]byte, error)         { return p.sys, nil }
+func (p *bytesParts) tasks() ([]byte, error)          { return p.tstat, nil }
+func (p *bytesParts) cgroups() ([]atop.Cgroup, error) { return p.cg.Cgroups() }
