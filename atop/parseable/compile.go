@@ -169,7 +169,7 @@ func (c *compiler) stmt(out []cstmt, s stmt) []cstmt {
 			out = append(out, cstmt{k: sRun, run: run})
 		}
 	case *printStmt:
-		out = append(out, cstmt{k: sPrint, ops: c.template(s.tmpl, c.lctx)})
+		out = append(out, c.printStmt(c.template(s.tmpl, c.lctx)))
 	case *ifStmt:
 		c.ctx = c.lctx + "if: "
 		t := c.truth(c.load(c.expr(s.cond)))
@@ -371,12 +371,61 @@ func (c *compiler) template(t template, lctx string) []op {
 	return ops
 }
 
+// printStmt makes a print statement of a line's ops: the fields of the
+// record that most of them read (a loop's task or element) become opRec
+// ops, which find it in the record the statement fetches once.
+func (c *compiler) printStmt(ops []op) cstmt {
+	type key struct {
+		s    src
+		slot int32
+	}
+	count := map[key]int{}
+	var best key
+	for _, o := range ops {
+		if o.k == opField && o.slot >= 0 {
+			k := key{o.src, o.slot}
+			if count[k]++; count[k] > count[best] {
+				best = k
+			}
+		}
+	}
+	st := cstmt{k: sPrint, ops: ops, rec: -1}
+	if count[best] == 0 {
+		return st
+	}
+	st.rec, st.recSrc = best.slot, best.s
+	for i := range ops {
+		o := &ops[i]
+		if o.k != opField || o.src != best.s || o.slot != best.slot {
+			continue
+		}
+		st.recNeed = max(st.recNeed, o.need)
+		switch {
+		case o.lk == lkI32 && o.fm == fD32:
+			o.k = opRecI32D32
+		case o.lk == lkI64 && o.fm == fD64:
+			o.k = opRecI64D64
+		case o.lk == lkI64 && o.fm == fU64:
+			o.k = opRecI64U64
+		case (o.lk == lkI8 || o.lk == lkU8) && o.fm == fC:
+			o.k = opRecI8C
+		case o.lk == lkText && o.fm == fText:
+			o.k = opRecText
+		case o.lk == lkText && o.fm == fSpace:
+			o.k = opRecSpace
+		default:
+			o.k = opRec
+		}
+	}
+	return st
+}
+
 // convOp compiles one conversion and its expression, as env.fill runs
 // them: the expression, then conv.format, whose errors are not wrapped.
 // Constant pieces come back as literal text.
 func (c *compiler) convOp(cv *conv, x cx) (o op, lit []byte, isLit bool) {
 	if x.fail != nil {
-		return op{k: opRun, run: x.fail}, nil, false
+		return op{k: opRun, x: &opArgs{run: x.fail}}, nil, false
 	}
 	xl := c.load(x)
 	var ok bool
@@ -395,7 +444,7 @@ func (c *compiler) convOp(cv *conv, x cx) (o op, lit []byte, isLit bool) {
 	}
 	if !ok {
 		f := c.failing(eff(x), fmt.Errorf("%s of %s", cv.text, c.rawOf(x)))
-		return op{k: opRun, run: f.fail}, nil, false
+		return op{k: opRun, x: &opArgs{run: f.fail}}, nil, false
 	}
 	if xl.con != nil {
 		b, err := cv.format(nil, *xl.con)
@@ -410,11 +459,11 @@ func (c *compiler) convOp(cv *conv, x cx) (o op, lit []byte, isLit bool) {
 			if p := xl.from; xl.k == kInt && p != nil && p.fixed() {
 				return c.fieldOp(p, fm, pad), nil, false
 			}
-			return op{k: opInt, fm: fm, pad: pad, i: intOf(xl)}, nil, false
+			return op{k: opInt, fm: fm, x: &opArgs{pad: pad, i: intOf(xl)}}, nil, false
 		}
 	case 'f':
 		if prec, ok := floatFmt(cv); ok {
-			return op{k: opFloat, prec: prec, fl: fltOf(xl)}, nil, false
+			return op{k: opFloat, x: &opArgs{prec: prec, fl: fltOf(xl)}}, nil, false
 		}
 	case 's':
 		if prec, ok := textFmt(cv); ok {
@@ -424,15 +473,20 @@ func (c *compiler) convOp(cv *conv, x cx) (o op, lit []byte, isLit bool) {
 			if p := xl.sp; prec < 0 && p != nil && p.fixed() {
 				return c.fieldOp(p, fSpace, nil), nil, false
 			}
-			return op{k: opText, prec: prec, tx: xl.tx, ap: xl.apFn()}, nil, false
+			return op{k: opText, x: &opArgs{prec: prec, tx: xl.tx, ap: xl.apFn()}}, nil, false
 		}
 	}
-	return op{k: opValue, cv: cv, v: valueOf(xl)}, nil, false
+	return op{k: opValue, x: &opArgs{cv: cv, v: valueOf(xl)}}, nil, false
 }
 
 // fieldOp is a fused op: a field of a record at a fixed place, formatted.
 func (c *compiler) fieldOp(p *place, fm fmtKind, pad *intPad) op {
-	return op{k: opField, fm: fm, pad: pad, src: p.src, slot: p.slot, acc: p.acc, need: needOf(p.acc), ctx: p.ctx}
+	lk := loadKindOf(p.acc)
+	if isText := fm == fText || fm == fSpace; isText && lk != lkText && lk != lkAcc || !isText && lk == lkText {
+		c.unsupported("a %s field formatted as text", p.acc.Type()) // load keeps them apart
+	}
+	return op{k: opField, fm: fm, lk: lk, src: p.src, slot: int32(p.slot), off: int32(p.acc.Offset()),
+		need: int32(needOf(p.acc)), x: &opArgs{acc: p.acc, pad: pad, ctx: p.ctx}}
 }
 
 // needOf is how many bytes a record must have for a read of a.

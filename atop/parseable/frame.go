@@ -1,6 +1,8 @@
 package parseable
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"math"
 	"strconv"
@@ -90,7 +92,7 @@ func (f *frame) start(g *engine, in *sampleInput) {
 // label appends the lines of a compiled label: its header is rendered
 // once, then the statements run.
 func (f *frame) label(dst []byte, cl *clabel) []byte {
-	f.hdr = f.fill(f.hdr[:0], cl.hdr)
+	f.hdr = f.fill(f.hdr[:0], cl.hdr, nil)
 	f.hdr = append(f.hdr, ' ')
 	if f.err != nil {
 		return dst
@@ -246,7 +248,10 @@ const (
 type cstmt struct {
 	k          stmtKind
 	run        func(*frame)
-	ops        []op // sPrint
+	ops        []op  // sPrint
+	rec        int32 // sPrint: the slot of the record its opRec ops read (a task, an array element); -1: none
+	recSrc     src
+	recNeed    int32
 	cond       func(*frame) bool
 	then, els_ []cstmt
 	loop       *cloop
@@ -283,8 +288,15 @@ func (f *frame) exec(dst []byte, body []cstmt) []byte {
 		case sRun:
 			s.run(f)
 		case sPrint:
+			var rec []byte
+			if s.rec >= 0 {
+				if rec = f.record(s.recSrc, s.rec); len(rec) < int(s.recNeed) {
+					f.fail("parseable: ", errShortRecord)
+					return dst
+				}
+			}
 			dst = append(dst, f.hdr...)
-			dst = f.fill(dst, s.ops)
+			dst = f.fill(dst, s.ops, rec)
 			dst = append(dst, '\n')
 		case sIf:
 			c := s.cond(f)
@@ -345,13 +357,21 @@ func (f *frame) loop(dst []byte, l *cloop) []byte {
 type opKind uint8
 
 const (
-	opNone  opKind = iota // only the literal text
-	opField               // a field read at a static offset of a record, formatted by fm
-	opInt                 // an integer expression, formatted by fm
-	opFloat               // a float expression, %.Nf
-	opText                // a text expression, %s
-	opValue               // anything else: conv.format of the value
-	opRun                 // an expression that fails
+	opNone opKind = iota // only the literal text
+	// fields of the line's record (cstmt.rec)
+	opRecI32D32 // %d of an int
+	opRecI64D64 // %lld of a long long
+	opRecI64U64 // %llu of a long long
+	opRecI8C    // %c of a char
+	opRecText   // %s of a char array
+	opRecSpace  // %s of spacefmt of a char array
+	opRec       // any other field, read by lk and formatted by fm
+	opField     // a field read at a static offset of a record, formatted by fm
+	opInt       // an integer expression, formatted by fm
+	opFloat     // a float expression, %.Nf
+	opText      // a text expression, %s
+	opValue     // anything else: conv.format of the value
+	opRun       // an expression that fails
 )
 
 // fmtKind says how an op formats its value.
@@ -373,18 +393,26 @@ const (
 )
 
 // An op is one piece of a print line: literal text, then at most one
-// conversion with its value.
+// conversion with its value. The fused field op is small and needs
+// nothing else: it reads a field of lk at off of its record (src, slot)
+// and formats it by fm; the other ops keep their closures in x.
 type op struct {
 	pre  []byte
 	k    opKind
 	fm   fmtKind
+	lk   loadKind
 	src  src
-	slot int
-	need int // opField: bytes the record must have
-	acc  cstruct.Accessor
-	pad  *intPad
-	prec int // opFloat; opText: -1 for none
-	ctx  string
+	slot int32
+	off  int32 // opField: the field's offset in its record
+	need int32 // opField: bytes the record must have
+	x    *opArgs
+}
+
+type opArgs struct {
+	acc  cstruct.Accessor // opField with lkAcc
+	pad  *intPad          // fPad
+	prec int              // opFloat; opText: -1 for none
+	ctx  string           // opField of sys: for the errors of loading it
 	i    func(*frame) int64
 	fl   func(*frame) float64
 	tx   func(*frame) []byte
@@ -394,19 +422,186 @@ type op struct {
 	run  func(*frame)
 }
 
-// fill appends the pieces of a line.
-func (f *frame) fill(dst []byte, ops []op) []byte {
+// loadKind is how a fused op reads its field: the accessor's reading of
+// a plain 1-, 2-, 4- or 8-byte integer or a char array, done in place;
+// anything else (bit-fields, other widths, flexible arrays) through the
+// accessor.
+type loadKind uint8
+
+const (
+	lkAcc loadKind = iota
+	lkI8
+	lkU8
+	lkI16
+	lkU16
+	lkI32
+	lkU32
+	lkI64 // and unsigned: the bits
+	lkI16BE
+	lkU16BE
+	lkI32BE
+	lkU32BE
+	lkI64BE
+	lkText // a char array: its bytes up to the first NUL
+)
+
+// loadKindOf is the load of an accessor's field that a fused op does in
+// place, or lkAcc.
+func loadKindOf(a cstruct.Accessor) loadKind {
+	if _, _, bf := a.BitField(); bf || a.Size() < 0 || a.Offset() > math.MaxInt32/2 {
+		return lkAcc
+	}
+	var size int64
+	var signed bool
+	switch u := cstruct.Underlying(a.Type()).(type) {
+	case *cstruct.Int:
+		size, signed = u.ByteSize, u.Signed
+	case *cstruct.Char:
+		size, signed = 1, true
+	case *cstruct.Enum:
+		size, signed = u.Base.ByteSize, u.Base.Signed
+	case *cstruct.Array:
+		if _, ok := cstruct.Underlying(u.Elem).(*cstruct.Char); ok {
+			return lkText
+		}
+		return lkAcc
+	default:
+		return lkAcc
+	}
+	be := a.BigEndian()
+	switch {
+	case size == 1 && signed:
+		return lkI8
+	case size == 1:
+		return lkU8
+	case size == 2 && signed && be:
+		return lkI16BE
+	case size == 2 && be:
+		return lkU16BE
+	case size == 2 && signed:
+		return lkI16
+	case size == 2:
+		return lkU16
+	case size == 4 && signed && be:
+		return lkI32BE
+	case size == 4 && be:
+		return lkU32BE
+	case size == 4 && signed:
+		return lkI32
+	case size == 4:
+		return lkU32
+	case size == 8 && be:
+		return lkI64BE
+	case size == 8:
+		return lkI64
+	}
+	return lkAcc
+}
+
+// load reads an integer field as Accessor.Int reads it.
+func (o *op) load(b []byte) int64 {
+	off := o.off
+	switch o.lk {
+	case lkI64:
+		return int64(binary.LittleEndian.Uint64(b[off:]))
+	case lkI32:
+		return int64(int32(binary.LittleEndian.Uint32(b[off:])))
+	case lkU32:
+		return int64(binary.LittleEndian.Uint32(b[off:]))
+	case lkI8:
+		return int64(int8(b[off]))
+	case lkU8:
+		return int64(b[off])
+	case lkI16:
+		return int64(int16(binary.LittleEndian.Uint16(b[off:])))
+	case lkU16:
+		return int64(binary.LittleEndian.Uint16(b[off:]))
+	case lkI64BE:
+		return int64(binary.BigEndian.Uint64(b[off:]))
+	case lkI32BE:
+		return int64(int32(binary.BigEndian.Uint32(b[off:])))
+	case lkU32BE:
+		return int64(binary.BigEndian.Uint32(b[off:]))
+	case lkI16BE:
+		return int64(int16(binary.BigEndian.Uint16(b[off:])))
+	case lkU16BE:
+		return int64(binary.BigEndian.Uint16(b[off:]))
+	}
+	return o.x.acc.Int(b)
+}
+
+// text reads a char array field as Accessor.Bytes reads it.
+func (o *op) text(b []byte) []byte {
+	if o.lk != lkText {
+		return o.x.acc.Bytes(b)
+	}
+	t := b[o.off:o.need]
+	if i := bytes.IndexByte(t, 0); i >= 0 {
+		t = t[:i]
+	}
+	return t
+}
+
+// errShortRecord is an internal error: a record shorter than its type.
+var errShortRecord = errors.New("internal error: a record is shorter than its type")
+
+// record is the record in a slot.
+func (f *frame) record(s src, slot int32) []byte {
+	switch s {
+	case srcTask:
+		return tail(f.tstat, f.ints[slot])
+	case srcSys:
+		return tail(f.sysRoot, f.ints[slot])
+	}
+	return f.cgRec(f.ints[slot])
+}
+
+// fill appends the pieces of a line; rec is the record of its opRec ops.
+func (f *frame) fill(dst []byte, ops []op, rec []byte) []byte {
 	for i := range ops {
 		o := &ops[i]
-		dst = append(dst, o.pre...)
+		if len(o.pre) == 1 {
+			dst = append(dst, o.pre[0])
+		} else {
+			dst = append(dst, o.pre...)
+		}
 		switch o.k {
+		case opRecI32D32:
+			dst = appendDec(dst, int64(int32(binary.LittleEndian.Uint32(rec[o.off:]))))
+		case opRecI64D64:
+			dst = appendDec(dst, int64(binary.LittleEndian.Uint64(rec[o.off:])))
+		case opRecI64U64:
+			if x := binary.LittleEndian.Uint64(rec[o.off:]); x < 10 {
+				dst = append(dst, byte('0'+x))
+			} else {
+				dst = strconv.AppendUint(dst, x, 10)
+			}
+		case opRecI8C:
+			dst = append(dst, rec[o.off])
+		case opRecText:
+			t := rec[o.off:o.need]
+			if i := bytes.IndexByte(t, 0); i >= 0 {
+				t = t[:i]
+			}
+			dst = append(dst, t...)
+		case opRecSpace:
+			dst = appendSpacefmt(dst, o.text(rec), f.z)
+		case opRec:
+			switch o.fm {
+			case fText:
+				dst = append(dst, o.text(rec)...)
+			case fSpace:
+				dst = appendSpacefmt(dst, o.text(rec), f.z)
+			default:
+				dst = o.appendInt(dst, o.load(rec))
+			}
 		case opField:
 			var b []byte
 			switch o.src {
 			case srcSys:
 				if o.slot < 0 {
 					if b = f.sysRoot; b == nil {
-						if b = f.sysBytes(o.ctx); b == nil {
+						if b = f.sysBytes(o.x.ctx); b == nil {
 							return dst
 						}
 					}
@@ -418,35 +613,64 @@ func (f *frame) fill(dst []byte, ops []op) []byte {
 			case srcCgroup:
 				b = f.cgRec(f.ints[o.slot])
 			}
-			if len(b) < o.need {
+			if len(b) < int(o.need) {
 				return dst // only after an error
 			}
 			switch o.fm {
 			case fText:
-				dst = append(dst, o.acc.Bytes(b)...)
+				dst = append(dst, o.text(b)...)
 			case fSpace:
-				dst = appendSpacefmt(dst, o.acc.Bytes(b), f.z)
+				dst = appendSpacefmt(dst, o.text(b), f.z)
 			default:
-				dst = appendIntFmt(dst, o.fm, o.pad, o.acc.Int(b))
+				dst = o.appendInt(dst, o.load(b))
 			}
 		case opInt:
-			dst = appendIntFmt(dst, o.fm, o.pad, o.i(f))
+			dst = o.appendInt(dst, o.x.i(f))
 		case opFloat:
-			dst = appendFloatF(dst, o.fl(f), o.prec)
+			dst = appendFloatF(dst, o.x.fl(f), o.x.prec)
 		case opText:
-			if o.prec < 0 {
-				dst = o.ap(f, dst)
+			if o.x.prec < 0 {
+				dst = o.x.ap(f, dst)
 				break
 			}
-			s := o.tx(f)
-			dst = append(dst, s[:min(len(s), o.prec)]...)
+			s := o.x.tx(f)
+			dst = append(dst, s[:min(len(s), o.x.prec)]...)
 		case opValue:
-			dst, _ = o.cv.format(dst, o.v(f)) // checked when compiled: it does not fail
+			dst, _ = o.x.cv.format(dst, o.x.v(f)) // checked when compiled: it does not fail
 		case opRun:
-			o.run(f)
+			o.x.run(f)
 		}
 	}
 	return dst
+}
+
+// appendDec is %lld: one digit (two thirds of atop's fields are "0")
+// goes straight in.
+func appendDec(dst []byte, x int64) []byte {
+	if uint64(x) < 10 {
+		return append(dst, byte('0'+x))
+	}
+	return strconv.AppendInt(dst, x, 10)
+}
+
+// appendInt formats an integer by the op's conversion; %d and %lld of one
+// digit (two thirds of atop's fields are "0") go straight in.
+func (o *op) appendInt(dst []byte, x int64) []byte {
+	switch o.fm {
+	case fD64:
+	case fD32:
+		x = int64(int32(x))
+	default:
+		var pad *intPad
+		if o.x != nil {
+			pad = o.x.pad
+		}
+		return appendIntFmt(dst, o.fm, pad, x)
+	}
+	if uint64(x) < 10 {
+		return append(dst, byte('0'+x))
+	}
+	return strconv.AppendInt(dst, x, 10)
 }
 
 // appendIntFmt formats an integer as one of the integer conversions.

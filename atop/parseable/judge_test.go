@@ -2,6 +2,7 @@ package parseable
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cstructgo/cstruct/atop"
+	"github.com/cstructgo/cstruct/cstruct"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -291,7 +293,7 @@ func TestSpecialisedConv(t *testing.T) {
 				fast++
 			}
 			f := &frame{}
-			got := f.fill(nil, []op{o})
+			got := f.fill(nil, []op{o}, nil)
 			if werr != nil {
 				if assert.Error(t, f.err, "%s of %+v", text, v) {
 					assert.Equal(t, "P: "+werr.Error(), f.err.Error())
@@ -388,3 +390,130 @@ type bytesParts struct {
 func (p *bytesParts) system() ([]byte, error)         { return p.sys, nil }
 func (p *bytesParts) tasks() ([]byte, error)          { return p.tstat, nil }
 func (p *bytesParts) cgroups() ([]atop.Cgroup, error) { return p.cg.Cgroups() }
+
+// TestFieldLoads: the fused ops read every scalar and text field of
+// every version's structs, in both byte orders, as its Accessor does.
+func TestFieldLoads(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	n := 0
+	for _, fx := range fixtureNames {
+		r, err := atop.Open(filepath.Join(testdata, "fixtures", fx))
+		require.NoError(t, err)
+		h := r.Header()
+		r.Close()
+		lay, err := layoutOf(h)
+		require.NoError(t, err)
+		for _, root := range []cstruct.Type{lay.sstat, lay.tstat, lay.cstat} {
+			if root == nil {
+				continue
+			}
+			size := max(root.Size(), 0) + 64
+			b := make([]byte, size)
+			for i := range b {
+				b[i] = byte(rng.Uint32())
+			}
+			for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+				for _, path := range leafPaths(root, "") {
+					a, err := lay.spec.Accessor(root, path, order)
+					require.NoError(t, err, path)
+					o := op{lk: loadKindOf(a), off: int32(a.Offset()), need: int32(needOf(a)), x: &opArgs{acc: a}}
+					switch o.lk {
+					case lkAcc:
+						continue
+					case lkText:
+						assert.Equal(t, a.Bytes(b), o.text(b), path)
+					default:
+						assert.Equal(t, a.Int(b), o.load(b), "%s %s", path, order)
+					}
+					n++
+				}
+			}
+		}
+	}
+	assert.Greater(t, n, 10000)
+}
+
+// leafPaths are the paths of the scalar and text fields of t: of the
+// first and last element of arrays.
+func leafPaths(t cstruct.Type, prefix string) []string {
+	var out []string
+	switch u := cstruct.Underlying(t).(type) {
+	case *cstruct.Struct:
+		for _, f := range u.Fields {
+			if f.Name == "" {
+				out = append(out, leafPaths(f.Type, prefix)...)
+				continue
+			}
+			p := f.Name
+			if prefix != "" {
+				p = prefix + "." + f.Name
+			}
+			out = append(out, leafPaths(f.Type, p)...)
+		}
+	case *cstruct.Array:
+		if _, ok := cstruct.Underlying(u.Elem).(*cstruct.Char); ok || u.Kind != cstruct.Fixed || u.Len == 0 {
+			return []string{prefix}
+		}
+		out = append(out, leafPaths(u.Elem, prefix+"[0]")...)
+		if u.Len > 1 {
+			out = append(out, leafPaths(u.Elem, fmt.Sprintf("%s[%d]", prefix, u.Len-1))...)
+		}
+	default:
+		return []string{prefix}
+	}
+	return out
+}
+
+// TestRecordOps: the ops that read the line's record format what
+// conv.format makes of the field's value, for every load and conversion.
+func TestRecordOps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	kinds := []struct {
+		lk   loadKind
+		size int
+	}{{lkI8, 1}, {lkU8, 1}, {lkI16, 2}, {lkU16, 2}, {lkI32, 4}, {lkU32, 4}, {lkI64, 8},
+		{lkI16BE, 2}, {lkU16BE, 2}, {lkI32BE, 4}, {lkU32BE, 4}, {lkI64BE, 8}}
+	rec := make([]byte, 64)
+	for _, text := range []string{"%d", "%lld", "%llu", "%ld", "%u", "%c", "%hd", "%5d", "%i"} {
+		cv, _, err := parseConv(text)
+		require.NoError(t, err)
+		fm, pad, ok := intFmt(&cv)
+		require.True(t, ok, text)
+		for _, k := range kinds {
+			for range 200 {
+				for i := range rec {
+					rec[i] = byte(rng.Uint32())
+				}
+				if rng.IntN(3) == 0 { // small values, the fast path
+					clear(rec)
+					rec[8+k.size-1] = byte(rng.IntN(12))
+					rec[8] = byte(rng.IntN(12))
+				}
+				o := op{k: opField, lk: k.lk, fm: fm, src: srcTask, slot: 0, off: 8, need: int32(8 + k.size), x: &opArgs{pad: pad}}
+				st := (&compiler{}).printStmt([]op{o})
+				require.EqualValues(t, 0, st.rec)
+				want, err := cv.format(nil, intVal(st.ops[0].load(rec)))
+				require.NoError(t, err)
+				got := (&frame{}).fill(nil, st.ops, rec)
+				require.Equal(t, string(want), string(got), "%s of lk %d, % x", text, k.lk, rec[8:8+k.size])
+			}
+		}
+	}
+	// text and spacefmt of a char array
+	for _, z := range []bool{false, true} {
+		for _, s := range []string{"", "vda", "a b ", "full-sixteen-ch"} {
+			clear(rec)
+			copy(rec[4:20], s)
+			for _, fm := range []fmtKind{fText, fSpace} {
+				o := op{k: opField, lk: lkText, fm: fm, src: srcTask, off: 4, need: 20}
+				st := (&compiler{}).printStmt([]op{o})
+				got := (&frame{z: z}).fill(nil, st.ops, rec)
+				want := s
+				if fm == fSpace {
+					want = string(appendSpacefmt(nil, []byte(s), z))
+				}
+				assert.Equal(t, want, string(got))
+			}
+		}
+	}
+}
