@@ -32,6 +32,7 @@ type clabel struct {
 	body     []cstmt
 	fallback string // why the interpreter prints it; "" when compiled
 	errOps   int    // errors the compiler found, compiled into ops that report them when reached
+	tasks    *cloop // the label is one plain loop over the tasks (frame.fused)
 }
 
 type progKey struct {
@@ -121,7 +122,8 @@ func (c *compiler) compileLabel(ld *labelDesc) (cl *clabel) {
 	cl = &clabel{name: ld.name}
 	c.lname, c.lctx = ld.name, "parseable: "+ld.name+": "
 	c.scope, c.depth, c.nodes, c.errOps = c.scope[:0], 0, 0, 0
-	c.nInts, c.nFlts, c.nTxts, c.nScratch = 0, 0, 0, 0
+	// slots are the program's, not reused by the next label: labels can
+	// run interleaved (frame.fused)
 	defer func() {
 		if r := recover(); r != nil {
 			u, ok := r.(unsupported)
@@ -136,8 +138,10 @@ func (c *compiler) compileLabel(ld *labelDesc) (cl *clabel) {
 	cl.body = c.block(ld.body)
 	cl.errOps = c.errOps
 	p := c.prog
-	p.nInts, p.nFlts = max(p.nInts, c.nInts), max(p.nFlts, c.nFlts)
-	p.nTxts, p.nScratch = max(p.nTxts, c.nTxts), max(p.nScratch, c.nScratch)
+	p.nInts, p.nFlts, p.nTxts, p.nScratch = c.nInts, c.nFlts, c.nTxts, c.nScratch
+	if len(cl.body) == 1 && cl.body[0].k == sFor && cl.body[0].loop.plainTasks {
+		cl.tasks = cl.body[0].loop
+	}
 	return cl
 }
 
@@ -237,6 +241,7 @@ func (c *compiler) forStmt(s *forStmt) cstmt {
 		switch ls.kind {
 		case lTasks:
 			l.kind, l.stride = lTasks, int64(c.lay.tstatLen)
+			l.plainTasks = s.count == nil && s.while == nil && pre == nil
 			l.elem = c.newInt()
 			elem = c.placeCx(&place{src: srcTask, slot: l.elem, acc: c.taskAcc, ctx: ls.ctx})
 		case lCgroups:
@@ -409,6 +414,8 @@ func (c *compiler) printStmt(ops []op) cstmt {
 			o.k = opRecI64U64
 		case (o.lk == lkI8 || o.lk == lkU8) && o.fm == fC:
 			o.k = opRecI8C
+		case o.fm == fYN:
+			o.k = opRecYN
 		case o.lk == lkText && o.fm == fText:
 			o.k = opRecText
 		case o.lk == lkText && o.fm == fSpace:
@@ -456,6 +463,9 @@ func (c *compiler) convOp(cv *conv, x cx) (o op, lit []byte, isLit bool) {
 	switch cv.verb {
 	case 'd', 'i', 'u', 'c':
 		if fm, pad, ok := intFmt(cv); ok {
+			if p := xl.yn; fm == fC && p != nil && p.fixed() {
+				return c.fieldOp(p, fYN, nil), nil, false
+			}
 			if p := xl.from; xl.k == kInt && p != nil && p.fixed() {
 				return c.fieldOp(p, fm, pad), nil, false
 			}
@@ -666,7 +676,7 @@ func (c *compiler) bind(x cx) (cx, func(*frame)) {
 	if x.fail != nil {
 		return x, x.fail
 	}
-	if x.con != nil {
+	if x.pure {
 		return x, nil
 	}
 	switch x.k {
@@ -675,11 +685,11 @@ func (c *compiler) bind(x cx) (cx, func(*frame)) {
 		return c.intSlot(s, x.uns, x.raw), func(f *frame) { f.ints[s] = i(f) }
 	case kFloat:
 		s, fl := c.newFlt(), x.fl
-		r := cx{k: kFloat, f32: x.f32, raw: x.raw, fl: func(f *frame) float64 { return f.flts[s] }}
+		r := cx{k: kFloat, f32: x.f32, raw: x.raw, fl: func(f *frame) float64 { return f.flts[s] }, pure: true}
 		return r, func(f *frame) { f.flts[s] = fl(f) }
 	case kStr:
 		s, tx := c.newTxt(), x.tx
-		r := cx{k: kStr, raw: x.raw, tx: func(f *frame) []byte { return f.txts[s] }}
+		r := cx{k: kStr, raw: x.raw, tx: func(f *frame) []byte { return f.txts[s] }, pure: true}
 		return r, func(f *frame) { f.txts[s] = tx(f) }
 	case kC:
 		p := x.pl
@@ -735,15 +745,15 @@ func (c *compiler) bind(x cx) (cx, func(*frame)) {
 }
 
 func (c *compiler) intSlot(s int, uns bool, raw string) cx {
-	return cx{k: kInt, uns: uns, raw: raw, i: func(f *frame) int64 { return f.ints[s] }}
+	return cx{k: kInt, uns: uns, raw: raw, i: func(f *frame) int64 { return f.ints[s] }, pure: true}
 }
 
 func (c *compiler) cgroupSlot(s int) cx {
-	return cx{k: kCgroup, raw: "a cgroup", cgSlot: s, cg: func(f *frame) int64 { return f.ints[s] }}
+	return cx{k: kCgroup, raw: "a cgroup", cgSlot: s, cg: func(f *frame) int64 { return f.ints[s] }, pure: true}
 }
 
 func (c *compiler) placeCx(p *place) cx {
-	return cx{k: kC, raw: p.acc.Type().String(), pl: p, cgSlot: -1}
+	return cx{k: kC, raw: p.acc.Type().String(), pl: p, cgSlot: -1, pure: p.fixed() && p.slot >= 0}
 }
 
 // A listRef is a list: the tasks, the cgroups or a cgroup's pids.

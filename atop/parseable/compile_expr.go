@@ -40,6 +40,13 @@ type cx struct {
 
 	from *place // kInt, kFloat, kStr: read from this place (for fused ops)
 	sp   *place // kStr: spacefmt of the text at this place
+	yn   *place // kInt: yn of the integer at this place
+
+	// pure: evaluating it has no effect and cannot fail, and gives the
+	// same value wherever it is in scope (a constant, a name's slot, a
+	// field of a record already found): a def's argument or a let of it
+	// needs no slot of its own.
+	pure bool
 }
 
 func (x *cx) intFn() func(*frame) int64 {
@@ -110,7 +117,7 @@ func cgroupFn(cg func(*frame) int64) cx { return cx{k: kCgroup, raw: "a cgroup",
 
 // constant is a folded value.
 func (c *compiler) constant(v value) cx {
-	x := cx{k: v.k, uns: v.uns, f32: v.f32, raw: v.kindName(), con: &v, cgSlot: -1}
+	x := cx{k: v.k, uns: v.uns, f32: v.f32, raw: v.kindName(), con: &v, cgSlot: -1, pure: true}
 	switch v.k {
 	case kInt:
 		n := v.i
@@ -149,7 +156,7 @@ func after(pre func(*frame), x cx) cx {
 		return x
 	}
 	y := x
-	y.con, y.from, y.sp = nil, nil, nil
+	y.con, y.from, y.sp, y.yn, y.pure = nil, nil, nil, nil, false
 	switch x.k {
 	case kInt:
 		if x.b != nil && x.i == nil {
@@ -410,7 +417,7 @@ func (c *compiler) load(x cx) cx {
 	default: // structs, pointers, wchar: as they are
 		return x
 	}
-	y.raw, y.from = x.raw, p
+	y.raw, y.from, y.pure = x.raw, p, p.fixed() && p.slot >= 0
 	return y
 }
 
@@ -1291,7 +1298,7 @@ func (c *compiler) builtin(name string, xs []cx, pre func(*frame)) cx {
 	case "unset0":
 		x := c.load(xs[0])
 		if x.k != kInt {
-			x.from, x.sp = nil, nil
+			x.from, x.sp, x.yn = nil, nil, nil
 			x.raw = x.loadedName() // unset0 returns the loaded value
 			return x
 		}
@@ -1330,17 +1337,22 @@ func (c *compiler) builtin(name string, xs []cx, pre func(*frame)) cx {
 			return dash
 		})
 	case "yn":
-		t := c.truth(c.load(xs[0]))
+		x := c.load(xs[0])
+		t := c.truth(x)
 		if t.fail != nil {
 			return t
 		}
 		b := t.b
-		return intCx(func(f *frame) int64 {
+		r := intCx(func(f *frame) int64 {
 			if b(f) {
 				return 'y'
 			}
 			return 'n'
 		}, false)
+		if x.k == kInt {
+			r.yn = x.from
+		}
+		return r
 	case "each":
 		return c.each(xs, pre)
 	case "cgindex":

@@ -60,8 +60,16 @@ type engine struct {
 	z        bool
 	loc      *time.Location
 	interp   bool      // the interpreter prints every label
+	steps    []step    // how the selected labels run
 	frames   sync.Pool // *frame
 	buf      []byte
+}
+
+// A step runs one selected label, or a group of consecutive ones that
+// each walk the tasks (frame.fused).
+type step struct {
+	i     int // in sel
+	group []*clabel
 }
 
 func newEngine(w io.Writer, d *desc, h *atop.Header, opts Options, interp bool) (*engine, error) {
@@ -89,6 +97,18 @@ func newEngine(w io.Writer, d *desc, h *atop.Header, opts Options, interp bool) 
 	g.hostText = []byte(g.hdr.host)
 	for _, l := range sel {
 		g.csel = append(g.csel, prog.labels[l])
+	}
+	for i := 0; i < len(sel); i++ {
+		j := i
+		for !interp && j < len(sel) && g.csel[j].fallback == "" && g.csel[j].tasks != nil {
+			j++
+		}
+		if j-i >= 2 {
+			g.steps = append(g.steps, step{i: i, group: g.csel[i:j]})
+			i = j - 1
+			continue
+		}
+		g.steps = append(g.steps, step{i: i})
 	}
 	return g, nil
 }
@@ -145,25 +165,49 @@ func (g *engine) appendSample(dst []byte, in *sampleInput) ([]byte, error) {
 		f.finish()
 		g.frames.Put(f)
 	}()
+	out, err := g.run(f, dst, in, true)
+	if err != nil && len(g.steps) < len(g.sel) {
+		// a fused run may meet another error first: the labels one after
+		// the other meet the first one
+		f.finish()
+		out, err = g.run(f, dst, in, false)
+	}
+	if err != nil {
+		return dst, err
+	}
+	return out, nil
+}
+
+// run appends a sample's lines with a frame, the groups of task labels
+// fused or not.
+func (g *engine) run(f *frame, dst []byte, in *sampleInput, fuse bool) ([]byte, error) {
 	f.start(g, in)
 	out := dst
 	if in.flags&rrBoot != 0 {
 		out = append(out, "RESET\n"...)
 	}
 	var r *run
-	for i, l := range g.sel {
-		if cl := g.csel[i]; !g.interp && cl.fallback == "" {
-			if out = f.label(out, cl); f.err != nil {
+	for _, st := range g.steps {
+		if st.group != nil && fuse {
+			if out = f.fused(out, st.group); f.err != nil {
 				return dst, f.err
 			}
 			continue
 		}
-		if r == nil {
-			r = newRun(g.d, &g.hdr, in, &f.parts, g.z, g.loc)
-		}
-		var err error
-		if out, err = r.printLabel(out, l); err != nil {
-			return dst, err
+		for i := st.i; i < st.i+max(len(st.group), 1); i++ {
+			if cl := g.csel[i]; !g.interp && cl.fallback == "" {
+				if out = f.label(out, cl); f.err != nil {
+					return dst, f.err
+				}
+				continue
+			}
+			if r == nil {
+				r = newRun(g.d, &g.hdr, in, &f.parts, g.z, g.loc)
+			}
+			var err error
+			if out, err = r.printLabel(out, g.sel[i]); err != nil {
+				return dst, err
+			}
 		}
 	}
 	return append(out, "SEP\n"...), nil

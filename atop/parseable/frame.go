@@ -37,8 +37,11 @@ type frame struct {
 	txts    [][]byte  // text slots
 	scratch [][]byte  // buffers of the ops that build text
 
-	hdr []byte // the current label's line header and its space
-	err error  // the first error; once set, the sample fails
+	hdr    []byte   // the current label's line header and its space
+	hdrBuf []byte   // hdr of a label run alone
+	hdrs   [][]byte // hdr of each label of a fused run
+	bufs   [][]byte // the lines of each label of a fused run
+	err    error    // the first error; once set, the sample fails
 }
 
 // failError is an error of a compiled program: the interpreter's wrapping
@@ -92,12 +95,48 @@ func (f *frame) start(g *engine, in *sampleInput) {
 // label appends the lines of a compiled label: its header is rendered
 // once, then the statements run.
 func (f *frame) label(dst []byte, cl *clabel) []byte {
-	f.hdr = f.fill(f.hdr[:0], cl.hdr, nil)
-	f.hdr = append(f.hdr, ' ')
-	if f.err != nil {
+	f.hdrBuf = append(f.fill(f.hdrBuf[:0], cl.hdr, nil), ' ')
+	if f.hdr = f.hdrBuf; f.err != nil {
 		return dst
 	}
 	return f.exec(dst, cl.body)
+}
+
+// fused appends the lines of consecutive labels that are each one plain
+// loop over the tasks, walking the tasks once: each task's record is read
+// by every label while it is in the cache, each label's lines go to a
+// buffer of its own, and the buffers are joined in label order. The lines
+// are those of the labels run one after the other; on an error the
+// caller runs them so to report the first error they meet.
+func (f *frame) fused(dst []byte, group []*clabel) []byte {
+	f.hdrs, f.bufs = grow(f.hdrs, len(group)), grow(f.bufs, len(group))
+	for j, cl := range group {
+		if f.hdrs[j] = append(f.fill(f.hdrs[j][:0], cl.hdr, nil), ' '); f.err != nil {
+			return dst
+		}
+		f.bufs[j] = f.bufs[j][:0]
+	}
+	n, _, _ := group[0].tasks.start(f) // the tasks, as the first loop finds them
+	if f.err != nil {
+		return dst
+	}
+	for i := range n {
+		for j, cl := range group {
+			l := cl.tasks
+			if l.idx >= 0 {
+				f.ints[l.idx] = int64(i)
+			}
+			f.ints[l.elem] = int64(i) * l.stride
+			f.hdr = f.hdrs[j]
+			if f.bufs[j] = f.exec(f.bufs[j], l.body); f.err != nil {
+				return dst
+			}
+		}
+	}
+	for j := range group {
+		dst = append(dst, f.bufs[j]...)
+	}
+	return dst
 }
 
 // finish drops what the frame holds of the sample.
@@ -273,12 +312,13 @@ type cloop struct {
 	// start evaluates the list or array and the count: the number of
 	// elements to walk, the record offset of element 0 and, for cgroups,
 	// the cgroup. n ≤ 0 after an error.
-	start     func(*frame) (n int, base, cg int64)
-	stride    int64
-	idx, elem int // slots; idx -1 without an index name
-	elemOff   int // lCgArray
-	while     func(*frame) bool
-	body      []cstmt
+	start      func(*frame) (n int, base, cg int64)
+	stride     int64
+	idx, elem  int // slots; idx -1 without an index name
+	elemOff    int // lCgArray
+	while      func(*frame) bool
+	body       []cstmt
+	plainTasks bool // for t in tasks, no count, no while
 }
 
 func (f *frame) exec(dst []byte, body []cstmt) []byte {
@@ -363,6 +403,7 @@ const (
 	opRecI64D64 // %lld of a long long
 	opRecI64U64 // %llu of a long long
 	opRecI8C    // %c of a char
+	opRecYN     // %c of yn of an integer
 	opRecText   // %s of a char array
 	opRecSpace  // %s of spacefmt of a char array
 	opRec       // any other field, read by lk and formatted by fm
@@ -390,6 +431,7 @@ const (
 	fPad // %0Nd, %-Nd, %Nd, …: pad describes it
 	fText
 	fSpace // %s of spacefmt(field)
+	fYN    // %c of yn(field)
 )
 
 // An op is one piece of a print line: literal text, then at most one
@@ -578,6 +620,8 @@ func (f *frame) fill(dst []byte, ops []op, rec []byte) []byte {
 			}
 		case opRecI8C:
 			dst = append(dst, rec[o.off])
+		case opRecYN:
+			dst = appendYN(dst, o.load(rec))
 		case opRecText:
 			t := rec[o.off:o.need]
 			if i := bytes.IndexByte(t, 0); i >= 0 {
@@ -696,8 +740,18 @@ func appendIntFmt(dst []byte, fm fmtKind, pad *intPad, x int64) []byte {
 		return strconv.AppendUint(dst, uint64(uint8(x)), 10)
 	case fPad:
 		return pad.append(dst, x)
+	case fYN:
+		return appendYN(dst, x)
 	}
 	return dst
+}
+
+// appendYN is %c of yn(x).
+func appendYN(dst []byte, x int64) []byte {
+	if x != 0 {
+		return append(dst, 'y')
+	}
+	return append(dst, 'n')
 }
 
 // appendSpacefmt is spacefmt's text: "(s)", or with -Z s with spaces as

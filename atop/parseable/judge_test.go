@@ -517,3 +517,49 @@ func TestRecordOps(t *testing.T) {
 		}
 	}
 }
+
+// TestFusedErrors: labels that walk the tasks run fused, but fail with
+// the error of the first label that fails, as one after the other.
+func TestFusedErrors(t *testing.T) {
+	s := sharedSynthetic(t)
+	src := `atop 2.13
+header %s{label}
+label PRA
+	for i, t in tasks
+		print %d{t.gen.pid / (i - 1)}
+	end
+end
+label PRB
+	for t in tasks
+		print %d{t.gen.pid / 0}
+	end
+end
+label PRC
+	for t in tasks
+		print %d{t.gen.pid}
+	end
+end
+`
+	d, err := parseDesc("t.txt", src)
+	require.NoError(t, err)
+	for _, labels := range []string{"ALL", "PRB,PRC", "PRA,PRC"} {
+		opts := Options{Labels: []string{labels}, Location: time.UTC}
+		var errs [2]error
+		for k, interp := range []bool{true, false} {
+			e, err := newEngine(io.Discard, d, s.hdr, opts, interp)
+			require.NoError(t, err)
+			if !interp {
+				require.Len(t, e.steps, 1, "the labels run fused")
+			}
+			_, errs[k] = e.appendSample(nil, s.in)
+		}
+		require.Error(t, errs[0])
+		require.Error(t, errs[1])
+		assert.Equal(t, errs[0].Error(), errs[1].Error(), labels)
+	}
+	e, err := newEngine(io.Discard, d, s.hdr, Options{Labels: []string{"PRC"}, Location: time.UTC}, false)
+	require.NoError(t, err)
+	out, err := e.appendSample(nil, s.in)
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "PRC ")
+}
