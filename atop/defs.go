@@ -1,6 +1,7 @@
 package atop
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -237,11 +238,11 @@ func parseLayout(dir string, defines map[string]string, v Version) (*layout, err
 		}
 		*n.t, *n.size = t, size
 	}
-	l.hdr.resolve(l.header)
-	l.rec.resolve(l.record)
-	l.tf.resolve(l.tstat)
+	l.hdr.resolve(spec, l.header)
+	l.rec.resolve(spec, l.record)
+	l.tf.resolve(spec, l.tstat)
 	if l.cstat != nil {
-		l.cg.resolve(l.cstat)
+		l.cg.resolve(spec, l.cstat)
 	}
 	if !l.hdr.magic.ok() || !l.hdr.aversion.ok() || !l.rec.scomplen.ok() || !l.rec.pcomplen.ok() || !l.rec.ndeviat.ok() || !l.rec.curtime.ok() {
 		return nil, fmt.Errorf("atop: definitions %s: rawheader or rawrecord lacks magic, aversion, curtime, scomplen, pcomplen or ndeviat", source)
@@ -252,79 +253,81 @@ func parseLayout(dir string, defines map[string]string, v Version) (*layout, err
 	return l, nil
 }
 
-// fieldPath is a field found by name once per layout: the field indexes
-// from the struct down to it. A nil path is a field the version lacks.
-type fieldPath []int
-
-func (p fieldPath) ok() bool { return p != nil }
-
-// resolvePath finds a dotted path ("gen.pid") in t; nil if any part is missing.
-func resolvePath(t cstruct.Type, dotted string) fieldPath {
-	var out fieldPath
-	for part := range strings.SplitSeq(dotted, ".") {
-		st, ok := cstruct.As[*cstruct.Struct](t)
-		if !ok {
-			return nil
-		}
-		f, p, ok := st.FieldByName(part)
-		if !ok {
-			return nil
-		}
-		// FieldByName's path goes through anonymous members; the last
-		// index names f itself.
-		out = append(out, p...)
-		t = f.Type
-	}
-	if out == nil {
-		out = fieldPath{}
-	}
-	return out
+// field is a field found by name once per layout, as an accessor for each
+// byte order a file may have (a Value says which it was unpacked with).
+// The zero field is one the version lacks: it reads as 0 or "".
+type field struct {
+	acc     [2]cstruct.Accessor // little-endian, big-endian
+	integer bool                // Int and Uint apply
+	isText  bool                // a char or a char array
 }
 
-// of returns the field of v, or the zero Value for a missing field.
-func (p fieldPath) of(v cstruct.Value) cstruct.Value {
-	if p == nil || !v.IsValid() {
-		return cstruct.Value{}
+func (f *field) ok() bool { return f.acc[0].IsValid() }
+
+// resolveField finds a dotted path ("gen.pid") in t; the zero field if any
+// part is missing.
+func resolveField(spec *cstruct.Spec, t cstruct.Type, path string) field {
+	le, err1 := spec.Accessor(t, path, binary.LittleEndian)
+	be, err2 := spec.Accessor(t, path, binary.BigEndian)
+	if err1 != nil || err2 != nil {
+		return field{}
 	}
-	for _, i := range p {
-		_, v = v.FieldAt(i)
+	f := field{acc: [2]cstruct.Accessor{le, be}, integer: le.IsInteger()}
+	switch u := cstruct.Underlying(le.Type()).(type) {
+	case *cstruct.Char:
+		f.isText = true
+	case *cstruct.Array:
+		_, f.isText = cstruct.Underlying(u.Elem).(*cstruct.Char)
 	}
-	return v
+	return f
 }
 
-// int reads an integer field; 0 if the version lacks it.
-func (p fieldPath) int(v cstruct.Value) int64 {
-	f := p.of(v)
-	if !f.IsValid() || !f.IsInteger() {
+// of is the accessor for the byte order of v.
+func (f *field) of(v cstruct.Value) *cstruct.Accessor {
+	if v.ByteOrder() == binary.BigEndian {
+		return &f.acc[1]
+	}
+	return &f.acc[0]
+}
+
+// int reads an integer field of the record v; 0 if the version lacks it.
+func (f *field) int(v cstruct.Value) int64 {
+	if !f.integer || !v.IsValid() {
 		return 0
 	}
-	return f.Int()
+	return f.of(v).Int(v.Bytes())
 }
 
 // uint reads an unsigned integer field; 0 if the version lacks it.
-func (p fieldPath) uint(v cstruct.Value) uint64 {
-	f := p.of(v)
-	if !f.IsValid() || !f.IsInteger() {
+func (f *field) uint(v cstruct.Value) uint64 {
+	if !f.integer || !v.IsValid() {
 		return 0
 	}
-	return f.Uint()
+	return f.of(v).Uint(v.Bytes())
 }
 
 // text reads a char array field; "" if the version lacks it.
-func (p fieldPath) text(v cstruct.Value) string {
-	f := p.of(v)
-	if !f.IsValid() || !f.IsText() {
+func (f *field) text(v cstruct.Value) string {
+	if !f.isText || !v.IsValid() {
 		return ""
 	}
-	return f.Text()
+	return string(f.of(v).Bytes(v.Bytes()))
+}
+
+// bytes is text without the copy: the field's bytes in v.
+func (f *field) bytes(v cstruct.Value) []byte {
+	if !f.isText || !v.IsValid() {
+		return nil
+	}
+	return f.of(v).Bytes(v.Bytes())
 }
 
 // resolveAll finds each named field in t.
-func resolveAll(t cstruct.Type, paths ...fieldSpec) {
-	for _, fs := range paths {
+func resolveAll(spec *cstruct.Spec, t cstruct.Type, fields ...fieldSpec) {
+	for _, fs := range fields {
 		for _, alt := range strings.Split(fs.names, "|") {
-			if p := resolvePath(t, alt); p != nil {
-				*fs.dst = p
+			if f := resolveField(spec, t, alt); f.ok() {
+				*fs.dst = f
 				break
 			}
 		}
@@ -332,21 +335,21 @@ func resolveAll(t cstruct.Type, paths ...fieldSpec) {
 }
 
 // fieldSpec names a field (alternatives separated by "|", for names that
-// changed between versions) and where its path goes.
+// changed between versions) and where it goes.
 type fieldSpec struct {
-	dst   *fieldPath
+	dst   *field
 	names string
 }
 
 type headerFields struct {
-	magic, aversion, rawheadlen, rawreclen, hertz, pidwidth fieldPath
-	sstatlen, tstatlen, cstatlen, pagesize, supportflags    fieldPath
-	sysname, nodename, release, osversion, machine          fieldPath
-	domainname                                              fieldPath
+	magic, aversion, rawheadlen, rawreclen, hertz, pidwidth field
+	sstatlen, tstatlen, cstatlen, pagesize, supportflags    field
+	sysname, nodename, release, osversion, machine          field
+	domainname                                              field
 }
 
-func (h *headerFields) resolve(t cstruct.Type) {
-	resolveAll(t,
+func (h *headerFields) resolve(spec *cstruct.Spec, t cstruct.Type) {
+	resolveAll(spec, t,
 		fieldSpec{&h.magic, "magic"},
 		fieldSpec{&h.aversion, "aversion"},
 		fieldSpec{&h.rawheadlen, "rawheadlen"},
@@ -368,14 +371,14 @@ func (h *headerFields) resolve(t cstruct.Type) {
 }
 
 type recordFields struct {
-	curtime, flags, ncgroups, scomplen, pcomplen, interval, ndeviat fieldPath
-	nactproc, ntask, totproc, totrun, totslpi, totslpu, totzomb     fieldPath
-	nexit, noverflow, totidle, ccomplen, coriglen, ncgpids          fieldPath
-	icomplen                                                        fieldPath
+	curtime, flags, ncgroups, scomplen, pcomplen, interval, ndeviat field
+	nactproc, ntask, totproc, totrun, totslpi, totslpu, totzomb     field
+	nexit, noverflow, totidle, ccomplen, coriglen, ncgpids          field
+	icomplen                                                        field
 }
 
-func (r *recordFields) resolve(t cstruct.Type) {
-	resolveAll(t,
+func (r *recordFields) resolve(spec *cstruct.Spec, t cstruct.Type) {
+	resolveAll(spec, t,
 		fieldSpec{&r.curtime, "curtime"},
 		fieldSpec{&r.flags, "flags"},
 		fieldSpec{&r.ncgroups, "ncgroups"},
@@ -401,12 +404,12 @@ func (r *recordFields) resolve(t cstruct.Type) {
 }
 
 type cgroupFields struct {
-	structlen, sequence, parentseq, depth, nprocs, procsbelow fieldPath
-	namelen, cgname                                           fieldPath
+	structlen, sequence, parentseq, depth, nprocs, procsbelow field
+	namelen, cgname                                           field
 }
 
-func (c *cgroupFields) resolve(t cstruct.Type) {
-	resolveAll(t,
+func (c *cgroupFields) resolve(spec *cstruct.Spec, t cstruct.Type) {
+	resolveAll(spec, t,
 		fieldSpec{&c.structlen, "gen.structlen"},
 		fieldSpec{&c.sequence, "gen.sequence"},
 		fieldSpec{&c.parentseq, "gen.parentseq"},

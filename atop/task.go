@@ -18,22 +18,22 @@ type Task struct {
 }
 
 type taskFields struct {
-	tgid, pid, ppid, ruid, euid, suid, fsuid, rgid, egid, sgid, fsgid fieldPath
-	nthr, name, isproc, state, excode, btime, elaps, cmdline          fieldPath
-	nthrslpi, nthrslpu, nthrrun, nthridle, ctid, vpid, wasinactive    fieldPath
-	container, cgpath                                                 fieldPath
+	tgid, pid, ppid, ruid, euid, suid, fsuid, rgid, egid, sgid, fsgid field
+	nthr, name, isproc, state, excode, btime, elaps, cmdline          field
+	nthrslpi, nthrslpu, nthrrun, nthridle, ctid, vpid, wasinactive    field
+	container, cgpath                                                 field
 
-	utime, stime, nice, prio, rtprio, policy, curcpu, sleepavg fieldPath
-	wchan, rundelay, blkdelay, nvcsw, nivcsw                   fieldPath
+	utime, stime, nice, prio, rtprio, policy, curcpu, sleepavg field
+	wchan, rundelay, blkdelay, nvcsw, nivcsw                   field
 
-	rio, rsz, wio, wsz, cwsz fieldPath
+	rio, rsz, wio, wsz, cwsz field
 
-	minflt, majflt, vexec, vmem, rmem, pmem, vgrow, rgrow fieldPath
-	vdata, vstack, vlibs, vswap, vlock                    fieldPath
+	minflt, majflt, vexec, vmem, rmem, pmem, vgrow, rgrow field
+	vdata, vstack, vlibs, vswap, vlock                    field
 }
 
-func (t *taskFields) resolve(typ cstruct.Type) {
-	resolveAll(typ,
+func (t *taskFields) resolve(spec *cstruct.Spec, typ cstruct.Type) {
+	resolveAll(spec, typ,
 		fieldSpec{&t.tgid, "gen.tgid"}, fieldSpec{&t.pid, "gen.pid"}, fieldSpec{&t.ppid, "gen.ppid"},
 		fieldSpec{&t.ruid, "gen.ruid"}, fieldSpec{&t.euid, "gen.euid"}, fieldSpec{&t.suid, "gen.suid"},
 		fieldSpec{&t.fsuid, "gen.fsuid"}, fieldSpec{&t.rgid, "gen.rgid"}, fieldSpec{&t.egid, "gen.egid"},
@@ -71,15 +71,15 @@ func (t Task) Value() cstruct.Value { return t.v }
 // Lookup returns a field of the task by dotted path ("cpu.wchan").
 func (t Task) Lookup(path string) (cstruct.Value, error) { return t.v.Lookup(path) }
 
-func (t Task) int(p fieldPath) int { return int(p.int(t.v)) }
+func (t Task) int(f *field) int { return int(f.int(t.v)) }
 
 // Identification.
 
-func (t Task) PID() int  { return t.int(t.f.pid) }
-func (t Task) PPID() int { return t.int(t.f.ppid) }
-func (t Task) TGID() int { return t.int(t.f.tgid) } // the process of a thread
-func (t Task) VPID() int { return t.int(t.f.vpid) } // pid inside an OpenVZ container
-func (t Task) CTID() int { return t.int(t.f.ctid) } // OpenVZ container id
+func (t Task) PID() int  { return t.int(&t.f.pid) }
+func (t Task) PPID() int { return t.int(&t.f.ppid) }
+func (t Task) TGID() int { return t.int(&t.f.tgid) } // the process of a thread
+func (t Task) VPID() int { return t.int(&t.f.vpid) } // pid inside an OpenVZ container
+func (t Task) CTID() int { return t.int(&t.f.ctid) } // OpenVZ container id
 
 // Name is the command name (at most 15 bytes, from /proc/PID/stat).
 func (t Task) Name() string { return t.f.name.text(t.v) }
@@ -108,22 +108,22 @@ func (t Task) CgroupPath() string { return t.f.cgpath.text(t.v) }
 
 // Credentials.
 
-func (t Task) RUID() int  { return t.int(t.f.ruid) }
-func (t Task) EUID() int  { return t.int(t.f.euid) }
-func (t Task) SUID() int  { return t.int(t.f.suid) }
-func (t Task) FSUID() int { return t.int(t.f.fsuid) }
-func (t Task) RGID() int  { return t.int(t.f.rgid) }
-func (t Task) EGID() int  { return t.int(t.f.egid) }
-func (t Task) SGID() int  { return t.int(t.f.sgid) }
-func (t Task) FSGID() int { return t.int(t.f.fsgid) }
+func (t Task) RUID() int  { return t.int(&t.f.ruid) }
+func (t Task) EUID() int  { return t.int(&t.f.euid) }
+func (t Task) SUID() int  { return t.int(&t.f.suid) }
+func (t Task) FSUID() int { return t.int(&t.f.fsuid) }
+func (t Task) RGID() int  { return t.int(&t.f.rgid) }
+func (t Task) EGID() int  { return t.int(&t.f.egid) }
+func (t Task) SGID() int  { return t.int(&t.f.sgid) }
+func (t Task) FSGID() int { return t.int(&t.f.fsgid) }
 
 // Threads (for a process entry).
 
-func (t Task) NThreads() int           { return t.int(t.f.nthr) }
-func (t Task) NThreadsRunning() int    { return t.int(t.f.nthrrun) }
-func (t Task) NThreadsSleeping() int   { return t.int(t.f.nthrslpi) }
-func (t Task) NThreadsDiskSleep() int  { return t.int(t.f.nthrslpu) }
-func (t Task) NThreadsIdle() int       { return t.int(t.f.nthridle) } // 2.10+
+func (t Task) NThreads() int           { return t.int(&t.f.nthr) }
+func (t Task) NThreadsRunning() int    { return t.int(&t.f.nthrrun) }
+func (t Task) NThreadsSleeping() int   { return t.int(&t.f.nthrslpi) }
+func (t Task) NThreadsDiskSleep() int  { return t.int(&t.f.nthrslpu) }
+func (t Task) NThreadsIdle() int       { return t.int(&t.f.nthridle) } // 2.10+
 func (t Task) RawExitCode() int32      { return int32(t.f.excode.int(t.v)) }
 func (t Task) StartTime() time.Time    { return time.Unix(t.f.btime.int(t.v), 0) }
 func (t Task) ElapsedTicks() int64     { return t.f.elaps.int(t.v) }
@@ -131,12 +131,12 @@ func (t Task) Elapsed() time.Duration  { return t.ticks(t.ElapsedTicks()) }
 func (t Task) UTime() int64            { return t.f.utime.int(t.v) } // clock ticks in user mode
 func (t Task) STime() int64            { return t.f.stime.int(t.v) } // clock ticks in kernel mode
 func (t Task) CPUTime() time.Duration  { return t.ticks(t.UTime() + t.STime()) }
-func (t Task) Nice() int               { return t.int(t.f.nice) }
-func (t Task) Prio() int               { return t.int(t.f.prio) }
-func (t Task) RTPrio() int             { return t.int(t.f.rtprio) }
-func (t Task) Policy() int             { return t.int(t.f.policy) }
-func (t Task) CurCPU() int             { return t.int(t.f.curcpu) }
-func (t Task) SleepAvg() int           { return t.int(t.f.sleepavg) }
+func (t Task) Nice() int               { return t.int(&t.f.nice) }
+func (t Task) Prio() int               { return t.int(&t.f.prio) }
+func (t Task) RTPrio() int             { return t.int(&t.f.rtprio) }
+func (t Task) Policy() int             { return t.int(&t.f.policy) }
+func (t Task) CurCPU() int             { return t.int(&t.f.curcpu) }
+func (t Task) SleepAvg() int           { return t.int(&t.f.sleepavg) }
 func (t Task) Wchan() string           { return t.f.wchan.text(t.v) }                  // 2.6+
 func (t Task) RunDelay() time.Duration { return time.Duration(t.f.rundelay.int(t.v)) } // 2.6+
 func (t Task) BlkDelay() int64         { return t.f.blkdelay.int(t.v) }                // clock ticks; 2.8+

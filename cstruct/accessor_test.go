@@ -154,6 +154,9 @@ func compareAccessor(t *testing.T, what string, a Accessor, fv Value, buf, rec [
 			require.True(t, a.IsFloat(), what)
 			want, got := fv.Float(), a.Float(b)
 			require.True(t, want == got || math.IsNaN(want) && math.IsNaN(got), "%s: %v %v", what, want, got)
+			if len(rec) >= a.w+8 {
+				checkScalar(t, what, a, fv, b)
+			}
 		case *Int:
 			if u.ByteSize > 8 {
 				x := fv.BigInt()
@@ -165,6 +168,9 @@ func compareAccessor(t *testing.T, what string, a Accessor, fv Value, buf, rec [
 			require.Equal(t, fv.Int(), a.Int(b), what)
 			require.Equal(t, fv.Uint(), a.Uint(b), what)
 			require.Equal(t, u.Signed, a.Signed(), what)
+			if len(rec) >= a.w+8 {
+				checkScalar(t, what, a, fv, b)
+			}
 		case *Enum, *Char, *WChar, *Pointer:
 			require.Equal(t, fv.Int(), a.Int(b), what)
 			require.Equal(t, fv.Uint(), a.Uint(b), what)
@@ -174,6 +180,49 @@ func compareAccessor(t *testing.T, what string, a Accessor, fv Value, buf, rec [
 			require.Panics(t, func() { a.Uint(b) }, what)
 		}
 	}
+}
+
+// checkScalar reads an integer or float field through the Scalar of its
+// width, when there is one.
+func checkScalar(t *testing.T, what string, a Accessor, fv Value, b []byte) {
+	t.Helper()
+	if _, _, bit := a.BitField(); bit {
+		return
+	}
+	got := func(x any, err error) any { require.NoError(t, err, what); return x }
+	var v any
+	switch k := [2]any{a.Size(), a.Signed()}; {
+	case a.IsFloat() && a.Size() == 4:
+		v = float64(got(ScalarFrom[float32](a)).(Scalar[float32]).Get(b))
+	case a.IsFloat() && a.Size() == 8:
+		v = got(ScalarFrom[float64](a)).(Scalar[float64]).Get(b)
+	case a.IsFloat():
+		return
+	case k == [2]any{int64(1), false}:
+		v = int64(got(ScalarFrom[uint8](a)).(Scalar[uint8]).Get(b))
+	case k == [2]any{int64(1), true}:
+		v = int64(got(ScalarFrom[int8](a)).(Scalar[int8]).Get(b))
+	case k == [2]any{int64(2), false}:
+		v = int64(got(ScalarFrom[uint16](a)).(Scalar[uint16]).Get(b))
+	case k == [2]any{int64(2), true}:
+		v = int64(got(ScalarFrom[int16](a)).(Scalar[int16]).Get(b))
+	case k == [2]any{int64(4), false}:
+		v = int64(got(ScalarFrom[uint32](a)).(Scalar[uint32]).Get(b))
+	case k == [2]any{int64(4), true}:
+		v = int64(got(ScalarFrom[int32](a)).(Scalar[int32]).Get(b))
+	case k == [2]any{int64(8), false}:
+		v = int64(got(ScalarFrom[uint64](a)).(Scalar[uint64]).Get(b))
+	case k == [2]any{int64(8), true}:
+		v = got(ScalarFrom[int64](a)).(Scalar[int64]).Get(b)
+	default:
+		return
+	}
+	if a.IsFloat() {
+		want := fv.Float()
+		require.True(t, want == v || math.IsNaN(want), "%s: scalar %v, value %v", what, v, want)
+		return
+	}
+	require.Equal(t, fv.Int(), v, what+" (scalar)")
 }
 
 // TestAccessorMatchesValue is the oracle test: every field of every struct
@@ -230,7 +279,7 @@ func TestAccessorBitsExhaustive(t *testing.T) {
 					n := (bitOff + width + 7) / 8
 					for _, recLen := range []int{n, n + 3, 24} {
 						for _, off := range []int{0, recLen - n} {
-							a, err := newAccessor(typ, int64(off), bitOff, width, be)
+							a, err := newAccessor(typ, int64(off), bitOff, width, be, -1)
 							if n > 8 {
 								require.Error(t, err)
 								continue
@@ -360,8 +409,12 @@ func TestAccessorPaths(t *testing.T) {
 	data, err := dyn.Accessor(msg, "data", nil)
 	require.NoError(t, err)
 	assert.Equal(t, []byte("ab"), data.Bytes([]byte{2, 0, 'a', 'b', 0, 'c'}))
-	_, err = dyn.Accessor(msg, "after", nil)
-	assert.ErrorContains(t, err, "follows a dynamic field")
+	after, err := dyn.Accessor(msg, "after", nil)
+	require.NoError(t, err)
+	assert.Equal(t, int64(-1), after.Offset())
+	assert.Panics(t, func() { after.Uint([]byte{2, 0, 'a', 'b', 0, 'c'}) })
+	_, err = dyn.Accessor(msg, "n", nil)
+	assert.ErrorContains(t, err, "uleb128 has no fixed width")
 }
 
 func TestScalar(t *testing.T) {
@@ -401,6 +454,10 @@ func TestScalar(t *testing.T) {
 	mm, err := ScalarOf[myInt](spec, odd, "m[1][1]", nil)
 	require.NoError(t, err)
 	assert.Equal(t, get("m[1][1]").Int(), int64(mm.Get(b)))
+	short, _ := Parse("s.h", []byte("struct s { uint16 a; uint32 b; };"))
+	st, _ := short.Lookup("struct s")
+	_, err = ScalarOf[uint16](short, st, "a", nil)
+	assert.ErrorContains(t, err, "needs 8 bytes")
 	for _, bad := range []func() error{
 		func() error { _, err := ScalarOf[uint16](spec, odd, "u8", nil); return err },
 		func() error { _, err := ScalarOf[int8](spec, odd, "u8", nil); return err },
@@ -427,5 +484,17 @@ func TestAccessorInlines(t *testing.T) {
 	require.NoError(t, err, string(out))
 	for _, fn := range []string{"Accessor.Uint", "Accessor.Int", "Accessor.load"} {
 		assert.Contains(t, string(out), "can inline "+fn+"\n", fn)
+	}
+}
+
+func TestAppendJSONBytes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	alphabet := []string{"a", "\"", "\\", "\n", "\x01", "\x7f", "é", "\u2028", "\u2029", "\xff", "\xe2\x80", "𝄞"}
+	for range 5000 {
+		var b []byte
+		for range rng.IntN(8) {
+			b = append(b, alphabet[rng.IntN(len(alphabet))]...)
+		}
+		assert.Equal(t, string(AppendJSONString([]byte("x"), string(b))), string(AppendJSONBytes([]byte("x"), b)))
 	}
 }

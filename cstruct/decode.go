@@ -37,6 +37,13 @@ func (s *Spec) UnpackWith(t Type, b []byte, o Options) (Value, error) {
 		}
 		return Value{typ: t, buf: b[:size], off: o.Base, order: structOrder(t, order)}, nil
 	}
+	if st, ok := t.(*Struct); ok {
+		if p := s.Plan(st, order); p.steps != nil {
+			if lay, size, ok := p.unpackFast(b); ok {
+				return Value{typ: t, buf: b[:size], off: o.Base, order: structOrder(t, order), lay: lay}, nil
+			}
+		}
+	}
 	d := &decoder{buf: b, base: o.Base, limits: s.cfg.Limits}
 	size, lay, err := d.decode(t, 0, order, nil, "", 0)
 	if err != nil {

@@ -12,6 +12,27 @@
 //	v, err := spec.Unpack(hdr, data)
 //	count, err := v.Lookup("count") // count.Int()
 //
+// # Hot loops: accessors and plans
+//
+// Value finds fields by name and type on every read. For loops over many
+// records, resolve each field once instead: [Spec.Accessor] turns a path
+// ("cpu.all.utime", "gen.name", "cpu.cpu[3].stime") into an [Accessor]
+// whose Uint, Int, Float and Bytes read the field straight from a record's
+// bytes — an inlined load and two shifts, with no lookup, allocation or
+// interface call. [Scalar] is the same for a caller that knows the field's
+// Go type.
+//
+//	pid, _ := spec.Accessor(tstat, "gen.pid", nil)
+//	for off := 0; off+size <= len(b); off += size {
+//		use(pid.Int(b[off:]))
+//	}
+//
+// A type of dynamic size ("uint16 len; char data[len];") is compiled by
+// [Spec.Plan]: [Plan.Layout] finds where one record's parts lie and writes
+// them into a [Layout] that the caller reuses, and accessors read the
+// fields that move with the data through their L methods (BytesL, UintL,
+// …). [Reader.NextRecord] streams records that way without allocating.
+//
 // # Language
 //
 // dissect.cstruct's language (its types and aliases, enum and flag with a

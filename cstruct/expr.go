@@ -71,7 +71,11 @@ func (n *unaryNode) eval(env exprEnv) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	switch n.op {
+	return applyUnary(n.op, x)
+}
+
+func applyUnary(op string, x int64) (int64, error) {
+	switch op {
 	case "-":
 		return -x, nil
 	case "+":
@@ -81,7 +85,7 @@ func (n *unaryNode) eval(env exprEnv) (int64, error) {
 	case "!":
 		return b2i(x == 0), nil
 	}
-	return 0, fmt.Errorf("unknown operator %q", n.op)
+	return 0, fmt.Errorf("unknown operator %q", op)
 }
 
 func (n *condNode) constant() bool { return n.c.constant() && n.t.constant() && n.f.constant() }
@@ -99,14 +103,21 @@ func (n *condNode) eval(env exprEnv) (int64, error) {
 func (n *castNode) constant() bool { return n.x.constant() }
 func (n *castNode) eval(env exprEnv) (int64, error) {
 	x, err := n.x.eval(env)
-	if err != nil || n.size >= 8 {
+	if err != nil {
 		return x, err
 	}
-	bits := uint(n.size * 8)
-	if n.signed {
-		return x << (64 - bits) >> (64 - bits), nil
+	return cast(x, n.size, n.signed), nil
+}
+
+func cast(x, size int64, signed bool) int64 {
+	if size >= 8 {
+		return x
 	}
-	return int64(uint64(x) & (1<<bits - 1)), nil
+	bits := uint(size * 8)
+	if signed {
+		return x << (64 - bits) >> (64 - bits)
+	}
+	return int64(uint64(x) & (1<<bits - 1))
 }
 
 func (n *refNode) constant() bool { return false }
@@ -142,7 +153,12 @@ func (n *binaryNode) eval(env exprEnv) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	switch n.op {
+	return applyBinary(n.op, x, y)
+}
+
+// applyBinary applies an operator other than && and ||.
+func applyBinary(op string, x, y int64) (int64, error) {
+	switch op {
 	case "+":
 		return x + y, nil
 	case "-":
@@ -154,12 +170,12 @@ func (n *binaryNode) eval(env exprEnv) (int64, error) {
 			return 0, errDivZero
 		}
 		if x == -1<<63 && y == -1 {
-			if n.op == "/" {
+			if op == "/" {
 				return x, nil
 			}
 			return 0, nil
 		}
-		if n.op == "/" {
+		if op == "/" {
 			return x / y, nil
 		}
 		return x % y, nil
@@ -167,7 +183,7 @@ func (n *binaryNode) eval(env exprEnv) (int64, error) {
 		if y < 0 || y > 63 {
 			return 0, fmt.Errorf("shift count %d out of range", y)
 		}
-		if n.op == "<<" {
+		if op == "<<" {
 			return x << uint(y), nil
 		}
 		return x >> uint(y), nil
@@ -190,10 +206,102 @@ func (n *binaryNode) eval(env exprEnv) (int64, error) {
 	case ">=":
 		return b2i(x >= y), nil
 	}
-	return 0, fmt.Errorf("unknown operator %q", n.op)
+	return 0, fmt.Errorf("unknown operator %q", op)
 }
 
 var errDivZero = errors.New("division by zero")
+
+// A lengthFn is a length expression compiled for one record type: it reads
+// the fields it names straight from the record b (and its Layout). false
+// means the general decoder must evaluate it (and report its error).
+type lengthFn func(b []byte, lay *Layout) (int64, bool)
+
+// compileLength turns an expression into a lengthFn; ref binds each field
+// reference. false: something in it cannot be compiled.
+//
+// This is the one place that builds length closures.
+func compileLength(n exprNode, ref func(*refNode) (lengthFn, bool)) (lengthFn, bool) {
+	switch n := n.(type) {
+	case *constNode:
+		v := n.v
+		return func([]byte, *Layout) (int64, bool) { return v, true }, true
+	case *refNode:
+		return ref(n)
+	case *unaryNode:
+		x, ok := compileLength(n.x, ref)
+		if !ok {
+			return nil, false
+		}
+		op := n.op
+		return func(b []byte, lay *Layout) (int64, bool) {
+			v, ok := x(b, lay)
+			if !ok {
+				return 0, false
+			}
+			r, err := applyUnary(op, v)
+			return r, err == nil
+		}, true
+	case *castNode:
+		x, ok := compileLength(n.x, ref)
+		if !ok {
+			return nil, false
+		}
+		size, signed := n.size, n.signed
+		return func(b []byte, lay *Layout) (int64, bool) {
+			v, ok := x(b, lay)
+			if !ok {
+				return 0, false
+			}
+			return cast(v, size, signed), true
+		}, true
+	case *condNode:
+		c, ok1 := compileLength(n.c, ref)
+		t, ok2 := compileLength(n.t, ref)
+		f, ok3 := compileLength(n.f, ref)
+		if !ok1 || !ok2 || !ok3 {
+			return nil, false
+		}
+		return func(b []byte, lay *Layout) (int64, bool) {
+			v, ok := c(b, lay)
+			if !ok {
+				return 0, false
+			}
+			if v != 0 {
+				return t(b, lay)
+			}
+			return f(b, lay)
+		}, true
+	case *binaryNode:
+		x, ok1 := compileLength(n.x, ref)
+		y, ok2 := compileLength(n.y, ref)
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		op := n.op
+		return func(b []byte, lay *Layout) (int64, bool) {
+			v, ok := x(b, lay)
+			if !ok {
+				return 0, false
+			}
+			switch {
+			case op == "&&" && v == 0:
+				return 0, true
+			case op == "||" && v != 0:
+				return 1, true
+			}
+			w, ok := y(b, lay)
+			if !ok {
+				return 0, false
+			}
+			if op == "&&" || op == "||" {
+				return b2i(w != 0), true
+			}
+			r, err := applyBinary(op, v, w)
+			return r, err == nil
+		}, true
+	}
+	return nil, false
+}
 
 func b2i(b bool) int64 {
 	if b {

@@ -196,7 +196,12 @@ const hexDigits = "0123456789abcdef"
 // AppendJSONString appends s as a JSON string, as AppendJSON writes text:
 // bytes that are not valid UTF-8 become \u00XX, so that no information is
 // lost.
-func AppendJSONString(dst []byte, s string) []byte {
+func AppendJSONString(dst []byte, s string) []byte { return appendJSONText(dst, s) }
+
+// AppendJSONBytes is AppendJSONString of the text in b, without a copy.
+func AppendJSONBytes(dst []byte, b []byte) []byte { return appendJSONText(dst, b) }
+
+func appendJSONText[S ~string | ~[]byte](dst []byte, s S) []byte {
 	dst = append(dst, '"')
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -218,7 +223,8 @@ func AppendJSONString(dst []byte, s string) []byte {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		var rb [utf8.UTFMax]byte
+		r, size := utf8.DecodeRune(rb[:copy(rb[:], s[i:])])
 		if r == utf8.RuneError && size == 1 {
 			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 			i++

@@ -18,7 +18,8 @@ type Reader struct {
 	pos  int64  // absolute offset of buf[used]
 	eof  error  // sticky read error (io.EOF at the end)
 	opts Options
-	max  int // largest buffer a dynamic value may need
+	max  int    // largest buffer a dynamic value may need
+	lay  Layout // NextRecord's, reused like buf
 }
 
 // NewReader returns a Reader that unpacks values of s from r. The offsets
@@ -81,6 +82,41 @@ func (r *Reader) Next(t Type) (Value, error) {
 		}
 		if len(r.buf) >= r.max {
 			return Value{}, &DecodeError{Type: t, Offset: r.pos, Err: fmt.Errorf("value larger than %d bytes: %w", r.max, ErrLimit)}
+		}
+		want = max(2*len(r.buf), want+1)
+	}
+}
+
+// NextRecord reads the next record of p's type, as Next does, and returns
+// its bytes and its Layout (for the accessors of p): both belong to the
+// Reader, are reused, and are valid until the next call. Nothing is
+// allocated per record once the buffer has grown.
+func (r *Reader) NextRecord(p *Plan) ([]byte, *Layout, error) {
+	r.buf = r.buf[:copy(r.buf, r.buf[r.used:])]
+	r.used = 0
+	want := 1
+	if p.size >= 0 {
+		want = int(p.size)
+	}
+	for {
+		r.fill(want)
+		if len(r.buf) == 0 && r.eof != nil {
+			return nil, nil, r.eof
+		}
+		err := p.Layout(r.buf, r.pos, &r.lay)
+		if err == nil {
+			r.used = int(r.lay.size)
+			r.pos += int64(r.used)
+			return r.buf[:r.used], &r.lay, nil
+		}
+		if !errors.Is(err, io.ErrUnexpectedEOF) || r.eof != nil {
+			if r.eof != nil && r.eof != io.EOF {
+				return nil, nil, fmt.Errorf("cstruct: read at offset %#x: %w", r.pos+int64(len(r.buf)), r.eof)
+			}
+			return nil, nil, err
+		}
+		if len(r.buf) >= r.max {
+			return nil, nil, &DecodeError{Type: p.typ, Offset: r.pos, Err: fmt.Errorf("value larger than %d bytes: %w", r.max, ErrLimit)}
 		}
 		want = max(2*len(r.buf), want+1)
 	}

@@ -96,6 +96,8 @@ type Struct struct {
 	Flex      bool             // the last field is a C flexible array member
 	dynamic   bool
 	index     map[string]fieldRef // name → field, anonymous members' fields included
+	plans     planCache           // compiled by Spec.Plan, per byte order
+	vt        structTable         // Value's field table and compiled paths
 }
 
 // fieldRef locates a named field, possibly inside anonymous members.

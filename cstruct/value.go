@@ -87,7 +87,7 @@ func (v Value) NumField() int {
 // FieldAt returns the i'th field of a struct value and its description.
 func (v Value) FieldAt(i int) (Field, Value) {
 	st := v.mustStruct()
-	fv, err := v.fieldAt(i)
+	fv, err := v.fieldOf(st, i)
 	if err != nil {
 		panic(err)
 	}
@@ -95,6 +95,9 @@ func (v Value) FieldAt(i int) (Field, Value) {
 }
 
 func (v Value) mustStruct() *Struct {
+	if st, ok := v.typ.(*Struct); ok {
+		return st
+	}
 	st, ok := As[*Struct](v.typ)
 	if !ok {
 		panic(fmt.Sprintf("cstruct: fields of a non-struct value (%s)", v.typ))
@@ -103,8 +106,13 @@ func (v Value) mustStruct() *Struct {
 }
 
 func (v Value) fieldAt(i int) (Value, error) {
-	st := v.mustStruct()
+	return v.fieldOf(v.mustStruct(), i)
+}
+
+// fieldOf is fieldAt of v, whose struct type is st.
+func (v Value) fieldOf(st *Struct, i int) (Value, error) {
 	f := &st.Fields[i]
+	fs := &st.table()[i]
 	order := v.order
 	if st.Order != nil {
 		order = st.Order
@@ -115,14 +123,17 @@ func (v Value) fieldAt(i int) (Value, error) {
 		off = v.lay.offs[i]
 		sub = v.lay.subs[i]
 	}
-	if f.IsBitfield() {
-		end := off + int64(f.BitOffset+f.BitSize+7)/8
+	if fs.bits {
+		end := off + fs.size
 		if end > int64(len(v.buf)) {
 			return Value{}, fmt.Errorf("field %s beyond the value", f.Name)
 		}
 		return Value{typ: f.Type, buf: v.buf[off:end], off: v.off + off, order: order, bitOff: f.BitOffset, bitSize: f.BitSize}, nil
 	}
-	size := f.Type.Size()
+	if fs.order != nil {
+		order = fs.order
+	}
+	size := fs.size
 	if sub != nil {
 		size = sub.size
 	}
@@ -133,7 +144,7 @@ func (v Value) fieldAt(i int) (Value, error) {
 			off = int64(len(v.buf))
 		}
 	}
-	return Value{typ: f.Type, buf: v.buf[off : off+size], off: v.off + off, order: structOrder(f.Type, order), lay: sub}, nil
+	return Value{typ: f.Type, buf: v.buf[off : off+size], off: v.off + off, order: order, lay: sub}, nil
 }
 
 // Fields yields each field of a struct value with its description, in
@@ -213,6 +224,37 @@ func (v Value) Elems() iter.Seq2[int, Value] {
 // "intf.intf[2].name". It returns an error naming the first part that does
 // not exist.
 func (v Value) Lookup(path string) (Value, error) {
+	if st, ok := v.typ.(*Struct); ok {
+		if steps := st.compiledPath(path); steps != nil {
+			if fv, ok := v.follow(steps); ok {
+				return fv, nil
+			}
+		}
+	}
+	return v.lookup(path)
+}
+
+// follow runs a compiled path; false: the path does not apply to this value
+// (an index out of range), and lookup says why.
+func (v Value) follow(steps []pathStep) (Value, bool) {
+	for _, s := range steps {
+		if s.fields == nil {
+			if s.index >= v.Len() {
+				return Value{}, false
+			}
+			v = v.Index(s.index)
+			continue
+		}
+		var err error
+		if v, err = v.byPath(s.fields); err != nil {
+			return Value{}, false
+		}
+	}
+	return v, true
+}
+
+// lookup is Lookup by parsing the path, the judge of compiledPath.
+func (v Value) lookup(path string) (Value, error) {
 	cur := v
 	rest := path
 	for rest != "" {

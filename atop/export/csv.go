@@ -1,7 +1,7 @@
 package export
 
 import (
-	"encoding/csv"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -80,7 +80,7 @@ func WriteCSV(w io.Writer, src Source, opts CSVOptions) error {
 	if n != 1 {
 		return errors.New("export: CSV needs exactly one of tasks, a system group, cgroups")
 	}
-	t := &table{cw: csv.NewWriter(w), opts: &opts, plans: map[cstruct.Type]*plan{}}
+	t := &table{w: w, opts: &opts, plans: map[cstruct.Type]*plan{}}
 	var fn func(*atop.Sample) error
 	switch {
 	case opts.Tasks:
@@ -95,11 +95,16 @@ func WriteCSV(w io.Writer, src Source, opts CSVOptions) error {
 		t.group = g
 		fn = t.system
 	}
-	if err := opts.each(src, fn); err != nil {
+	return opts.each(src, func(s *atop.Sample) error {
+		t.buf = t.buf[:0]
+		err := fn(s)
+		if len(t.buf) > 0 {
+			if _, werr := t.w.Write(t.buf); werr != nil {
+				return werr
+			}
+		}
 		return err
-	}
-	t.cw.Flush()
-	return t.cw.Error()
+	})
 }
 
 func lookupGroup(name string) (Group, error) {
@@ -118,27 +123,30 @@ func lookupGroup(name string) (Group, error) {
 	return Group{}, fmt.Errorf("export: unknown system group %q (groups: %s)", name, strings.Join(names, ", "))
 }
 
-// A table writes rows whose columns come from the first plan.
+// A table writes rows whose columns come from the first plan. The rows of
+// a sample are appended to buf, which is written once per sample.
 type table struct {
-	cw     *csv.Writer
+	w      io.Writer
 	opts   *CSVOptions
 	group  Group
 	header []string
 	plans  map[cstruct.Type]*plan
-	rec    []string
 	buf    []byte
+	fixed  [][]byte // this sample's leading (and trailing) fields, encoded
+	fbuf   []byte
 }
 
 // A plan is how rows of one struct type (one atop version) fill the
 // header's columns.
 type plan struct {
-	fixed  []string // the leading columns, from the caller
-	cols   []column // of the struct
-	extra  []string // the trailing columns, from the caller
-	src    []int    // per header column: index in fixed+cols+extra, or -1
-	err    error    // the group does not exist in this version
-	parent []int    // system groups: path to the struct holding the group
-	node   *node    // system groups: the group
+	fixed  []string   // the leading columns, from the caller
+	cols   []column   // of the struct
+	extra  []string   // the trailing columns, from the caller
+	src    []int      // per header column: index in fixed+cols+extra, or -1
+	err    error      // the group does not exist in this version
+	parent []int      // system groups: path to the struct holding the group
+	node   *node      // system groups: the group
+	ops    [2][]csvOp // cols compiled, per byte order (little, big)
 }
 
 // plan returns the plan of struct type typ, made by build the first time.
@@ -196,38 +204,78 @@ func (t *table) plan(typ cstruct.Type, s *atop.Sample, build func(*plan) error) 
 	return p, nil
 }
 
-func (t *table) write(rec []string) error { return t.cw.Write(rec) }
+// write appends a row of fields as encoding/csv writes it.
+func (t *table) write(rec []string) error {
+	for i, f := range rec {
+		if i > 0 {
+			t.buf = append(t.buf, ',')
+		}
+		t.buf = appendCSVField(t.buf, []byte(f))
+	}
+	t.buf = append(t.buf, '\n')
+	return nil
+}
 
-// row writes one row: fixed and extra values as given, the columns read
-// from struct value v.
-func (t *table) row(p *plan, fixed []string, v cstruct.Value, extra []string) error {
-	t.rec = t.rec[:0]
+// opsFor returns the compiled columns of p for rows like v.
+func (p *plan) opsFor(s *atop.Sample, v cstruct.Value) []csvOp {
+	be := 0
+	if v.ByteOrder() == binary.BigEndian {
+		be = 1
+	}
+	if p.ops[be] == nil {
+		p.ops[be] = compileColumns(s.Header.Spec(), v, p.cols)
+	}
+	return p.ops[be]
+}
+
+// row appends one row: the leading and trailing fields (encoded) from
+// t.fixed, the columns read from struct value v.
+func (t *table) row(p *plan, ops []csvOp, v cstruct.Value) {
 	nf, nc := len(p.fixed), len(p.cols)
-	for _, i := range p.src {
+	b := v.Bytes()
+	for k, i := range p.src {
+		if k > 0 {
+			t.buf = append(t.buf, ',')
+		}
 		switch {
 		case i < 0:
-			t.rec = append(t.rec, "")
+		case i < nc+nf && i >= nf:
+			t.buf = ops[i-nf].appendCSV(t.buf, b, v)
 		case i < nf:
-			t.rec = append(t.rec, fixed[i])
-		case i < nf+nc:
-			t.buf = p.cols[i-nf].appendCSV(t.buf[:0], v)
-			t.rec = append(t.rec, string(t.buf))
+			t.buf = append(t.buf, t.fixed[i]...)
 		default:
-			t.rec = append(t.rec, extra[i-nf-nc])
+			t.buf = append(t.buf, t.fixed[i-nc]...)
 		}
 	}
-	return t.write(t.rec)
+	t.buf = append(t.buf, '\n')
 }
 
 var sampleColumns = []string{"time", "epoch", "host", "interval"}
 
-func sampleValues(s *atop.Sample, more ...string) []string {
-	return append([]string{
-		s.Time.UTC().Format(time.RFC3339),
-		strconv.FormatInt(s.Time.Unix(), 10),
-		s.Header.Nodename,
-		strconv.FormatInt(int64(s.Interval/time.Second), 10),
-	}, more...)
+// setFixed encodes the sample's leading fields, then more (the leading
+// fields after them, then the trailing ones), into t.fixed.
+func (t *table) setFixed(s *atop.Sample, more ...string) {
+	t.fbuf = t.fbuf[:0]
+	var ends [8]int
+	n := 0
+	add := func(f []byte) {
+		t.fbuf = appendCSVField(t.fbuf, f)
+		ends[n] = len(t.fbuf)
+		n++
+	}
+	add(s.Time.UTC().AppendFormat(nil, time.RFC3339))
+	add(strconv.AppendInt(nil, s.Time.Unix(), 10))
+	add([]byte(s.Header.Nodename))
+	add(strconv.AppendInt(nil, int64(s.Interval/time.Second), 10))
+	for _, m := range more {
+		add([]byte(m))
+	}
+	t.fixed = t.fixed[:0]
+	start := 0
+	for _, e := range ends[:n] {
+		t.fixed = append(t.fixed, t.fbuf[start:e])
+		start = e
+	}
 }
 
 func (t *table) tasks(s *atop.Sample) error {
@@ -252,15 +300,18 @@ func (t *table) tasks(s *atop.Sample) error {
 	if err != nil {
 		return err
 	}
-	fixed := sampleValues(s)
-	cg := make([]string, 1)
+	ops := p.opsFor(s, tasks[0].Value())
+	t.setFixed(s)
+	if withCgroup {
+		t.fixed = append(t.fixed, nil)
+	}
+	var cg []byte
 	for _, task := range tasks {
 		if withCgroup {
-			cg[0] = cgroupOf(s, task)
+			cg = appendCSVField(cg[:0], []byte(cgroupOf(s, task)))
+			t.fixed[len(t.fixed)-1] = cg
 		}
-		if err := t.row(p, fixed, task.Value(), cg); err != nil {
-			return err
-		}
+		t.row(p, ops, task.Value())
 	}
 	return nil
 }
@@ -293,9 +344,8 @@ func (t *table) cgroups(s *atop.Sample) error {
 			}
 			pids = strconv.AppendInt(pids, int64(pid), 10)
 		}
-		if err := t.row(p, sampleValues(s, cg.Path, string(pids)), cg.Value, nil); err != nil {
-			return err
-		}
+		t.setFixed(s, cg.Path, string(pids))
+		t.row(p, p.opsFor(s, cg.Value), cg.Value)
 	}
 	return nil
 }
@@ -330,14 +380,17 @@ func (t *table) system(s *atop.Sample) error {
 	parent := field(sys, p.parent)
 	n := p.node
 	if n.kind == structNode {
-		return t.row(p, sampleValues(s), field(parent, n.path), nil)
+		v := field(parent, n.path)
+		t.setFixed(s)
+		t.row(p, p.opsFor(s, v), v)
+		return nil
 	}
-	var werr error
 	n.elems(parent, func(i int, e cstruct.Value) bool {
-		werr = t.row(p, sampleValues(s, strconv.Itoa(i)), e, nil)
-		return werr == nil
+		t.setFixed(s, strconv.Itoa(i))
+		t.row(p, p.opsFor(s, e), e)
+		return true
 	})
-	return werr
+	return nil
 }
 
 // findNode finds the struct or array of structs at a dotted path, and the

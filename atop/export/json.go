@@ -58,24 +58,29 @@ var rawrecordSkip = map[string]bool{
 	"scomplen": true, "pcomplen": true, "ccomplen": true, "coriglen": true, "icomplen": true,
 }
 
+// sample writes the lines of one sample, in one Write.
 func (j *jsonWriter) sample(s *atop.Sample) error {
-	o := j.opts
+	j.buf = j.opts.appendSample(j.buf[:0], s)
+	if len(j.buf) == 0 {
+		return nil
+	}
+	_, err := j.w.Write(j.buf)
+	return err
+}
+
+// appendSample appends the JSON lines of sample s; its problems go to
+// Warn. It keeps no state between samples.
+func (o *JSONOptions) appendSample(dst []byte, s *atop.Sample) []byte {
 	if o.System || !o.Tasks && !o.Cgroups {
-		if err := j.sampleObject(s); err != nil {
-			return err
-		}
+		dst = o.appendSampleObject(dst, s)
 	}
 	if o.Tasks {
-		if err := j.tasks(s); err != nil {
-			return err
-		}
+		dst = o.appendTasks(dst, s)
 	}
 	if o.Cgroups {
-		if err := j.cgroups(s); err != nil {
-			return err
-		}
+		dst = o.appendCgroups(dst, s)
 	}
-	return nil
+	return dst
 }
 
 // prefix starts an object: time, epoch, kind, host, interval.
@@ -93,60 +98,53 @@ func prefix(dst []byte, s *atop.Sample, kind string) []byte {
 	return dst
 }
 
-func (j *jsonWriter) sampleObject(s *atop.Sample) error {
-	b := prefix(j.buf[:0], s, "sample")
+func (o *JSONOptions) appendSampleObject(b []byte, s *atop.Sample) []byte {
+	spec := s.Header.Spec()
+	b = prefix(b, s, "sample")
 	b = append(b, `,"flags":`...)
 	b = cstruct.AppendJSONString(b, flagNames(s.Flags))
 	b = append(b, `,"version":`...)
 	b = cstruct.AppendJSONString(b, s.Header.Version.String())
-	for _, n := range schemaOf(s.Record.Type(), j.opts.Reserved) {
-		if rawrecordSkip[n.name] {
-			continue
-		}
-		b = append(b, ',')
-		b = cstruct.AppendJSONString(b, n.name)
-		b = append(b, ':')
-		b = n.appendJSON(b, s.Record)
-	}
-	if j.opts.System {
+	b = jsonProgOf(spec, s.Record, o.Reserved, true).appendJSON(b, s.Record.Bytes(), s.Record)
+	if o.System {
 		sys, err := s.System()
 		if err != nil {
-			j.opts.warn(err)
+			o.warn(err)
 		} else {
-			b = appendJSONObject(b, sys, schemaOf(sys.Type(), j.opts.Reserved), true)
+			b = jsonProgOf(spec, sys, o.Reserved, false).appendJSON(b, sys.Bytes(), sys)
 		}
 	}
-	b = append(b, "}\n"...)
-	j.buf = b
-	_, err := j.w.Write(b)
-	return err
+	return append(b, "}\n"...)
 }
 
-func (j *jsonWriter) tasks(s *atop.Sample) error {
+func (o *JSONOptions) appendTasks(b []byte, s *atop.Sample) []byte {
 	tasks, err := s.Tasks()
 	if err != nil {
-		j.opts.warn(err)
-		return nil
+		o.warn(err)
+		return b
 	}
 	if len(tasks) == 0 {
-		return nil
+		return b
 	}
-	fields := schemaOf(tasks[0].Value().Type(), j.opts.Reserved)
+	p := jsonProgOf(s.Header.Spec(), tasks[0].Value(), o.Reserved, false)
 	withCgroup := s.Header.CStatLen > 0
-	for _, t := range tasks {
-		b := prefix(j.buf[:0], s, "task")
-		b = appendJSONObject(b, t.Value(), fields, true)
+	// the prefix is the same for every task of the sample
+	start := len(b)
+	b = prefix(b, s, "task")
+	pre := len(b) - start
+	for k, t := range tasks {
+		if k > 0 {
+			b = append(b, b[start:start+pre]...)
+		}
+		v := t.Value()
+		b = p.appendJSON(b, v.Bytes(), v)
 		if withCgroup {
 			b = append(b, `,"cgroup":`...)
 			b = cstruct.AppendJSONString(b, cgroupOf(s, t))
 		}
 		b = append(b, "}\n"...)
-		j.buf = b
-		if _, err := j.w.Write(b); err != nil {
-			return err
-		}
 	}
-	return nil
+	return b
 }
 
 // cgroupOf is the path of a task's cgroup (2.11+; a thread's is its
@@ -162,15 +160,15 @@ func cgroupOf(s *atop.Sample, t atop.Task) string {
 	return ""
 }
 
-func (j *jsonWriter) cgroups(s *atop.Sample) error {
+func (o *JSONOptions) appendCgroups(b []byte, s *atop.Sample) []byte {
 	cgs, err := s.Cgroups()
 	if err != nil {
-		j.opts.warn(err)
-		return nil
+		o.warn(err)
+		return b
 	}
 	for i := range cgs {
 		cg := &cgs[i]
-		b := prefix(j.buf[:0], s, "cgroup")
+		b = prefix(b, s, "cgroup")
 		b = append(b, `,"path":`...)
 		b = cstruct.AppendJSONString(b, cg.Path)
 		b = append(b, `,"pids":[`...)
@@ -181,14 +179,10 @@ func (j *jsonWriter) cgroups(s *atop.Sample) error {
 			b = strconv.AppendInt(b, int64(p), 10)
 		}
 		b = append(b, ']')
-		b = appendJSONObject(b, cg.Value, schemaOf(cg.Value.Type(), j.opts.Reserved), true)
+		b = jsonProgOf(s.Header.Spec(), cg.Value, o.Reserved, false).appendJSON(b, cg.Value.Bytes(), cg.Value)
 		b = append(b, "}\n"...)
-		j.buf = b
-		if _, err := j.w.Write(b); err != nil {
-			return err
-		}
 	}
-	return nil
+	return b
 }
 
 // flagNames is the record flags by name, "" for none.

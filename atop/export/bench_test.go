@@ -1,0 +1,43 @@
+package export_test
+
+import (
+	"io"
+	"os"
+	"testing"
+
+	"github.com/cstructgo/cstruct/atop"
+	"github.com/cstructgo/cstruct/atop/export"
+)
+
+const largeLog = "../../testdata/atop/bench/atop-2.8.1-large.raw"
+
+// benchExport runs an export of the large log to io.Discard.
+func benchExport(b *testing.B, write func(io.Writer, export.Source) error) {
+	if _, err := os.Stat(largeLog); err != nil {
+		b.Skip(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := write(io.Discard, atop.OpenFiles(largeLog)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkJSONTasks(b *testing.B) {
+	benchExport(b, func(w io.Writer, src export.Source) error {
+		return export.WriteJSON(w, src, export.JSONOptions{Tasks: true})
+	})
+}
+
+func BenchmarkCSVTasks(b *testing.B) {
+	benchExport(b, func(w io.Writer, src export.Source) error {
+		return export.WriteCSV(w, src, export.CSVOptions{Tasks: true})
+	})
+}
+
+func BenchmarkJSONSystem(b *testing.B) {
+	benchExport(b, func(w io.Writer, src export.Source) error {
+		return export.WriteJSON(w, src, export.JSONOptions{System: true})
+	})
+}
