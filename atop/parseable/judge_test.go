@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -562,4 +563,60 @@ end
 	out, err := e.appendSample(nil, s.in)
 	require.NoError(t, err)
 	assert.Contains(t, string(out), "PRC ")
+}
+
+// TestAppendSampleConcurrent: goroutines printing distinct samples with
+// one Printer (its program and frames shared) print what one goroutine
+// prints, on logs of several versions, with and without -Z.
+func TestAppendSampleConcurrent(t *testing.T) {
+	for _, name := range []string{"atop-2.13.0-small.raw", "atop-2.8.1-small.raw", "atop-2.3.0-small.raw"} {
+		for _, z := range []bool{false, true} {
+			log := filepath.Join(testdata, "fixtures", name)
+			r, err := atop.Open(log)
+			require.NoError(t, err)
+			h := r.Header()
+			if v := h.Version; z && v.Minor < 7 {
+				r.Close()
+				continue
+			}
+			p, err := NewPrinter(io.Discard, h, Options{Labels: []string{"ALL"}, SpaceUnderscore: z, Location: time.UTC})
+			require.NoError(t, err)
+			var samples []*atop.Sample
+			var want [][]byte
+			for {
+				s, err := r.Next()
+				if err == io.EOF {
+					break
+				}
+				require.NoError(t, err)
+				out, err := p.AppendSample(nil, s)
+				require.NoError(t, err)
+				want = append(want, out)
+				samples = append(samples, s.Clone())
+			}
+			r.Close()
+			got := make([][]byte, len(samples))
+			var wg sync.WaitGroup
+			for w := range 4 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for range 3 { // each goroutine with samples of its own
+						for i := w; i < len(samples); i += 4 {
+							out, err := p.AppendSample(nil, samples[i])
+							if err != nil {
+								t.Error(err)
+								return
+							}
+							got[i] = out
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			for i := range want {
+				assert.Equal(t, string(want[i]), string(got[i]), "%s sample %d", name, i)
+			}
+		}
+	}
 }
