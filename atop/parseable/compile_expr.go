@@ -666,6 +666,25 @@ func (c *compiler) truth(x cx) cx {
 		if p := x.from; p != nil {
 			// a char array is not empty when its first byte is not NUL
 			acc, need, rec := p.acc, needOf(p.acc), p.recFn()
+			if loadKindOf(acc) == lkText && acc.Size() > 0 {
+				off := acc.Offset()
+				if p.fixed() && p.slot >= 0 && p.src != srcCgroup {
+					// a loop's element: for d in sys.dsk.dsk while d.name != ""
+					slot, task := p.slot, p.src == srcTask
+					return boolCx(func(f *frame) bool {
+						b := f.sysRoot
+						if task {
+							b = f.tstat
+						}
+						o := f.ints[slot] + off
+						return uint64(o) < uint64(len(b)) && b[o] != 0
+					})
+				}
+				return boolCx(func(f *frame) bool {
+					b := rec(f)
+					return len(b) >= need && b[off] != 0
+				})
+			}
 			return boolCx(func(f *frame) bool {
 				b := rec(f)
 				return len(b) >= need && len(acc.Bytes(b)) > 0
