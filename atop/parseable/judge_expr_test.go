@@ -115,7 +115,7 @@ func (g *exprGen) expr(depth int) string {
 // both engines, on a real sample of 2.13.
 func TestJudgeExpressions(t *testing.T) {
 	n := 2000
-	if testing.Short() {
+	if testing.Short() || raceOn {
 		n = 200
 	}
 	compiled, total := judgeGenerated(t, 1, n)
