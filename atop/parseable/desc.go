@@ -31,6 +31,7 @@ type desc struct {
 	header  template
 	labels  []*labelDesc
 	byName  map[string]*labelDesc
+	progs   sync.Map // progKey → *progEntry: the compiled programs (compile.go)
 }
 
 type labelDesc struct {

@@ -128,15 +128,21 @@ func TestRunErrors(t *testing.T) {
 	} {
 		d, err := parseDesc("t.txt", "atop 2.3\nheader H\nlabel CPU\n"+c.body+"\nend\n")
 		require.NoError(t, err, c.body)
-		var out bytes.Buffer
-		e, err := newEngineDesc(&out, d, headerInfoOf(r.Header()), Options{Labels: []string{"ALL"}})
-		require.NoError(t, err)
-		err = e.sample(inputOf(s))
-		if assert.Error(t, err, c.body) {
-			assert.Contains(t, err.Error(), c.msg, c.body)
-			assert.Contains(t, err.Error(), "CPU", c.body)
+		var msgs [2]string
+		for k, interp := range []bool{false, true} {
+			var out bytes.Buffer
+			e, err := newEngine(&out, d, r.Header(), Options{Labels: []string{"ALL"}}, interp)
+			require.NoError(t, err)
+			in := inputOf(s)
+			err = e.sample(&in)
+			if assert.Error(t, err, c.body) {
+				assert.Contains(t, err.Error(), c.msg, c.body)
+				assert.Contains(t, err.Error(), "CPU", c.body)
+				msgs[k] = err.Error()
+			}
+			assert.Empty(t, out.String(), "nothing of a failed sample is written")
 		}
-		assert.Empty(t, out.String(), "nothing of a failed sample is written")
+		assert.Equal(t, msgs[1], msgs[0], "the compiled program fails as the interpreter does")
 	}
 }
 

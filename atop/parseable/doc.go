@@ -124,4 +124,18 @@
 // sample that fails (a corrupt part, a mistake in a description) writes
 // nothing. Only the parts a selected label uses are inflated: -P CPU never
 // decodes the tasks.
+//
+// # Execution
+//
+// A description is read at run time and compiled once per layout (the
+// version's definitions and the log's byte order) into a program: names
+// become slots, field paths cstruct accessors resolved to offsets in the
+// inflated parts, expressions typed closures, print lines lists of ops
+// that read a field and append it. Printing a sample looks nothing up by
+// name and allocates nothing. Mistakes that show only with data (an
+// unknown name in a branch taken, a division by zero) are reported when
+// they are reached, in the same words as ever. The few constructs whose
+// type depends on the data (an ?: whose arms are of different kinds, say
+// an integer and a text) are printed by the interpreter the compiled
+// programs are tested against.
 package parseable

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/cstructgo/cstruct/atop"
 )
 
 // Options say what to print.
@@ -42,18 +45,34 @@ var ErrLabelList = errors.New("flag -P should be followed by label list")
 // which has no -Z.
 var ErrSpaceUnderscore = errors.New("-Z needs a raw log of atop 2.7 or later")
 
-// engine prints samples of one atop version.
+// engine prints samples of one atop version: the labels' compiled
+// programs, or the interpreter for the labels that are not compiled (and
+// for all of them in the judge tests).
 type engine struct {
-	w   io.Writer
-	d   *desc
-	hdr headerInfo
-	sel []*labelDesc
-	z   bool
-	loc *time.Location
-	buf []byte
+	w        io.Writer
+	d        *desc
+	hdr      headerInfo
+	hostText []byte
+	lay      *layoutInfo
+	prog     *program
+	sel      []*labelDesc
+	csel     []*clabel // the compiled sel
+	z        bool
+	loc      *time.Location
+	interp   bool      // the interpreter prints every label
+	steps    []step    // how the selected labels run
+	frames   sync.Pool // *frame
+	buf      []byte
 }
 
-func newEngineDesc(w io.Writer, d *desc, hdr headerInfo, opts Options) (*engine, error) {
+// A step runs one selected label, or a group of consecutive ones that
+// each walk the tasks (frame.fused).
+type step struct {
+	i     int // in sel
+	group []*clabel
+}
+
+func newEngine(w io.Writer, d *desc, h *atop.Header, opts Options, interp bool) (*engine, error) {
 	if opts.SpaceUnderscore && !d.optZ {
 		return nil, fmt.Errorf("%w (this one is atop %s)", ErrSpaceUnderscore, d.version)
 	}
@@ -61,11 +80,37 @@ func newEngineDesc(w io.Writer, d *desc, hdr headerInfo, opts Options) (*engine,
 	if err != nil {
 		return nil, err
 	}
+	lay, err := layoutOf(h)
+	if err != nil {
+		return nil, err
+	}
+	prog, err := programFor(d, lay)
+	if err != nil {
+		return nil, err
+	}
 	loc := opts.Location
 	if loc == nil {
 		loc = time.Local
 	}
-	return &engine{w: w, d: d, hdr: hdr, sel: sel, z: opts.SpaceUnderscore, loc: loc}, nil
+	g := &engine{w: w, d: d, hdr: headerInfoOf(h), lay: lay, prog: prog, sel: sel,
+		z: opts.SpaceUnderscore, loc: loc, interp: interp}
+	g.hostText = []byte(g.hdr.host)
+	for _, l := range sel {
+		g.csel = append(g.csel, prog.labels[l])
+	}
+	for i := 0; i < len(sel); i++ {
+		j := i
+		for !interp && j < len(sel) && g.csel[j].fallback == "" && g.csel[j].tasks != nil {
+			j++
+		}
+		if j-i >= 2 {
+			g.steps = append(g.steps, step{i: i, group: g.csel[i:j]})
+			i = j - 1
+			continue
+		}
+		g.steps = append(g.steps, step{i: i})
+	}
+	return g, nil
 }
 
 // selectLabels reads -P arguments as atop's parsedef does: labels are
@@ -112,15 +157,57 @@ func selectLabels(d *desc, args []string) ([]*labelDesc, error) {
 // goroutines may call it at once with different samples. On an error dst
 // is returned as it was given.
 func (g *engine) appendSample(dst []byte, in *sampleInput) ([]byte, error) {
-	r := newRun(g.d, &g.hdr, in, g.z, g.loc)
+	f, _ := g.frames.Get().(*frame)
+	if f == nil {
+		f = new(frame)
+	}
+	defer func() {
+		f.finish()
+		g.frames.Put(f)
+	}()
+	out, err := g.run(f, dst, in, true)
+	if err != nil && len(g.steps) < len(g.sel) {
+		// a fused run may meet another error first: the labels one after
+		// the other meet the first one
+		f.finish()
+		out, err = g.run(f, dst, in, false)
+	}
+	if err != nil {
+		return dst, err
+	}
+	return out, nil
+}
+
+// run appends a sample's lines with a frame, the groups of task labels
+// fused or not.
+func (g *engine) run(f *frame, dst []byte, in *sampleInput, fuse bool) ([]byte, error) {
+	f.start(g, in)
 	out := dst
 	if in.flags&rrBoot != 0 {
 		out = append(out, "RESET\n"...)
 	}
-	for _, l := range g.sel {
-		var err error
-		if out, err = r.printLabel(out, l); err != nil {
-			return dst, err
+	var r *run
+	for _, st := range g.steps {
+		if st.group != nil && fuse {
+			if out = f.fused(out, st.group); f.err != nil {
+				return dst, f.err
+			}
+			continue
+		}
+		for i := st.i; i < st.i+max(len(st.group), 1); i++ {
+			if cl := g.csel[i]; !g.interp && cl.fallback == "" {
+				if out = f.label(out, cl); f.err != nil {
+					return dst, f.err
+				}
+				continue
+			}
+			if r == nil {
+				r = newRun(g.d, &g.hdr, in, &f.parts, g.z, g.loc)
+			}
+			var err error
+			if out, err = r.printLabel(out, g.sel[i]); err != nil {
+				return dst, err
+			}
 		}
 	}
 	return append(out, "SEP\n"...), nil

@@ -3,6 +3,8 @@ package parseable
 import (
 	"fmt"
 	"strings"
+
+	"github.com/cstructgo/cstruct/cstruct"
 )
 
 // A builtin is a named function that descriptions can call.
@@ -48,7 +50,9 @@ func init() {
 			case kStr:
 				return intVal(int64(len(v.s))), nil
 			case kC:
-				return intVal(int64(v.cv.Len())), nil
+				if _, ok := cstruct.As[*cstruct.Array](v.cv.Type()); ok {
+					return intVal(int64(v.cv.Len())), nil
+				}
 			}
 			return value{}, fmt.Errorf("of %s", a[0].kindName())
 		}},
@@ -89,7 +93,7 @@ func castInt(bits int, unsigned bool) builtin {
 // field cond is non-zero (atop 2.13 skips offline CPUs).
 func fnSum(_ *env, a []value) (value, error) {
 	arr := a[0]
-	if arr.k != kC {
+	if _, ok := cstruct.As[*cstruct.Array](arr.cv.Type()); arr.k != kC || !ok {
 		return value{}, fmt.Errorf("of %s", arr.kindName())
 	}
 	cnt, ok := a[1].toInt()

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 
 	"github.com/cstructgo/cstruct/atop"
-	"github.com/cstructgo/cstruct/cstruct"
 )
 
 // Printer writes atop's parseable lines for the samples of raw logs of
@@ -34,7 +33,7 @@ func NewPrinter(w io.Writer, hdr *atop.Header, opts Options) (*Printer, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := newEngineDesc(w, d, headerInfoOf(hdr), opts)
+	e, err := newEngine(w, d, hdr, opts, false)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +59,8 @@ func (p *Printer) Sample(s *atop.Sample) error {
 	if s.Header != nil && s.Header.Version != p.ver {
 		return fmt.Errorf("parseable: sample of an atop %s log, printer for atop %s", s.Header.Version, p.ver)
 	}
-	return p.e.sample(inputOf(s))
+	in := inputOf(s)
+	return p.e.sample(&in)
 }
 
 // AppendSample appends what Sample writes to dst and returns it; on an
@@ -71,38 +71,17 @@ func (p *Printer) AppendSample(dst []byte, s *atop.Sample) ([]byte, error) {
 	if s.Header != nil && s.Header.Version != p.ver {
 		return dst, fmt.Errorf("parseable: sample of an atop %s log, printer for atop %s", s.Header.Version, p.ver)
 	}
-	return p.e.appendSample(dst, inputOf(s))
+	in := inputOf(s)
+	return p.e.appendSample(dst, &in)
 }
 
 // inputOf gives the engine access to a sample.
-func inputOf(s *atop.Sample) *sampleInput {
-	in := &sampleInput{
+func inputOf(s *atop.Sample) sampleInput {
+	in := sampleInput{
 		curtime:  s.Time.Unix(),
 		interval: int64(s.Interval.Seconds()),
 		flags:    uint16(s.Flags),
-		system:   s.System,
-		tasks: func() ([]cstruct.Value, error) {
-			ts, err := s.Tasks()
-			if err != nil {
-				return nil, err
-			}
-			vs := make([]cstruct.Value, len(ts))
-			for i, t := range ts {
-				vs[i] = t.Value()
-			}
-			return vs, nil
-		},
-		cgroups: func() ([]cgroupData, error) {
-			cgs, err := s.Cgroups()
-			if err != nil {
-				return nil, err
-			}
-			out := make([]cgroupData, len(cgs))
-			for i, c := range cgs {
-				out[i] = cgroupData{cstat: c.Value, path: c.Path, pids: c.PIDs}
-			}
-			return out, nil
-		},
+		src:      (*liveSample)(s),
 	}
 	// the record's own fields, where the definitions have them
 	if rec := s.Record; rec.IsValid() {

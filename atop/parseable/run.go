@@ -15,17 +15,6 @@ type cgroupData struct {
 	pids  []int32
 }
 
-// sampleInput is what the engine needs from one sample. The parts are
-// asked for only when a selected label uses them.
-type sampleInput struct {
-	curtime  int64
-	interval int64
-	flags    uint16
-	system   func() (cstruct.Value, error)
-	tasks    func() ([]cstruct.Value, error)
-	cgroups  func() ([]cgroupData, error)
-}
-
 // headerInfo is what the engine needs from the file header.
 type headerInfo struct {
 	version  string // "2.13"
@@ -98,7 +87,8 @@ func sampleSupport(hdr uint32, flags uint16) int64 {
 type run struct {
 	d     *desc
 	hdr   *headerInfo
-	in    *sampleInput
+	in    sampleInput
+	p     *parts
 	z     bool // -Z
 	tm    time.Time
 	date  string
@@ -112,10 +102,10 @@ type run struct {
 	cgByPID                    map[int64]int64
 }
 
-func newRun(d *desc, hdr *headerInfo, in *sampleInput, z bool, loc *time.Location) *run {
+func newRun(d *desc, hdr *headerInfo, in *sampleInput, p *parts, z bool, loc *time.Location) *run {
 	t := time.Unix(in.curtime, 0).In(loc)
 	return &run{
-		d: d, hdr: hdr, in: in, z: z, tm: t,
+		d: d, hdr: hdr, in: *in, p: p, z: z, tm: t,
 		date:    fmt.Sprintf("%04d/%02d/%02d", t.Year()%10000, int(t.Month()), t.Day()),
 		clock:   fmt.Sprintf("%02d:%02d:%02d", t.Hour(), t.Minute(), t.Second()),
 		support: sampleSupport(hdr.support, in.flags),
@@ -125,10 +115,7 @@ func newRun(d *desc, hdr *headerInfo, in *sampleInput, z bool, loc *time.Locatio
 func (r *run) system() (value, error) {
 	if !r.sysDone {
 		r.sysDone = true
-		if r.in.system == nil {
-			return value{}, fmt.Errorf("no system statistics")
-		}
-		cv, err := r.in.system()
+		cv, err := r.p.systemValue()
 		if err != nil {
 			return value{}, err
 		}
@@ -144,16 +131,14 @@ func (r *run) taskList() (value, error) {
 	if !r.tasksDone {
 		r.tasksDone = true
 		r.tasks = value{k: kList}
-		if r.in.tasks != nil {
-			ts, err := r.in.tasks()
-			if err != nil {
-				r.tasks = value{}
-				return value{}, err
-			}
-			r.tasks.list = make([]value, len(ts))
-			for i, t := range ts {
-				r.tasks.list[i] = value{k: kC, cv: t}
-			}
+		ts, err := r.p.taskValues()
+		if err != nil {
+			r.tasks = value{}
+			return value{}, err
+		}
+		r.tasks.list = make([]value, len(ts))
+		for i, t := range ts {
+			r.tasks.list[i] = value{k: kC, cv: t}
 		}
 	}
 	if r.tasks.k != kList {
@@ -166,16 +151,14 @@ func (r *run) cgroupList() (value, error) {
 	if !r.cgDone {
 		r.cgDone = true
 		r.cgroups = value{k: kList}
-		if r.in.cgroups != nil {
-			cgs, err := r.in.cgroups()
-			if err != nil {
-				r.cgroups = value{}
-				return value{}, err
-			}
-			r.cgroups.list = make([]value, len(cgs))
-			for i := range cgs {
-				r.cgroups.list[i] = value{k: kCgroup, cg: &cgs[i]}
-			}
+		cgs, err := r.p.cgroupData()
+		if err != nil {
+			r.cgroups = value{}
+			return value{}, err
+		}
+		r.cgroups.list = make([]value, len(cgs))
+		for i := range cgs {
+			r.cgroups.list[i] = value{k: kCgroup, cg: &cgs[i]}
 		}
 	}
 	if r.cgroups.k != kList {

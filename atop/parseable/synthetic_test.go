@@ -54,12 +54,28 @@ func ownCopy(t *testing.T, spec *cstruct.Spec, v cstruct.Value) cstruct.Value {
 
 // synthetic is the second sample of a fixture, with devices added.
 type synthetic struct {
-	hdr   *atop.Header
-	in    *sampleInput
-	sys   cstruct.Value
-	tasks []cstruct.Value
-	ver   atop.Version
+	hdr    *atop.Header
+	sample *atop.Sample
+	in     *sampleInput
+	sys    cstruct.Value
+	tasks  []cstruct.Value
+	ver    atop.Version
 }
+
+// synParts gives the engine a synthetic sample's parts.
+type synParts struct{ s *synthetic }
+
+func (p synParts) system() ([]byte, error) { return p.s.sys.Bytes(), nil }
+
+func (p synParts) tasks() ([]byte, error) {
+	var b []byte
+	for _, t := range p.s.tasks {
+		b = append(b, t.Bytes()...)
+	}
+	return b, nil
+}
+
+func (p synParts) cgroups() ([]atop.Cgroup, error) { return p.s.sample.Cgroups() }
 
 func newSynthetic(t *testing.T, fixture string) *synthetic {
 	r, err := atop.Open(filepath.Join(testdata, "fixtures", fixture))
@@ -74,30 +90,34 @@ func newSynthetic(t *testing.T, fixture string) *synthetic {
 	spec := hdr.Spec()
 	sys, err := s.System()
 	require.NoError(t, err)
-	syn := &synthetic{hdr: hdr, in: inputOf(s), sys: ownCopy(t, spec, sys), ver: hdr.Version}
+	in := inputOf(s)
+	syn := &synthetic{hdr: hdr, sample: s, in: &in, sys: ownCopy(t, spec, sys), ver: hdr.Version}
 	ts, err := s.Tasks()
 	require.NoError(t, err)
 	for _, tk := range ts {
 		syn.tasks = append(syn.tasks, ownCopy(t, spec, tk.Value()))
 	}
-	syn.in.system = func() (cstruct.Value, error) { return syn.sys, nil }
-	syn.in.tasks = func() ([]cstruct.Value, error) { return syn.tasks, nil }
+	syn.in.src = synParts{syn}
 	return syn
 }
 
 // print returns the part after the six common fields of each line of the
 // label, for the given labels and options.
 func (s *synthetic) print(t *testing.T, opts Options, label string) []string {
-	var out bytes.Buffer
 	opts.Location = time.UTC
 	if opts.Labels == nil {
 		opts.Labels = []string{label}
 	}
 	d, err := findDesc("", s.ver.String())
 	require.NoError(t, err)
-	e, err := newEngineDesc(&out, d, headerInfoOf(s.hdr), opts)
-	require.NoError(t, err)
-	require.NoError(t, e.sample(s.in))
+	var outs [2]bytes.Buffer
+	for k, interp := range []bool{false, true} {
+		e, err := newEngine(&outs[k], d, s.hdr, opts, interp)
+		require.NoError(t, err)
+		require.NoError(t, e.sample(s.in))
+	}
+	require.Equal(t, outs[1].String(), outs[0].String(), "the compiled program prints what the interpreter prints")
+	out := outs[0]
 	var rest []string
 	for _, line := range strings.Split(out.String(), "\n") {
 		f := strings.SplitN(line, " ", 7)

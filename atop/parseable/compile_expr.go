@@ -1,0 +1,1699 @@
+package parseable
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/cstructgo/cstruct/cstruct"
+)
+
+// The expression compiler: each expression of a description becomes a cx,
+// its static type (the interpreter's kinds: integer, unsigned or not;
+// float or double; text; a C place; a list; a cgroup) and a closure of
+// that type over a frame. Constants fold through the interpreter's own
+// arith and functions, so they come out exactly as it computes them.
+// What the interpreter reports only when it evaluates something (an
+// unknown name, an operator on text) becomes a cx that reports the same
+// text when it is evaluated. The semantics of the operators on run-time
+// values are in binary, unary, truth and the builtins below.
+
+// A cx is a compiled expression.
+type cx struct {
+	k        kind   // kInt, kFloat, kStr, kC (a place), kList, kCgroup; kNone when it always fails
+	uns, f32 bool   // kInt: unsigned 64-bit; kFloat: a C float
+	raw      string // the kind name of its value before loading, for messages ("" when not known)
+	con      *value // a constant (kInt, kFloat, kStr)
+
+	i      func(*frame) int64          // kInt
+	b      func(*frame) bool           // kInt: a truth value (0 or 1), the same as i
+	fl     func(*frame) float64        // kFloat
+	tx     func(*frame) []byte         // kStr
+	ap     func(*frame, []byte) []byte // kStr: appends it (optional)
+	pl     *place                      // kC
+	ls     *listRef                    // kList
+	cg     func(*frame) int64          // kCgroup: its index (-1 after an error)
+	cgSlot int                         // kCgroup: the slot with its index, or -1
+
+	fail func(*frame) // evaluates it: what comes first, then its error
+
+	from *place // kInt, kFloat, kStr: read from this place (for fused ops)
+	sp   *place // kStr: spacefmt of the text at this place
+	yn   *place // kInt: yn of the integer at this place
+
+	// pure: evaluating it has no effect and cannot fail, and gives the
+	// same value wherever it is in scope (a constant, a name's slot, a
+	// field of a record already found): a def's argument or a let of it
+	// needs no slot of its own.
+	pure bool
+}
+
+func (x *cx) intFn() func(*frame) int64 {
+	if x.i != nil {
+		return x.i
+	}
+	b := x.b
+	return func(f *frame) int64 {
+		if b(f) {
+			return 1
+		}
+		return 0
+	}
+}
+
+func (x *cx) apFn() func(*frame, []byte) []byte {
+	if x.ap != nil {
+		return x.ap
+	}
+	tx := x.tx
+	return func(f *frame, dst []byte) []byte { return append(dst, tx(f)...) }
+}
+
+// rawName is the kind name of the unloaded value ("" when not known).
+func (x *cx) rawName() string { return x.raw }
+
+// loadedName is the kind name of the loaded value.
+func (x *cx) loadedName() string {
+	switch x.k {
+	case kInt:
+		return "an integer"
+	case kFloat:
+		return "a float"
+	case kStr:
+		return "text"
+	case kList:
+		return "a list"
+	case kCgroup:
+		return "a cgroup"
+	case kC:
+		return x.pl.acc.Type().String()
+	}
+	return "nothing"
+}
+
+// rawOf is the raw kind name for a message; an expression whose value's
+// kind depends on the data (an ?: of a field and a text) is not compiled.
+func (c *compiler) rawOf(x cx) string {
+	if x.raw == "" {
+		c.unsupported("a message about a value of more than one kind")
+	}
+	return x.raw
+}
+
+func boolCx(b func(*frame) bool) cx { return cx{k: kInt, raw: "an integer", b: b, cgSlot: -1} }
+
+func intCx(i func(*frame) int64, uns bool) cx {
+	return cx{k: kInt, uns: uns, raw: "an integer", i: i, cgSlot: -1}
+}
+
+func fltCx(fl func(*frame) float64, f32 bool) cx {
+	return cx{k: kFloat, f32: f32, raw: "a float", fl: fl, cgSlot: -1}
+}
+
+func txtCx(tx func(*frame) []byte) cx { return cx{k: kStr, raw: "text", tx: tx, cgSlot: -1} }
+
+func cgroupFn(cg func(*frame) int64) cx { return cx{k: kCgroup, raw: "a cgroup", cg: cg, cgSlot: -1} }
+
+// constant is a folded value.
+func (c *compiler) constant(v value) cx {
+	x := cx{k: v.k, uns: v.uns, f32: v.f32, raw: v.kindName(), con: &v, cgSlot: -1, pure: true}
+	switch v.k {
+	case kInt:
+		n := v.i
+		x.i = func(*frame) int64 { return n }
+	case kFloat:
+		fv := v.f
+		x.fl = func(*frame) float64 { return fv }
+	case kStr:
+		s := []byte(v.s)
+		x.tx = func(*frame) []byte { return s }
+	default:
+		c.unsupported("a constant of %s", v.kindName())
+	}
+	return x
+}
+
+// failing is an expression that fails with err, here, after pre.
+func (c *compiler) failing(pre func(*frame), err error) cx {
+	ctx := c.ctx
+	c.errOps++
+	return cx{k: kNone, cgSlot: -1, fail: func(f *frame) {
+		if pre != nil {
+			pre(f)
+		}
+		f.fail(ctx, err)
+	}}
+}
+
+// after is x evaluated after pre: a def's arguments before its body.
+func after(pre func(*frame), x cx) cx {
+	if pre == nil {
+		return x
+	}
+	if x.fail != nil {
+		x.fail = seq(pre, x.fail)
+		return x
+	}
+	y := x
+	y.con, y.from, y.sp, y.yn, y.pure = nil, nil, nil, nil, false
+	switch x.k {
+	case kInt:
+		if x.b != nil && x.i == nil {
+			b := x.b
+			y.b = func(f *frame) bool { pre(f); return b(f) }
+		} else {
+			i := x.intFn()
+			y.i, y.b = func(f *frame) int64 { pre(f); return i(f) }, nil
+		}
+	case kFloat:
+		fl := x.fl
+		y.fl = func(f *frame) float64 { pre(f); return fl(f) }
+	case kStr:
+		tx, ap := x.tx, x.apFn()
+		y.tx = func(f *frame) []byte { pre(f); return tx(f) }
+		y.ap = func(f *frame, dst []byte) []byte { pre(f); return ap(f, dst) }
+	case kC:
+		p := *x.pl
+		p.pre = seq(pre, p.pre)
+		y.pl = &p
+	case kList:
+		l := *x.ls
+		l.pre = seq(pre, l.pre)
+		y.ls = &l
+	case kCgroup:
+		cg := x.cg
+		y = cgroupFn(func(f *frame) int64 { pre(f); return cg(f) })
+	}
+	return y
+}
+
+// eff evaluates x for its errors only (nil: it has none).
+func eff(x cx) func(*frame) {
+	switch {
+	case x.fail != nil:
+		return x.fail
+	case x.con != nil:
+		return nil
+	}
+	switch x.k {
+	case kInt:
+		if x.i == nil {
+			b := x.b
+			return func(f *frame) { b(f) }
+		}
+		i := x.i
+		return func(f *frame) { i(f) }
+	case kFloat:
+		fl := x.fl
+		return func(f *frame) { fl(f) }
+	case kStr:
+		tx := x.tx
+		return func(f *frame) { tx(f) }
+	case kC:
+		return x.pl.touchFn()
+	case kList:
+		return x.ls.touchFn()
+	case kCgroup:
+		if x.cgSlot >= 0 {
+			return nil
+		}
+		cg := x.cg
+		return func(f *frame) { cg(f) }
+	}
+	return nil
+}
+
+// seq runs fns in order (nil ones are left out).
+func seq(fns ...func(*frame)) func(*frame) {
+	var live []func(*frame)
+	for _, fn := range fns {
+		if fn != nil {
+			live = append(live, fn)
+		}
+	}
+	switch len(live) {
+	case 0:
+		return nil
+	case 1:
+		return live[0]
+	case 2:
+		a, b := live[0], live[1]
+		return func(f *frame) { a(f); b(f) }
+	}
+	return func(f *frame) {
+		for _, fn := range live {
+			fn(f)
+		}
+	}
+}
+
+func effs(xs []cx) func(*frame) {
+	fns := make([]func(*frame), len(xs))
+	for i, x := range xs {
+		fns[i] = eff(x)
+	}
+	return seq(fns...)
+}
+
+// intOf is a number as an integer (a float truncates, as toInt does).
+func intOf(x cx) func(*frame) int64 {
+	if x.k == kFloat {
+		fl := x.fl
+		return func(f *frame) int64 { return int64(fl(f)) }
+	}
+	return x.intFn()
+}
+
+// fltOf is a number as a double (unsigned integers as unsigned).
+func fltOf(x cx) func(*frame) float64 {
+	if x.k == kFloat {
+		return x.fl
+	}
+	i := x.intFn()
+	if x.uns {
+		return func(f *frame) float64 { return float64(uint64(i(f))) }
+	}
+	return func(f *frame) float64 { return float64(i(f)) }
+}
+
+func numeric(x cx) bool { return x.k == kInt || x.k == kFloat }
+
+// ---- expressions ----
+
+func (c *compiler) expr(n node) cx {
+	if c.nodes++; c.nodes > maxNodes {
+		c.unsupported("more than %d expression nodes", maxNodes)
+	}
+	switch n := n.(type) {
+	case *litNode:
+		return c.constant(n.v)
+	case *identNode:
+		return c.ident(n.name)
+	case *memberNode:
+		return c.member(c.expr(n.x), n.name)
+	case *indexNode:
+		x := c.expr(n.x)
+		if x.fail != nil {
+			return x
+		}
+		return c.index(x, c.expr(n.i))
+	case *callNode:
+		return c.call(n.name, n.args)
+	case *unaryNode:
+		return c.unary(n.op, c.expr(n.x))
+	case *binaryNode:
+		if n.op == "&&" || n.op == "||" {
+			return c.logic(n.op, n.a, n.b)
+		}
+		a := c.expr(n.a)
+		if a.fail != nil {
+			return a
+		}
+		return c.binary(n.op, a, c.expr(n.b))
+	case *condNode:
+		return c.cond(n)
+	}
+	c.unsupported("node %T", n)
+	return cx{}
+}
+
+// ident resolves a name as env.lookup does: names in scope, the sample's
+// names, the description's constants, the built-in ones.
+func (c *compiler) ident(name string) cx {
+	for i := len(c.scope) - 1; i >= 0; i-- {
+		if c.scope[i].name == name {
+			return c.scope[i].x
+		}
+	}
+	ctx := c.ctx
+	tm := func(k int) cx { return intCx(func(f *frame) int64 { return f.tm[k] }, false) }
+	switch name {
+	case "sys":
+		return c.placeCx(&place{src: srcSys, slot: -1, acc: c.sysAcc, ctx: ctx})
+	case "tasks":
+		return cx{k: kList, raw: "a list", ls: &listRef{kind: lTasks, ctx: ctx, cgSlot: -1}, cgSlot: -1}
+	case "cgroups":
+		return cx{k: kList, raw: "a list", ls: &listRef{kind: lCgroups, ctx: ctx, cgSlot: -1}, cgSlot: -1}
+	case "host":
+		return txtCx(func(f *frame) []byte { return f.host })
+	case "hertz":
+		return intCx(func(f *frame) int64 { return f.hertz }, false)
+	case "pagesize":
+		return intCx(func(f *frame) int64 { return f.pagesize }, false)
+	case "supportflags":
+		return intCx(func(f *frame) int64 { return f.support }, false)
+	case "rrflags":
+		return intCx(func(f *frame) int64 { return f.rrflags }, false)
+	case "epoch":
+		return intCx(func(f *frame) int64 { return f.epoch }, false)
+	case "interval":
+		return intCx(func(f *frame) int64 { return f.interval }, false)
+	case "date":
+		return txtCx(func(f *frame) []byte { return f.date })
+	case "time":
+		return txtCx(func(f *frame) []byte { return f.clock })
+	case "label":
+		return c.constant(strVal(c.lname))
+	case "tm_year":
+		return tm(0)
+	case "tm_mon":
+		return tm(1)
+	case "tm_mday":
+		return tm(2)
+	case "tm_hour":
+		return tm(3)
+	case "tm_min":
+		return tm(4)
+	case "tm_sec":
+		return tm(5)
+	}
+	if v, ok := c.d.consts[name]; ok {
+		return c.constant(v)
+	}
+	if v, ok := builtinConsts[name]; ok {
+		return c.constant(v)
+	}
+	return c.failing(nil, fmt.Errorf("unknown name %q", name))
+}
+
+// load is value.scalar: a scalar field is read; other values stay.
+func (c *compiler) load(x cx) cx {
+	if x.k != kC || x.fail != nil {
+		return x
+	}
+	p := x.pl
+	acc := p.acc
+	var y cx
+	switch u := cstruct.Underlying(acc.Type()).(type) {
+	case *cstruct.Int:
+		if u.ByteSize > 8 {
+			c.unsupported("a %d-byte integer", u.ByteSize)
+		}
+		y = intCx(c.readInt(p), !u.Signed && u.ByteSize >= 8)
+	case *cstruct.Char:
+		y = intCx(c.readInt(p), false)
+	case *cstruct.Enum:
+		if u.Base.ByteSize > 8 {
+			c.unsupported("a %d-byte enum", u.Base.ByteSize)
+		}
+		y = intCx(c.readInt(p), false)
+	case *cstruct.Float:
+		switch u.ByteSize {
+		case 2, 4, 8:
+		default:
+			c.unsupported("a %d-byte float", u.ByteSize)
+		}
+		y = fltCx(c.readFloat(p), u.ByteSize == 4)
+	case *cstruct.Array:
+		switch cstruct.Underlying(u.Elem).(type) {
+		case *cstruct.Char:
+			y = txtCx(c.readText(p))
+		case *cstruct.WChar:
+			c.unsupported("wide text")
+		default:
+			return x
+		}
+	default: // structs, pointers, wchar: as they are
+		return x
+	}
+	y.raw, y.from, y.pure = x.raw, p, p.fixed() && p.slot >= 0
+	return y
+}
+
+// readInt reads an integer-like field as load does (Accessor.Int has
+// Value.Int's sign rules; unsigned 64-bit keeps its bits).
+func (c *compiler) readInt(p *place) func(*frame) int64 {
+	acc, need := p.acc, needOf(p.acc)
+	if p.fixed() {
+		slot := p.slot
+		switch {
+		case p.src == srcSys && slot < 0:
+			ctx := p.ctx
+			return func(f *frame) int64 {
+				b := f.sysRoot
+				if b == nil {
+					if b = f.sysBytes(ctx); b == nil {
+						return 0
+					}
+				}
+				if len(b) < need {
+					return 0
+				}
+				return acc.Int(b)
+			}
+		case p.src == srcTask:
+			return func(f *frame) int64 {
+				b := tail(f.tstat, f.ints[slot])
+				if len(b) < need {
+					return 0
+				}
+				return acc.Int(b)
+			}
+		}
+	}
+	rec := p.recFn()
+	return func(f *frame) int64 {
+		b := rec(f)
+		if len(b) < need {
+			return 0
+		}
+		return acc.Int(b)
+	}
+}
+
+func (c *compiler) readFloat(p *place) func(*frame) float64 {
+	acc, need, rec := p.acc, needOf(p.acc), p.recFn()
+	return func(f *frame) float64 {
+		b := rec(f)
+		if len(b) < need {
+			return 0
+		}
+		return acc.Float(b)
+	}
+}
+
+func (c *compiler) readText(p *place) func(*frame) []byte {
+	acc, need, rec := p.acc, needOf(p.acc), p.recFn()
+	return func(f *frame) []byte {
+		b := rec(f)
+		if len(b) < need {
+			return nil
+		}
+		return acc.Bytes(b)
+	}
+}
+
+// member is x.name, as member does.
+func (c *compiler) member(x cx, name string) cx {
+	if x.fail != nil {
+		return x
+	}
+	switch x.k {
+	case kC:
+		p := x.pl
+		st, ok := cstruct.As[*cstruct.Struct](p.acc.Type())
+		if ok {
+			_, _, ok = st.FieldByName(name)
+		}
+		if !ok {
+			return c.failing(eff(x), fmt.Errorf("%s has no field %q", p.acc.Type(), name))
+		}
+		a, err := p.acc.Field(name)
+		if err != nil {
+			c.unsupported("%v", err)
+		}
+		q := *p
+		q.acc = a
+		return c.placeCx(&q)
+	case kCgroup:
+		cg := x.cg
+		switch name {
+		case "path":
+			return txtCx(func(f *frame) []byte { return f.cgPath(cg(f)) })
+		case "pids":
+			return cx{k: kList, raw: "a list", ls: &listRef{kind: lPids, cgSlot: x.cgSlot, cg: cg}, cgSlot: -1}
+		}
+		if !c.cgAcc.IsValid() {
+			// before 2.11 there are no cgroups: never evaluated
+			return c.failing(eff(x), fmt.Errorf("no struct cstat in these definitions"))
+		}
+		p := &place{src: srcCgroup, slot: x.cgSlot, acc: c.cgAcc, ctx: c.ctx}
+		if x.cgSlot < 0 {
+			p.cgi = cg
+		}
+		if name == "cstat" {
+			return c.placeCx(p)
+		}
+		return c.member(c.placeCx(p), name)
+	}
+	return c.failing(eff(x), fmt.Errorf("field %q of %s", name, c.rawOf(x)))
+}
+
+// index is x[i], as indexNode.eval does; x does not fail.
+func (c *compiler) index(x, i cx) cx {
+	if i.fail != nil {
+		return cx{k: kNone, cgSlot: -1, fail: seq(eff(x), i.fail)}
+	}
+	pre := seq(eff(x), eff(i))
+	il := c.load(i)
+	if !numeric(il) {
+		return c.failing(pre, fmt.Errorf("index is %s", c.rawOf(i)))
+	}
+	idx := intOf(il)
+	ctx := c.ctx
+	outOfRange := func(f *frame, k, n int64) {
+		f.fail(ctx, fmt.Errorf("index %d out of range [0,%d)", k, n))
+	}
+	switch x.k {
+	case kC:
+		p := x.pl
+		arr, ok := cstruct.As[*cstruct.Array](p.acc.Type())
+		if !ok {
+			return c.failing(pre, fmt.Errorf("index of %s", p.acc.Type()))
+		}
+		if arr.Kind != cstruct.Fixed || cstruct.IsDynamic(arr.Elem) {
+			c.unsupported("an index into %s, an array of dynamic length", p.acc.Type())
+		}
+		n := int64(p.acc.Len())
+		if il.con != nil {
+			k := idx(nil)
+			if k < 0 || k >= n {
+				return c.failing(eff(x), fmt.Errorf("index %d out of range [0,%d)", k, n))
+			}
+			q := *p
+			q.acc = p.acc.Elem(int(k))
+			return c.placeCx(&q)
+		}
+		if n == 0 {
+			fail := eff(x)
+			return cx{k: kNone, cgSlot: -1, fail: func(f *frame) {
+				if fail != nil {
+					fail(f)
+				}
+				outOfRange(f, idx(f), 0)
+			}}
+		}
+		stride := arr.Elem.Size()
+		d0 := p.dyn
+		q := *p
+		q.acc = p.acc.Elem(0)
+		q.dyn = func(f *frame) (int64, bool) {
+			var o int64
+			if d0 != nil {
+				var ok bool
+				if o, ok = d0(f); !ok {
+					return 0, false
+				}
+			}
+			k := idx(f)
+			if k < 0 || k >= n {
+				outOfRange(f, k, n)
+				return 0, false
+			}
+			return o + k*stride, true
+		}
+		return c.placeCx(&q)
+	case kList:
+		l := x.ls
+		lpre := l.pre
+		switch l.kind {
+		case lTasks:
+			size := int64(c.lay.tstatLen)
+			return c.placeCx(&place{src: srcTask, slot: -1, acc: c.taskAcc, ctx: ctx, pre: lpre, dyn: func(f *frame) (int64, bool) {
+				if !f.loadTasks(ctx) {
+					return 0, false
+				}
+				k := idx(f)
+				if n := int64(f.ntask); k < 0 || k >= n {
+					outOfRange(f, k, n)
+					return 0, false
+				}
+				return k * size, true
+			}})
+		case lCgroups:
+			return after(lpre, cgroupFn(func(f *frame) int64 {
+				if !f.loadCgroups(ctx) {
+					return -1
+				}
+				k := idx(f)
+				if n := int64(len(f.cgs)); k < 0 || k >= n {
+					outOfRange(f, k, n)
+					return -1
+				}
+				return k
+			}))
+		}
+		cg := l.cgFn()
+		return after(lpre, intCx(func(f *frame) int64 {
+			pids := f.cgPIDs(cg(f))
+			k := idx(f)
+			if n := int64(len(pids)); k < 0 || k >= n {
+				outOfRange(f, k, n)
+				return 0
+			}
+			return int64(pids[k])
+		}, false))
+	}
+	return c.failing(pre, fmt.Errorf("index of %s", c.rawOf(x)))
+}
+
+// ---- operators ----
+
+// truth is value.truth of a loaded value, as a truth value.
+func (c *compiler) truth(x cx) cx {
+	if x.fail != nil {
+		return x
+	}
+	if x.con != nil {
+		t, err := x.con.truth()
+		if err != nil {
+			return c.failing(nil, err)
+		}
+		return c.constant(boolVal(t))
+	}
+	switch x.k {
+	case kInt:
+		if x.b != nil {
+			return boolCx(x.b)
+		}
+		i := x.i
+		return boolCx(func(f *frame) bool { return i(f) != 0 })
+	case kFloat:
+		fl := x.fl
+		return boolCx(func(f *frame) bool { return fl(f) != 0 })
+	case kStr:
+		if p := x.from; p != nil {
+			// a char array is not empty when its first byte is not NUL
+			acc, need, rec := p.acc, needOf(p.acc), p.recFn()
+			if loadKindOf(acc) == lkText && acc.Size() > 0 {
+				off := acc.Offset()
+				if p.fixed() && p.slot >= 0 && p.src != srcCgroup {
+					// a loop's element: for d in sys.dsk.dsk while d.name != ""
+					slot, task := p.slot, p.src == srcTask
+					return boolCx(func(f *frame) bool {
+						b := f.sysRoot
+						if task {
+							b = f.tstat
+						}
+						o := f.ints[slot] + off
+						return uint64(o) < uint64(len(b)) && b[o] != 0
+					})
+				}
+				return boolCx(func(f *frame) bool {
+					b := rec(f)
+					return len(b) >= need && b[off] != 0
+				})
+			}
+			return boolCx(func(f *frame) bool {
+				b := rec(f)
+				return len(b) >= need && len(acc.Bytes(b)) > 0
+			})
+		}
+		tx := x.tx
+		return boolCx(func(f *frame) bool { return len(tx(f)) > 0 })
+	case kList:
+		n := x.ls.lenFn()
+		if pre := x.ls.pre; pre != nil {
+			n0 := n
+			n = func(f *frame) int64 { pre(f); return n0(f) }
+		}
+		return boolCx(func(f *frame) bool { return n(f) > 0 })
+	case kCgroup:
+		e := eff(x)
+		if e == nil {
+			return c.constant(boolVal(true))
+		}
+		return boolCx(func(f *frame) bool { e(f); return true })
+	}
+	return c.failing(eff(x), fmt.Errorf("%s has no truth value", x.loadedName()))
+}
+
+// unary is unaryNode.eval.
+func (c *compiler) unary(op string, x cx) cx {
+	if x.fail != nil {
+		return x
+	}
+	x = c.load(x)
+	if x.con != nil {
+		v, err := (&unaryNode{op: op, x: &litNode{v: *x.con}}).eval(&env{d: c.d})
+		if err != nil {
+			return c.failing(nil, err)
+		}
+		return c.constant(v)
+	}
+	switch op {
+	case "!":
+		t := c.truth(x)
+		if t.fail != nil {
+			return t
+		}
+		b := t.b
+		return boolCx(func(f *frame) bool { return !b(f) })
+	case "-":
+		switch x.k {
+		case kInt:
+			i := x.intFn()
+			return intCx(func(f *frame) int64 { return -i(f) }, x.uns)
+		case kFloat:
+			fl := x.fl
+			return fltCx(func(f *frame) float64 { return -fl(f) }, x.f32)
+		}
+	case "~":
+		if x.k == kInt {
+			i := x.intFn()
+			return intCx(func(f *frame) int64 { return ^i(f) }, x.uns)
+		}
+	}
+	return c.failing(eff(x), fmt.Errorf("operator %s on %s", op, x.loadedName()))
+}
+
+// logic is && and ||: the second operand only when the first does not
+// decide.
+func (c *compiler) logic(op string, an, bn node) cx {
+	a := c.truth(c.load(c.expr(an)))
+	if a.fail != nil {
+		return a
+	}
+	or := op == "||"
+	if a.con != nil {
+		if (a.con.i != 0) == or {
+			return a
+		}
+		return c.truth(c.load(c.expr(bn)))
+	}
+	b := c.truth(c.load(c.expr(bn)))
+	ab := a.b
+	switch {
+	case b.fail != nil:
+		fail := b.fail
+		return boolCx(func(f *frame) bool {
+			if ab(f) == or {
+				return or
+			}
+			fail(f)
+			return false
+		})
+	case b.con != nil:
+		if (b.con.i != 0) == or {
+			e := ab
+			return boolCx(func(f *frame) bool { e(f); return or })
+		}
+		return a
+	}
+	bb := b.b
+	if or {
+		return boolCx(func(f *frame) bool { return ab(f) || bb(f) })
+	}
+	return boolCx(func(f *frame) bool { return ab(f) && bb(f) })
+}
+
+// cond is ?:, which evaluates one arm.
+func (c *compiler) cond(n *condNode) cx {
+	t := c.truth(c.load(c.expr(n.c)))
+	if t.fail != nil {
+		return t
+	}
+	if t.con != nil {
+		if t.con.i != 0 {
+			return c.expr(n.a)
+		}
+		return c.expr(n.b)
+	}
+	return c.join(t.b, c.expr(n.a), c.expr(n.b))
+}
+
+// join is the value of one of two arms.
+func (c *compiler) join(cond func(*frame) bool, a, b cx) cx {
+	if a.fail != nil && b.fail != nil {
+		af, bf := a.fail, b.fail
+		return cx{k: kNone, cgSlot: -1, fail: func(f *frame) {
+			if cond(f) {
+				af(f)
+			} else {
+				bf(f)
+			}
+		}}
+	}
+	// scalar fields are read; the kinds must agree
+	a, b = c.load(a), c.load(b)
+	if a.fail == nil && b.fail == nil {
+		if a.k != b.k || (a.k == kInt && a.uns != b.uns) || (a.k == kFloat && a.f32 != b.f32) {
+			c.unsupported("?: of %s and %s", a.loadedName(), b.loadedName())
+		}
+	}
+	// the type is the arm that does not fail
+	ty := a
+	if a.fail != nil {
+		ty = b
+	}
+	raw := ty.raw
+	if a.fail == nil && b.fail == nil && a.raw != b.raw {
+		raw = ""
+	}
+	arm := func(x cx) cx {
+		if x.fail != nil {
+			fail := x.fail
+			switch ty.k {
+			case kInt:
+				return cx{k: kInt, i: func(f *frame) int64 { fail(f); return 0 }}
+			case kFloat:
+				return cx{k: kFloat, fl: func(f *frame) float64 { fail(f); return 0 }}
+			case kStr:
+				return cx{k: kStr, tx: func(f *frame) []byte { fail(f); return nil }}
+			case kCgroup:
+				return cgroupFn(func(f *frame) int64 { fail(f); return -1 })
+			}
+		}
+		return x
+	}
+	a, b = arm(a), arm(b)
+	switch ty.k {
+	case kInt:
+		if a.b != nil && b.b != nil && a.i == nil && b.i == nil {
+			ab, bb := a.b, b.b
+			x := boolCx(func(f *frame) bool {
+				if cond(f) {
+					return ab(f)
+				}
+				return bb(f)
+			})
+			x.raw = raw
+			return x
+		}
+		ai, bi := a.intFn(), b.intFn()
+		x := intCx(func(f *frame) int64 {
+			if cond(f) {
+				return ai(f)
+			}
+			return bi(f)
+		}, ty.uns)
+		x.raw = raw
+		return x
+	case kFloat:
+		af, bf := a.fl, b.fl
+		x := fltCx(func(f *frame) float64 {
+			if cond(f) {
+				return af(f)
+			}
+			return bf(f)
+		}, ty.f32)
+		x.raw = raw
+		return x
+	case kStr:
+		at, bt := a.tx, b.tx
+		x := txtCx(func(f *frame) []byte {
+			if cond(f) {
+				return at(f)
+			}
+			return bt(f)
+		})
+		x.raw = raw
+		return x
+	case kCgroup:
+		ac, bc := a.cg, b.cg
+		return cgroupFn(func(f *frame) int64 {
+			if cond(f) {
+				return ac(f)
+			}
+			return bc(f)
+		})
+	}
+	c.unsupported("?: of %s", ty.loadedName())
+	return cx{}
+}
+
+// binary is arith for run-time values; a does not fail.
+func (c *compiler) binary(op string, a, b cx) cx {
+	if b.fail != nil {
+		return cx{k: kNone, cgSlot: -1, fail: seq(eff(a), b.fail)}
+	}
+	a, b = c.load(a), c.load(b)
+	if a.con != nil && b.con != nil {
+		v, err := arith(op, *a.con, *b.con)
+		if err != nil {
+			return c.failing(nil, err)
+		}
+		return c.constant(v)
+	}
+	pre := seq(eff(a), eff(b))
+	if a.k == kStr && b.k == kStr {
+		eq := op == "=="
+		if op != "==" && op != "!=" {
+			return c.failing(pre, fmt.Errorf("operator %s on text", op))
+		}
+		if b.con != nil && b.con.s == "" {
+			a, b = b, a
+		}
+		if a.con != nil && a.con.s == "" {
+			t := c.truth(b) // s == "" is !s
+			tb := t.b
+			return boolCx(func(f *frame) bool { return tb(f) != eq })
+		}
+		at, bt := a.tx, b.tx
+		return boolCx(func(f *frame) bool { return bytes.Equal(at(f), bt(f)) == eq })
+	}
+	if a.k == kFloat || b.k == kFloat {
+		if !numeric(a) || !numeric(b) {
+			return c.failing(pre, fmt.Errorf("operator %s on %s and %s", op, a.loadedName(), b.loadedName()))
+		}
+		return c.floatOp(op, a, b, pre)
+	}
+	if a.k != kInt || b.k != kInt {
+		return c.failing(pre, fmt.Errorf("operator %s on %s and %s", op, a.loadedName(), b.loadedName()))
+	}
+	return c.intOp(op, a, b, pre)
+}
+
+// floatOp: float op float and float op int stay float, any double makes
+// double; comparisons compare doubles.
+func (c *compiler) floatOp(op string, a, b cx, pre func(*frame)) cx {
+	single := (a.k != kFloat || a.f32) && (b.k != kFloat || b.f32)
+	x, y := fltOf(a), fltOf(b)
+	cmp := func(t func(x, y float64) bool) cx {
+		return boolCx(func(f *frame) bool { return t(x(f), y(f)) })
+	}
+	var r func(*frame) float64
+	switch op {
+	case "+":
+		if single {
+			r = func(f *frame) float64 { return float64(float32(x(f)) + float32(y(f))) }
+		} else {
+			r = func(f *frame) float64 { return x(f) + y(f) }
+		}
+	case "-":
+		if single {
+			r = func(f *frame) float64 { return float64(float32(x(f)) - float32(y(f))) }
+		} else {
+			r = func(f *frame) float64 { return x(f) - y(f) }
+		}
+	case "*":
+		if single {
+			r = func(f *frame) float64 { return float64(float32(x(f)) * float32(y(f))) }
+		} else {
+			r = func(f *frame) float64 { return x(f) * y(f) }
+		}
+	case "/":
+		if single {
+			r = func(f *frame) float64 { return float64(float32(x(f)) / float32(y(f))) }
+		} else {
+			r = func(f *frame) float64 { return x(f) / y(f) }
+		}
+	case "==":
+		return cmp(func(x, y float64) bool { return x == y })
+	case "!=":
+		return cmp(func(x, y float64) bool { return x != y })
+	case "<":
+		return cmp(func(x, y float64) bool { return x < y })
+	case ">":
+		return cmp(func(x, y float64) bool { return x > y })
+	case "<=":
+		return cmp(func(x, y float64) bool { return x <= y })
+	case ">=":
+		return cmp(func(x, y float64) bool { return x >= y })
+	default:
+		return c.failing(pre, fmt.Errorf("operator %s on floats", op))
+	}
+	return fltCx(r, single)
+}
+
+// intOp: C's integers as the interpreter keeps them, int64 bits with
+// unsigned for unsigned 64-bit operands; division by zero fails,
+// MinInt64/-1 and MinInt64%-1 are MinInt64, shifts take their count &63.
+func (c *compiler) intOp(op string, a, b cx, pre func(*frame)) cx {
+	uns := a.uns || b.uns
+	x, y := a.intFn(), b.intFn()
+	ctx := c.ctx
+	res := func(r func(*frame) int64) cx { return intCx(r, uns) }
+	if b.con != nil {
+		k := b.con.i
+		switch op {
+		case "+":
+			return res(func(f *frame) int64 { return x(f) + k })
+		case "-":
+			return res(func(f *frame) int64 { return x(f) - k })
+		case "&":
+			return res(func(f *frame) int64 { return x(f) & k })
+		case "==":
+			return boolCx(func(f *frame) bool { return x(f) == k })
+		case "!=":
+			return boolCx(func(f *frame) bool { return x(f) != k })
+		case "/", "%":
+			if k == 0 {
+				return c.failing(pre, errDivZero)
+			}
+		}
+	}
+	switch op {
+	case "+":
+		return res(func(f *frame) int64 { return x(f) + y(f) })
+	case "-":
+		return res(func(f *frame) int64 { return x(f) - y(f) })
+	case "*":
+		return res(func(f *frame) int64 { return x(f) * y(f) })
+	case "/", "%":
+		div := op == "/"
+		return res(func(f *frame) int64 {
+			n, d := x(f), y(f)
+			if d == 0 {
+				f.fail(ctx, errDivZero)
+				return 0
+			}
+			switch {
+			case uns && div:
+				return int64(uint64(n) / uint64(d))
+			case uns:
+				return int64(uint64(n) % uint64(d))
+			case n == math.MinInt64 && d == -1:
+				return n
+			case div:
+				return n / d
+			}
+			return n % d
+		})
+	case "&":
+		return res(func(f *frame) int64 { return x(f) & y(f) })
+	case "|":
+		return res(func(f *frame) int64 { return x(f) | y(f) })
+	case "^":
+		return res(func(f *frame) int64 { return x(f) ^ y(f) })
+	case "<<":
+		return res(func(f *frame) int64 { return x(f) << uint(y(f)&63) })
+	case ">>":
+		if uns {
+			return res(func(f *frame) int64 { return int64(uint64(x(f)) >> uint(y(f)&63)) })
+		}
+		return res(func(f *frame) int64 { return x(f) >> uint(y(f)&63) })
+	case "==":
+		return boolCx(func(f *frame) bool { return x(f) == y(f) })
+	case "!=":
+		return boolCx(func(f *frame) bool { return x(f) != y(f) })
+	}
+	var less func(p, q int64) bool
+	if uns {
+		less = func(p, q int64) bool { return uint64(p) < uint64(q) }
+	} else {
+		less = func(p, q int64) bool { return p < q }
+	}
+	switch op {
+	case "<":
+		return boolCx(func(f *frame) bool { return less(x(f), y(f)) })
+	case ">":
+		return boolCx(func(f *frame) bool { p, q := x(f), y(f); return !less(p, q) && p != q })
+	case "<=":
+		return boolCx(func(f *frame) bool { p, q := x(f), y(f); return less(p, q) || p == q })
+	case ">=":
+		return boolCx(func(f *frame) bool { return !less(x(f), y(f)) })
+	}
+	return c.failing(pre, fmt.Errorf("unknown operator %s", op))
+}
+
+// ---- calls ----
+
+// call is callNode.eval: the arguments in order, then a def (inlined) or
+// a built-in function.
+func (c *compiler) call(name string, args []node) cx {
+	xs := make([]cx, len(args))
+	for i, a := range args {
+		xs[i] = c.expr(a)
+		if xs[i].fail != nil {
+			return cx{k: kNone, cgSlot: -1, fail: effs(xs[:i+1])}
+		}
+	}
+	pre := effs(xs)
+	if df, ok := c.d.defs[name]; ok {
+		if len(xs) != len(df.params) {
+			return c.failing(pre, fmt.Errorf("%s takes %d arguments, not %d", name, len(df.params), len(xs)))
+		}
+		return c.inline(df, xs)
+	}
+	bf, ok := funcs[name]
+	if !ok {
+		return c.failing(pre, fmt.Errorf("unknown function %q", name))
+	}
+	if bf.nargs >= 0 && len(xs) != bf.nargs {
+		return c.failing(pre, fmt.Errorf("%s takes %d arguments, not %d", name, bf.nargs, len(xs)))
+	}
+	saved := c.ctx
+	c.ctx += name + ": "
+	defer func() { c.ctx = saved }()
+	if x, ok := c.fold(name, bf, xs); ok {
+		return x
+	}
+	return c.builtin(name, xs, pre)
+}
+
+// inline compiles a def's body where it is called: the arguments
+// evaluated once, in order, into slots, the body seeing only its
+// parameters (env.call's scope).
+func (c *compiler) inline(df *def, xs []cx) cx {
+	if c.depth >= maxInline {
+		c.unsupported("defs nested deeper than %d", maxInline)
+	}
+	var setup []func(*frame)
+	scope := make([]cbind, len(xs))
+	for i, x := range xs {
+		b, run := c.bind(x)
+		setup = append(setup, run)
+		scope[i] = cbind{df.params[i], b}
+	}
+	saved, savedCtx := c.scope, c.ctx
+	c.scope, c.ctx = scope, c.ctx+df.name+": "
+	c.depth++
+	body := c.expr(df.body)
+	c.depth--
+	c.scope, c.ctx = saved, savedCtx
+	return after(seq(setup...), body)
+}
+
+// pure are the functions that fold when their arguments are constants.
+var pure = map[string]bool{
+	"int8": true, "int16": true, "int32": true, "int64": true, "uint8": true, "uint16": true,
+	"uint32": true, "uint64": true, "char": true, "double": true, "float": true, "len": true,
+	"cpufreq": true, "cpufreqperc": true, "exitcode": true, "avg": true, "unset0": true,
+	"dash": true, "yn": true,
+}
+
+// fold calls a pure function on constant arguments, as the interpreter does.
+func (c *compiler) fold(name string, bf builtin, xs []cx) (cx, bool) {
+	if !pure[name] {
+		return cx{}, false
+	}
+	vs := make([]value, len(xs))
+	for i, x := range xs {
+		if x.con == nil {
+			return cx{}, false
+		}
+		vs[i] = *x.con
+	}
+	v, err := bf.fn(&env{d: c.d}, vs)
+	if err != nil {
+		return c.failing(nil, err), true
+	}
+	return c.constant(v), true
+}
+
+// builtin compiles a call of a built-in function (funcs.go) on arguments
+// that do not fail; pre evaluates them.
+func (c *compiler) builtin(name string, xs []cx, pre func(*frame)) cx {
+	ctx := c.ctx
+	// num loads argument k and checks that it is a number (toInt,
+	// toFloat), as the message says ("of %s": of the unloaded argument)
+	num := func(k int, format string) (cx, *cx) {
+		x := c.load(xs[k])
+		if !numeric(x) {
+			var err error
+			if strings.Count(format, "%") == 2 {
+				err = fmt.Errorf(format, k+1, c.rawOf(xs[k]))
+			} else {
+				err = fmt.Errorf(format, c.rawOf(xs[k]))
+			}
+			f := c.failing(pre, err)
+			return x, &f
+		}
+		return x, nil
+	}
+	text := func(k int) (cx, *cx) {
+		x := c.load(xs[k])
+		if x.k != kStr {
+			f := c.failing(pre, fmt.Errorf("of %s", c.rawOf(xs[k])))
+			return x, &f
+		}
+		return x, nil
+	}
+	switch name {
+	case "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "char":
+		x, bad := num(0, "of %s")
+		if bad != nil {
+			return *bad
+		}
+		bits := map[string]int{"int8": 8, "int16": 16, "int32": 32, "int64": 64, "uint8": 8,
+			"uint16": 16, "uint32": 32, "uint64": 64, "char": 8}[name]
+		n := intOf(x)
+		if strings.HasPrefix(name, "uint") {
+			if bits == 64 {
+				return intCx(n, true)
+			}
+			mask := int64(1)<<bits - 1
+			return intCx(func(f *frame) int64 { return n(f) & mask }, false)
+		}
+		if bits == 64 {
+			return intCx(n, false)
+		}
+		shift := uint(64 - bits)
+		return intCx(func(f *frame) int64 { return n(f) << shift >> shift }, false)
+	case "double", "float":
+		x, bad := num(0, "of %s")
+		if bad != nil {
+			return *bad
+		}
+		fl := fltOf(x)
+		if name == "double" {
+			return fltCx(fl, false)
+		}
+		return fltCx(func(f *frame) float64 { return float64(float32(fl(f))) }, true)
+	case "len":
+		x := c.load(xs[0])
+		switch x.k {
+		case kList:
+			n := x.ls.lenFn()
+			if p := x.ls.pre; p != nil {
+				n0 := n
+				n = func(f *frame) int64 { p(f); return n0(f) }
+			}
+			return intCx(n, false)
+		case kStr:
+			tx := x.tx
+			return intCx(func(f *frame) int64 { return int64(len(tx(f))) }, false)
+		case kC:
+			if arr, ok := cstruct.As[*cstruct.Array](x.pl.acc.Type()); ok {
+				if arr.Kind != cstruct.Fixed {
+					c.unsupported("len of an array of dynamic length")
+				}
+				n := int64(x.pl.acc.Len())
+				if e := eff(x); e != nil {
+					return intCx(func(f *frame) int64 { e(f); return n }, false)
+				}
+				return c.constant(intVal(n))
+			}
+		}
+		return c.failing(pre, fmt.Errorf("of %s", c.rawOf(xs[0])))
+	case "sum", "sumif":
+		return c.sum(xs, pre)
+	case "cpufreq", "cpufreqperc":
+		var n [3]func(*frame) int64
+		for k := range n {
+			x, bad := num(k, "argument %d is %s")
+			if bad != nil {
+				return *bad
+			}
+			n[k] = intOf(x)
+		}
+		perc := name == "cpufreqperc"
+		return intCx(func(f *frame) int64 {
+			freq, pc := calcFreq(n[0](f), n[1](f), n[2](f))
+			if perc {
+				return int64(int32(pc))
+			}
+			return freq
+		}, false)
+	case "exitcode":
+		x, bad := num(0, "of %s")
+		if bad != nil {
+			return *bad
+		}
+		n := intOf(x)
+		return intCx(func(f *frame) int64 { return exitcode(n(f)) }, false)
+	case "avg":
+		// the arguments in order; then n, then s is checked
+		nx, bad := num(1, "of %s")
+		if bad != nil {
+			return *bad
+		}
+		n := intOf(nx)
+		sx := c.load(xs[0])
+		if !numeric(sx) {
+			err := fmt.Errorf("of %s", c.rawOf(xs[0]))
+			c.errOps++
+			se := eff(sx)
+			return fltCx(func(f *frame) float64 {
+				if se != nil {
+					se(f)
+				}
+				if n(f) > 0 {
+					f.fail(ctx, err)
+				}
+				return 0
+			}, false)
+		}
+		s := fltOf(sx)
+		return fltCx(func(f *frame) float64 {
+			sv, d := s(f), n(f)
+			if d <= 0 {
+				return 0
+			}
+			return sv / float64(d)
+		}, false)
+	case "unset0":
+		x := c.load(xs[0])
+		if x.k != kInt {
+			x.from, x.sp, x.yn = nil, nil, nil
+			x.raw = x.loadedName() // unset0 returns the loaded value
+			return x
+		}
+		i := x.intFn()
+		return intCx(func(f *frame) int64 {
+			if v := i(f); v != -1 {
+				return v
+			}
+			return 0
+		}, x.uns)
+	case "spacefmt":
+		x, bad := text(0)
+		if bad != nil {
+			return *bad
+		}
+		tx, s := x.tx, c.newScratch()
+		r := txtCx(func(f *frame) []byte {
+			b := appendSpacefmt(f.scratch[s][:0], tx(f), f.z)
+			f.scratch[s] = b
+			return b
+		})
+		r.ap = func(f *frame, dst []byte) []byte { return appendSpacefmt(dst, tx(f), f.z) }
+		r.sp = x.from
+		return r
+	case "dash":
+		x, bad := text(0)
+		if bad != nil {
+			return *bad
+		}
+		tx := x.tx
+		dash := []byte("-")
+		return txtCx(func(f *frame) []byte {
+			if s := tx(f); len(s) > 0 {
+				return s
+			}
+			return dash
+		})
+	case "yn":
+		x := c.load(xs[0])
+		t := c.truth(x)
+		if t.fail != nil {
+			return t
+		}
+		b := t.b
+		r := intCx(func(f *frame) int64 {
+			if b(f) {
+				return 'y'
+			}
+			return 'n'
+		}, false)
+		if x.k == kInt {
+			r.yn = x.from
+		}
+		return r
+	case "each":
+		return c.each(xs, pre)
+	case "cgindex":
+		return c.cgindex(xs, pre)
+	}
+	c.unsupported("function %s", name)
+	return cx{}
+}
+
+// calcFreq is fnFreq's calculation: the frequency and its percentage.
+func calcFreq(cnt, ticks, maxfreq int64) (freq, pc int64) {
+	switch {
+	case maxfreq != 0 && ticks != 0:
+		freq = cnt / ticks
+		pc = 100 * freq / maxfreq
+	case maxfreq != 0:
+		freq = cnt
+		pc = 100 * cnt / maxfreq
+	case cnt != 0:
+		freq, pc = cnt, 100
+	default:
+		freq, pc = 0, 100
+	}
+	return freq, pc
+}
+
+// exitcode is fnExitcode's calculation.
+func exitcode(n int64) int64 {
+	x := int32(n)
+	if x&0xff != 0 {
+		return int64(x&0x7f) + 256
+	}
+	return int64(x>>8) & 0xff
+}
+
+// sum is fnSum: the paths become accessors of the array's element; the
+// interpreter's errors come from Value.Lookup on an element of the same
+// type, and are raised at the first element that needs the path.
+func (c *compiler) sum(xs []cx, pre func(*frame)) cx {
+	arr := xs[0]
+	var at *cstruct.Array
+	if arr.k == kC {
+		at, _ = cstruct.As[*cstruct.Array](arr.pl.acc.Type())
+	}
+	if at == nil {
+		return c.failing(pre, fmt.Errorf("of %s", c.rawOf(arr)))
+	}
+	cnt := c.load(xs[1])
+	if !numeric(cnt) {
+		return c.failing(pre, fmt.Errorf("count is %s", c.rawOf(xs[1])))
+	}
+	strArg := func(k int, what string) (string, *cx) {
+		x := c.load(xs[k])
+		if x.k != kStr {
+			f := c.failing(pre, fmt.Errorf("%s is %s", what, c.rawOf(xs[k])))
+			return "", &f
+		}
+		if x.con == nil {
+			c.unsupported("a sum path computed at run time")
+		}
+		return x.con.s, nil
+	}
+	path, bad := strArg(2, "path")
+	if bad != nil {
+		return *bad
+	}
+	cond := ""
+	if len(xs) == 4 {
+		if cond, bad = strArg(3, "condition"); bad != nil {
+			return *bad
+		}
+	}
+	if at.Kind != cstruct.Fixed || cstruct.IsDynamic(at.Elem) {
+		c.unsupported("sum over an array of dynamic length")
+	}
+	n := int64(arr.pl.acc.Len())
+	stride := at.Elem.Size()
+	e0 := c.elemAcc(arr.pl.acc, at)
+	rec := arr.pl.recFn()
+	ci := intOf(cnt)
+	ctx := c.ctx
+
+	// the element's fields, resolved as Lookup resolves them
+	dummy, err := c.lay.spec.UnpackWith(at.Elem, make([]byte, stride), cstruct.Options{Order: c.lay.order})
+	if err != nil {
+		c.unsupported("%v", err)
+	}
+	field := func(p string) (cstruct.Accessor, error) {
+		if _, err := dummy.Lookup(p); err != nil {
+			return cstruct.Accessor{}, err
+		}
+		a, err := e0.Field(p)
+		if err != nil {
+			c.unsupported("%v", err)
+		}
+		return a, nil
+	}
+	// test is the truth of the condition field of an element
+	var test func(b []byte) (bool, error)
+	if cond != "" {
+		ca, err := field(cond)
+		var ct func(b []byte) bool
+		if err == nil {
+			ct, err = c.fieldTruth(ca)
+		}
+		if err != nil {
+			test = func([]byte) (bool, error) { return false, err }
+		} else {
+			test = func(b []byte) (bool, error) { return ct(b), nil }
+		}
+	}
+	pa, perr := field(path)
+	var get func(b []byte) int64
+	if perr == nil {
+		switch u := cstruct.Underlying(pa.Type()).(type) {
+		case *cstruct.Int:
+			if !u.Signed && u.ByteSize >= 8 || u.ByteSize > 8 {
+				c.unsupported("a sum of %s", pa.Type())
+			}
+		case *cstruct.Char, *cstruct.Enum:
+		default:
+			v, _ := dummy.Lookup(path)
+			if fv := load(v); fv.k == kFloat || fv.k == kInt {
+				c.unsupported("a sum of %s", pa.Type())
+			} else {
+				_, perr = arith("+", intVal(0), fv)
+			}
+		}
+		if perr == nil {
+			get = func(b []byte) int64 { return pa.Int(b) }
+		}
+	}
+	end := e0.Offset() + n*stride
+	return intCx(func(f *frame) int64 {
+		b := rec(f)
+		k := ci(f)
+		if b == nil || int64(len(b)) < end {
+			return 0
+		}
+		k = max(min(k, n), 0)
+		var total int64
+		for i := int64(0); i < k; i++ {
+			eb := b[i*stride:]
+			if test != nil {
+				t, err := test(eb)
+				if err != nil {
+					f.fail(ctx, err)
+					return 0
+				}
+				if !t {
+					continue
+				}
+			}
+			if perr != nil {
+				f.fail(ctx, perr)
+				return 0
+			}
+			total += get(eb)
+		}
+		return total
+	}, false)
+}
+
+// fieldTruth is the truth of a field read with a, or the error truth
+// reports for it.
+func (c *compiler) fieldTruth(a cstruct.Accessor) (func(b []byte) bool, error) {
+	switch u := cstruct.Underlying(a.Type()).(type) {
+	case *cstruct.Int:
+		if u.ByteSize > 8 {
+			c.unsupported("a %d-byte integer", u.ByteSize)
+		}
+		return func(b []byte) bool { return a.Int(b) != 0 }, nil
+	case *cstruct.Char, *cstruct.Enum:
+		return func(b []byte) bool { return a.Int(b) != 0 }, nil
+	case *cstruct.Float:
+		return func(b []byte) bool { return a.Float(b) != 0 }, nil
+	case *cstruct.Array:
+		switch cstruct.Underlying(u.Elem).(type) {
+		case *cstruct.Char:
+			return func(b []byte) bool { return len(a.Bytes(b)) > 0 }, nil
+		case *cstruct.WChar:
+			c.unsupported("wide text")
+		}
+	}
+	return nil, fmt.Errorf("%s has no truth value", a.Type())
+}
+
+// each is fnEach: the format is parsed once.
+func (c *compiler) each(xs []cx, pre func(*frame)) cx {
+	fx := c.load(xs[0])
+	if fx.k != kStr {
+		return c.failing(pre, fmt.Errorf("format is %s", c.rawOf(xs[0])))
+	}
+	if fx.con == nil {
+		c.unsupported("an each format computed at run time")
+	}
+	list := c.load(xs[1])
+	if list.k != kList {
+		return c.failing(pre, fmt.Errorf("of %s", list.loadedName()))
+	}
+	fs := fx.con.s
+	k := strings.IndexByte(fs, '%')
+	if k < 0 {
+		return c.failing(pre, fmt.Errorf("format %q has no conversion", fs))
+	}
+	cv, m, err := parseConv(fs[k:])
+	if err != nil {
+		return c.failing(pre, err)
+	}
+	prefix, suffix := []byte(fs[:k]), []byte(fs[k+m:])
+	l := list.ls
+	n := l.lenFn()
+	lpre := l.pre
+	s := c.newScratch()
+	ctx := c.ctx
+	var ap func(f *frame, dst []byte) []byte
+	if l.kind == lPids {
+		cg := l.cgFn()
+		fm, pad, fast := intFmt(&cv)
+		ap = func(f *frame, dst []byte) []byte {
+			if lpre != nil {
+				lpre(f)
+			}
+			for _, p := range f.cgPIDs(cg(f)) {
+				dst = append(dst, prefix...)
+				if fast {
+					dst = appendIntFmt(dst, fm, pad, int64(p))
+				} else {
+					var err error
+					if dst, err = cv.format(dst, intVal(int64(p))); err != nil {
+						f.fail(ctx, err)
+						return dst
+					}
+				}
+				dst = append(dst, suffix...)
+			}
+			return dst
+		}
+	} else {
+		// tasks and cgroups: conv.format of a struct tstat or a cgroup
+		// fails, but for %%
+		elem := "a cgroup"
+		if l.kind == lTasks {
+			elem = c.lay.tstat.String()
+		}
+		ferr := fmt.Errorf("%s of %s", cv.text, elem)
+		c.errOps++
+		ap = func(f *frame, dst []byte) []byte {
+			if lpre != nil {
+				lpre(f)
+			}
+			for range n(f) {
+				dst = append(dst, prefix...)
+				if cv.verb != '%' {
+					f.fail(ctx, ferr)
+					return dst
+				}
+				dst = append(dst, '%')
+				dst = append(dst, suffix...)
+			}
+			return dst
+		}
+	}
+	r := txtCx(func(f *frame) []byte {
+		b := ap(f, f.scratch[s][:0])
+		f.scratch[s] = b
+		return b
+	})
+	r.ap = ap
+	return r
+}
+
+// cgindex is fnCgindex: gen.isproc and gen.pid resolved once.
+func (c *compiler) cgindex(xs []cx, pre func(*frame)) cx {
+	t := xs[0]
+	if t.k != kC {
+		return c.failing(pre, fmt.Errorf("of %s", c.rawOf(t)))
+	}
+	p := t.pl
+	dummy, err := c.lay.spec.UnpackWith(p.acc.Type(), make([]byte, max(p.acc.Size(), 0)), cstruct.Options{Order: c.lay.order})
+	if err != nil {
+		c.unsupported("%v", err)
+	}
+	// field reads a scalar field as load(...).i does: integers, else 0
+	field := func(path string) (func(b []byte) int64, error) {
+		v, err := dummy.Lookup(path)
+		if err != nil {
+			return nil, err
+		}
+		a, err := p.acc.Field(path)
+		if err != nil {
+			c.unsupported("%v", err)
+		}
+		switch lv := load(v); lv.k {
+		case kInt:
+			if u, ok := cstruct.As[*cstruct.Int](a.Type()); ok && u.ByteSize > 8 {
+				c.unsupported("a %d-byte integer", u.ByteSize)
+			}
+			return func(b []byte) int64 { return a.Int(b) }, nil
+		}
+		return func([]byte) int64 { return 0 }, nil
+	}
+	isproc, ierr := field("gen.isproc")
+	pid, perr := field("gen.pid")
+	rec := p.recFn()
+	ctx := c.ctx
+	return intCx(func(f *frame) int64 {
+		b := rec(f)
+		if b == nil {
+			return 0
+		}
+		if ierr != nil {
+			f.fail(ctx, ierr)
+			return 0
+		}
+		if isproc(b) == 0 {
+			return -1
+		}
+		if perr != nil {
+			f.fail(ctx, perr)
+			return 0
+		}
+		return f.cgIndex(pid(b), ctx)
+	}, false)
+}

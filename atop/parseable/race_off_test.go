@@ -1,0 +1,5 @@
+//go:build !race
+
+package parseable
+
+const raceOn = false
