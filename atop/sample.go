@@ -103,6 +103,21 @@ func (s *Sample) Clone() *Sample {
 	return &c
 }
 
+// copyFrom makes s a copy of sample c that owns its record and compressed
+// bytes, copied into data (reused, and returned). Nothing of it is
+// inflated yet, and it has no buffers: the pipeline's worker gives it its
+// own before its job runs.
+func (s *Sample) copyFrom(c *Sample, data []byte) []byte {
+	*s = *c
+	data = append(data[:0], c.data...)
+	s.data = data
+	s.sys, s.tasks, s.cgroups, s.byPID = result[cstruct.Value]{}, result[[]Task]{}, result[[]Cgroup]{}, nil
+	s.bufs, s.gen = nil, 0
+	l := c.Header.l
+	s.Record, _ = l.spec.UnpackWith(l.record, data[:l.recordSize], cstruct.Options{Order: c.Header.Order, Base: c.Offset})
+	return data
+}
+
 func (s *Sample) stale() bool { return s.gen != s.bufs.gen }
 
 // Compressed returns the compressed bytes of a part: "sstat", "tstat",
