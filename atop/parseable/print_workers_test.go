@@ -20,7 +20,11 @@ func TestPrintWorkers(t *testing.T) {
 	for _, log := range logFiles(t) {
 		t.Run(filepath.Base(log), func(t *testing.T) {
 			want := readOracle(t, log)
-			for _, n := range workerCounts {
+			counts := workerCounts
+			if testing.Short() {
+				counts = []int{3} // TestOracles has the default
+			}
+			for _, n := range counts {
 				got, err := printLog(t, log, Options{Labels: []string{"ALL"}, Workers: n})
 				require.NoError(t, err)
 				if d := firstDiff(want, got); d != "" {
