@@ -295,6 +295,7 @@ func (p *pipe) read() {
 		if err != nil {
 			end := p.opts.readError(err)
 			sl.rerr, sl.end = err, end
+			sl.step = Step{warns: sl.step.warns[:0]}
 			sl.done <- struct{}{}
 			p.order <- sl // the slot is the writer's now
 			if end != nil {
@@ -365,6 +366,8 @@ func (p *pipe) write(w io.Writer) error {
 			}
 		}
 		sl.rerr, sl.end, sl.err = nil, nil, nil
+		clear(sl.step.warns)
+		sl.step.warns = sl.step.warns[:0]
 		p.free <- sl
 	}
 	if first == io.EOF {

@@ -57,14 +57,18 @@ func describe(dst []byte, s *atop.Sample) ([]byte, error) {
 	return append(dst, '\n'), nil
 }
 
-// describeJob is a Job of describe; with jitter it sleeps a little at
-// random, so that later samples often finish first.
+// describeJob is a Job of describe that also warns about every third
+// sample; with jitter it sleeps a little at random, so that later samples
+// often finish first.
 func describeJob(jitter bool) func() atop.Job {
 	return func() atop.Job {
 		rng := rand.New(rand.NewPCG(rand.Uint64(), 1))
-		return func(dst []byte, s *atop.Sample, _ *atop.Step) ([]byte, error) {
+		return func(dst []byte, s *atop.Sample, st *atop.Step) ([]byte, error) {
 			if jitter {
 				time.Sleep(time.Duration(rng.IntN(300)) * time.Microsecond)
+			}
+			if s.Index%3 == 1 {
+				st.Warn(fmt.Errorf("sample %d of %s", s.Index, s.Header.Version))
 			}
 			return describe(dst, s)
 		}
@@ -113,19 +117,37 @@ func pipelineLogs(t *testing.T) map[string][]byte {
 	return logs
 }
 
+// sameText fails the test, briefly, if got is not want.
+func sameText(t *testing.T, want, got string, what string, args ...any) {
+	t.Helper()
+	if got == want {
+		return
+	}
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := range min(len(wl), len(gl)) {
+		if wl[i] != gl[i] {
+			t.Fatalf("%s: line %d\nwant: %.200s\n got: %.200s", fmt.Sprintf(what, args...), i+1, wl[i], gl[i])
+		}
+	}
+	t.Fatalf("%s: %d lines, want %d", fmt.Sprintf(what, args...), len(gl), len(wl))
+}
+
 // TestPipelineSame: every number of workers gives the bytes of a plain
-// loop, on every log.
+// loop, and the warnings at the same places, on every log.
 func TestPipelineSame(t *testing.T) {
 	for name, b := range pipelineLogs(t) {
 		t.Run(name, func(t *testing.T) {
-			want := sequentialOf(t, b)
-			for _, n := range []int{1, 2, 3, 8} {
+			want, err := run(t, b, 1, atop.PipelineOptions{})
+			require.NoError(t, err)
+			sameText(t, sequentialOf(t, b), dropWarnings(want), "1 worker")
+			require.Contains(t, want, "\nwarning: sample 1 of ")
+			for _, n := range []int{2, 3, 8} {
 				if testing.Short() && n != 3 && len(b) > 1<<20 {
 					continue
 				}
 				got, err := run(t, b, n, atop.PipelineOptions{})
 				require.NoError(t, err)
-				require.Equal(t, want, got, "%d workers", n)
+				sameText(t, want, got, "%d workers", n)
 			}
 		})
 	}
@@ -162,11 +184,11 @@ func TestPipelineFlipped(t *testing.T) {
 		var se *atop.SampleError
 		require.ErrorAs(t, wantErr, &se)
 		require.Equal(t, k, se.Sample)
-		require.Equal(t, k, strings.Count(want, "\n#")+min(1, len(want)), "sample %d", k)
+		sameText(t, sequentialOf(t, b[:bd[k]]), dropWarnings(want), "sample %d", k)
 		for _, n := range []int{2, 3, 8} {
 			got, err := run(t, c, n, atop.PipelineOptions{})
 			require.Equal(t, wantErr, err)
-			require.Equal(t, want, got, "%d workers, sample %d", n, k)
+			sameText(t, want, got, "%d workers, sample %d", n, k)
 		}
 	}
 }
@@ -184,19 +206,47 @@ func TestPipelineTorn(t *testing.T) {
 		}
 		return err
 	}}
+	var want string
 	for _, n := range []int{1, 2, 3, 8} {
 		got, err := run(t, b[:bd[4]+200], n, asWarning)
 		require.NoError(t, err)
-		body, warning, ok := strings.Cut(got, "warning: ")
-		require.True(t, ok)
-		assert.Equal(t, whole, body)
-		assert.Contains(t, warning, "sample 4: sample data at offset")
+		if n == 1 {
+			want = got
+			body, warning, ok := strings.Cut(got, "warning: atop: ")
+			require.True(t, ok)
+			sameText(t, whole, dropWarnings(body), "1 worker")
+			assert.Contains(t, warning, "sample 4: sample data at offset")
+			assert.NotContains(t, warning, "\n#", "the torn tail's warning comes last")
+		}
+		sameText(t, want, got, "%d workers", n)
 
 		got, err = run(t, b[:bd[4]+200], n, atop.PipelineOptions{})
 		var te *atop.TornError
 		require.ErrorAs(t, err, &te)
 		assert.Equal(t, 4, te.Sample)
-		assert.Equal(t, whole, got)
+		sameText(t, whole, dropWarnings(got), "%d workers", n)
+	}
+
+	// After many samples, each with a warning, the torn tail's slot is one
+	// used before: it brings its own warning only.
+	logs := [][]byte{b, b, b, b[:bd[4]+200]}
+	everyOne := func() atop.Job {
+		return func(dst []byte, s *atop.Sample, st *atop.Step) ([]byte, error) {
+			st.Warn(fmt.Errorf("sample %d", s.Index))
+			return describe(dst, s)
+		}
+	}
+	for _, n := range []int{1, 2, 3, 8} {
+		var out bytes.Buffer
+		opts := asWarning
+		opts.Workers = n
+		opts.Warn = func(err error) { fmt.Fprintf(&out, "warning: %v\n", err) }
+		require.NoError(t, atop.Pipeline(&out, multiSource(t, logs), everyOne, opts))
+		if n == 1 {
+			want = out.String()
+			require.Equal(t, 3*6+4+1, strings.Count(want, "warning: "))
+		}
+		sameText(t, want, out.String(), "%d workers, 4 logs", n)
 	}
 }
 
@@ -217,10 +267,12 @@ func TestPipelineResync(t *testing.T) {
 		if n == 1 {
 			want = out.String()
 			require.Contains(t, want, "\nwarning: atop: skipped 333 bytes of garbage")
+			require.Less(t, strings.Index(want, "sample 1 of"), strings.Index(want, "skipped 333"))
+			require.Greater(t, strings.Index(want, "sample 4 of"), strings.Index(want, "skipped 333"))
 			require.Equal(t, sequentialOf(t, b), dropWarnings(want))
 			continue
 		}
-		require.Equal(t, want, out.String(), "%d workers", n)
+		sameText(t, want, out.String(), "%d workers", n)
 	}
 }
 
