@@ -113,8 +113,10 @@ func (s *Sample) copyFrom(c *Sample, data []byte) []byte {
 	s.data = data
 	s.sys, s.tasks, s.cgroups, s.byPID = result[cstruct.Value]{}, result[[]Task]{}, result[[]Cgroup]{}, nil
 	s.bufs, s.gen = nil, 0
-	l := c.Header.l
-	s.Record, _ = l.spec.UnpackWith(l.record, data[:l.recordSize], cstruct.Options{Order: c.Header.Order, Base: c.Offset})
+	if c.Header != nil && c.Header.l != nil && int64(len(data)) >= c.Header.l.recordSize { // else not a Reader's sample
+		l := c.Header.l
+		s.Record, _ = l.spec.UnpackWith(l.record, data[:l.recordSize], cstruct.Options{Order: c.Header.Order, Base: c.Offset})
+	}
 	return data
 }
 
