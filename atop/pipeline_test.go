@@ -102,13 +102,15 @@ func sequentialOf(t *testing.T, b []byte) string {
 	return string(out)
 }
 
-// pipelineLogs are the fixtures, the real-world logs and the large log,
-// inflated.
+// pipelineLogs are the fixtures, the real-world logs and (not in -short)
+// the large log.
 func pipelineLogs(t *testing.T) map[string][]byte {
 	logs := rawFixtures(t)
 	names, err := filepath.Glob(filepath.Join(testdata, "realworld", "*.gz"))
 	require.NoError(t, err)
-	names = append(names, filepath.Join(testdata, "bench", "atop-2.8.1-large.raw"))
+	if !testing.Short() {
+		names = append(names, filepath.Join(testdata, "bench", "atop-2.8.1-large.raw"))
+	}
 	for _, n := range names {
 		b, err := os.ReadFile(n) // gzipped or not: NewReader takes both
 		require.NoError(t, err)
@@ -142,9 +144,6 @@ func TestPipelineSame(t *testing.T) {
 			sameText(t, sequentialOf(t, b), dropWarnings(want), "1 worker")
 			require.Contains(t, want, "\nwarning: sample 1 of ")
 			for _, n := range []int{2, 3, 8} {
-				if testing.Short() && n != 3 && len(b) > 1<<20 {
-					continue
-				}
 				got, err := run(t, b, n, atop.PipelineOptions{})
 				require.NoError(t, err)
 				sameText(t, want, got, "%d workers", n)
