@@ -2,6 +2,8 @@ package atop_test
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"os"
 	"testing"
 
@@ -102,5 +104,44 @@ func BenchmarkLargeLog(b *testing.B) {
 		if n == 0 {
 			b.Fatal("no tasks")
 		}
+	}
+}
+
+// BenchmarkPipelineInflate inflates every part of every sample of the large
+// log in an atop.Pipeline, with one worker and with two: the floor of any
+// job on it, and how it scales.
+func BenchmarkPipelineInflate(b *testing.B) {
+	l, err := os.ReadFile("../testdata/atop/bench/atop-2.8.1-large.raw")
+	if err != nil {
+		b.Skip(err)
+	}
+	job := func() atop.Job {
+		return func(dst []byte, s *atop.Sample, _ *atop.Step) ([]byte, error) {
+			if _, err := s.Tasks(); err != nil {
+				return dst, err
+			}
+			if _, err := s.System(); err != nil {
+				return dst, err
+			}
+			if _, err := s.Cgroups(); err != nil {
+				return dst, err
+			}
+			return append(dst, '.'), nil
+		}
+	}
+	for _, n := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(l)))
+			b.ReportAllocs()
+			for b.Loop() {
+				r, err := atop.NewReader(bytes.NewReader(l))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := atop.Pipeline(io.Discard, r, job, atop.PipelineOptions{Workers: n}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

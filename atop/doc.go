@@ -77,4 +77,12 @@
 //
 // A Reader and its samples are not safe for concurrent use. Parsed
 // definitions are cached per version and shared by all readers.
+//
+// [Pipeline] works on several samples at once: one goroutine reads, each
+// sample is copied into one of a few slots that circulate (so memory stays
+// bounded), workers inflate and run a [Job] that appends the sample's
+// output, and the outputs are written in input order, with the warnings
+// and the first error at their place in the input, so the result does not
+// depend on the number of workers. The parseable and export packages print
+// on it.
 package atop

@@ -2,6 +2,7 @@ package atop
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cstructgo/cstruct/cstruct"
+	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/zlib"
 )
 
@@ -101,6 +103,23 @@ func (s *Sample) Clone() *Sample {
 	return &c
 }
 
+// copyFrom makes s a copy of sample c that owns its record and compressed
+// bytes, copied into data (reused, and returned). Nothing of it is
+// inflated yet, and it has no buffers: the pipeline's worker gives it its
+// own before its job runs.
+func (s *Sample) copyFrom(c *Sample, data []byte) []byte {
+	*s = *c
+	data = append(data[:0], c.data...)
+	s.data = data
+	s.sys, s.tasks, s.cgroups, s.byPID = result[cstruct.Value]{}, result[[]Task]{}, result[[]Cgroup]{}, nil
+	s.bufs, s.gen = nil, 0
+	if c.Header != nil && c.Header.l != nil && int64(len(data)) >= c.Header.l.recordSize { // else not a Reader's sample
+		l := c.Header.l
+		s.Record, _ = l.spec.UnpackWith(l.record, data[:l.recordSize], cstruct.Options{Order: c.Header.Order, Base: c.Offset})
+	}
+	return data
+}
+
 func (s *Sample) stale() bool { return s.gen != s.bufs.gen }
 
 // Compressed returns the compressed bytes of a part: "sstat", "tstat",
@@ -128,54 +147,81 @@ func (s *Sample) inflate(i int, dst []byte) error {
 	return nil
 }
 
-// inflater is a zlib reader with its source; they are pooled, as a
-// zlib reader holds a 32 KiB window.
+// inflater is a deflate reader with its source; they are pooled, as a
+// reader holds a 32 KiB window.
 type inflater struct {
-	zr  io.ReadCloser
+	fr  io.ReadCloser
 	src bytes.Reader
 }
 
 var inflaters sync.Pool
 
-// inflate inflates comp into dst, which must come out exactly full.
+// inflate inflates the zlib stream comp (RFC 1950) into dst, which must
+// come out exactly full, and checks the stream's Adler-32 checksum. It reads
+// the 2-byte header itself, inflates the deflate stream that follows (a
+// bytes.Reader is an io.ByteReader, so flate reads no byte past the end of
+// the stream), and checks the 4-byte trailer with adler32sum, several times
+// faster than the zlib package's hash/adler32.
 func inflate(dst, comp []byte) error {
+	if len(comp) < 2 {
+		return io.ErrUnexpectedEOF
+	}
+	if !zlibHeader(comp) {
+		return zlib.ErrHeader
+	}
+	body := comp[2:]
+	if comp[1]&0x20 != 0 { // a preset dictionary: only the empty one, as zlib.NewReader does
+		if len(body) < 4 {
+			return io.ErrUnexpectedEOF
+		}
+		if binary.BigEndian.Uint32(body) != 1 {
+			return zlib.ErrDictionary
+		}
+		body = body[4:]
+	}
 	z, _ := inflaters.Get().(*inflater)
 	if z == nil {
 		z = new(inflater)
 	}
 	defer inflaters.Put(z)
-	z.src.Reset(comp)
-	if z.zr == nil {
-		zr, err := zlib.NewReader(&z.src)
-		if err != nil {
-			return err
-		}
-		z.zr = zr
-	} else if err := z.zr.(zlib.Resetter).Reset(&z.src, nil); err != nil {
+	z.src.Reset(body)
+	if z.fr == nil {
+		z.fr = flate.NewReader(&z.src)
+	} else if err := z.fr.(flate.Resetter).Reset(&z.src, nil); err != nil {
 		return err
 	}
-	n, err := io.ReadFull(z.zr, dst)
+	n, err := io.ReadFull(z.fr, dst)
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return fmt.Errorf("inflates to %d bytes, want %d (%w)", n, len(dst), io.ErrUnexpectedEOF)
 		}
 		return err
 	}
-	// The stream must end here; reading to its end checks the checksum.
+	// The stream must end here.
 	var one [1]byte
-	for range 8 {
-		m, err := z.zr.Read(one[:])
+	for tries := 0; ; tries++ {
+		m, err := z.fr.Read(one[:])
 		if m > 0 {
 			return fmt.Errorf("inflates to more than %d bytes", len(dst))
 		}
 		if err == io.EOF {
-			return nil
+			break
 		}
 		if err != nil {
 			return err
 		}
+		if tries == 8 {
+			return fmt.Errorf("zlib stream does not end after %d bytes", len(dst))
+		}
 	}
-	return fmt.Errorf("zlib stream does not end after %d bytes", len(dst))
+	trailer := body[len(body)-z.src.Len():]
+	if len(trailer) < 4 {
+		return io.ErrUnexpectedEOF
+	}
+	if binary.BigEndian.Uint32(trailer) != adler32sum(dst) {
+		return zlib.ErrChecksum
+	}
+	return nil
 }
 
 // grow returns b resized to n bytes, reusing its memory when it can.

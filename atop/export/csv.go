@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cstructgo/cstruct/atop"
@@ -80,30 +81,38 @@ func WriteCSV(w io.Writer, src Source, opts CSVOptions) error {
 	if n != 1 {
 		return errors.New("export: CSV needs exactly one of tasks, a system group, cgroups")
 	}
-	t := &table{w: w, opts: &opts, plans: map[cstruct.Type]*plan{}}
-	var fn func(*atop.Sample) error
-	switch {
-	case opts.Tasks:
-		fn = t.tasks
-	case opts.Cgroups:
-		fn = t.cgroups
-	default:
+	var group Group
+	if !opts.Tasks && !opts.Cgroups {
 		g, err := lookupGroup(opts.System)
 		if err != nil {
 			return err
 		}
-		t.group = g
-		fn = t.system
+		group = g
 	}
-	return opts.each(src, func(s *atop.Sample) error {
-		t.buf = t.buf[:0]
-		err := fn(s)
-		if len(t.buf) > 0 {
-			if _, werr := t.w.Write(t.buf); werr != nil {
-				return werr
-			}
+	shared := &tableState{plans: map[cstruct.Type]*plan{}}
+	return Run(w, src, opts.Options, func() atop.Job {
+		var sj sampleJob
+		o := opts
+		o.Warn = sj.warn
+		t := &table{opts: &o, group: group, shared: shared,
+			plans: map[cstruct.Type]*plan{}, inOrder: sj.inOrder}
+		var fn func(*atop.Sample) error
+		switch {
+		case opts.Tasks:
+			fn = t.tasks
+		case opts.Cgroups:
+			fn = t.cgroups
+		default:
+			fn = t.system
 		}
-		return err
+		// the rows of a sample go straight into the job's output
+		return func(dst []byte, s *atop.Sample, step *atop.Step) ([]byte, error) {
+			sj.step, t.buf = step, dst
+			err := fn(s)
+			out := t.buf
+			sj.step, t.buf = nil, nil
+			return out, err
+		}
 	})
 }
 
@@ -123,66 +132,110 @@ func lookupGroup(name string) (Group, error) {
 	return Group{}, fmt.Errorf("export: unknown system group %q (groups: %s)", name, strings.Join(names, ", "))
 }
 
-// A table writes rows whose columns come from the first plan. The rows of
-// a sample are appended to buf, which is written once per sample.
+// A table appends rows whose columns come from the first plan to buf, the
+// output of the sample at hand. Each worker of WriteCSV has its own table;
+// they share the header and the plans.
 type table struct {
-	w      io.Writer
-	opts   *CSVOptions
-	group  Group
+	opts    *CSVOptions
+	group   Group
+	shared  *tableState
+	plans   map[cstruct.Type]*plan // the plans this table has had from shared
+	inOrder func(func()) error     // runs its function in input order
+	buf     []byte
+	fixed   [][]byte // this sample's leading (and trailing) fields, encoded
+	fbuf    []byte
+}
+
+// tableState is what the tables of a CSV share. It changes only at the
+// first sample of each struct type, in input order (table.inOrder).
+type tableState struct {
 	header []string
 	plans  map[cstruct.Type]*plan
-	buf    []byte
-	fixed  [][]byte // this sample's leading (and trailing) fields, encoded
-	fbuf   []byte
 }
+
+// reportedError is a plan that failed after the first: reported once,
+// and its rows are left out.
+type reportedError struct{ err error }
+
+func (e *reportedError) Error() string { return e.err.Error() }
+func (e *reportedError) Unwrap() error { return e.err }
 
 // A plan is how rows of one struct type (one atop version) fill the
 // header's columns.
 type plan struct {
-	fixed  []string   // the leading columns, from the caller
-	cols   []column   // of the struct
-	extra  []string   // the trailing columns, from the caller
-	src    []int      // per header column: index in fixed+cols+extra, or -1
-	err    error      // the group does not exist in this version
-	parent []int      // system groups: path to the struct holding the group
-	node   *node      // system groups: the group
-	ops    [2][]csvOp // cols compiled, per byte order (little, big)
+	fixed  []string     // the leading columns, from the caller
+	cols   []column     // of the struct
+	extra  []string     // the trailing columns, from the caller
+	src    []int        // per header column: index in fixed+cols+extra, or -1
+	err    error        // the group does not exist in this version
+	parent []int        // system groups: path to the struct holding the group
+	node   *node        // system groups: the group
+	ops    [2][]csvOp   // cols compiled, per byte order (little, big)
+	once   [2]sync.Once // compiles ops: the workers of a CSV share plans
 }
 
 // plan returns the plan of struct type typ, made by build the first time.
-// A type whose plan fails is reported once and its rows are left out,
-// unless it is the first: then the error ends the export.
+// A type whose plan fails is reported once and its rows are left out (a
+// *reportedError), unless it is the first: then the error ends the export.
+// Plans are made in input order, so the first sample of a type in the
+// input makes it, and the first of all makes the header, whatever the
+// number of workers; a table that has had a plan needs no turn for it.
 func (t *table) plan(typ cstruct.Type, s *atop.Sample, build func(*plan) error) (*plan, error) {
 	if p, ok := t.plans[typ]; ok {
-		return p, p.err
+		if p.err != nil {
+			return p, &reportedError{p.err} // had it been the first, the export would have ended
+		}
+		return p, nil
+	}
+	var (
+		p   *plan
+		err error
+	)
+	if oerr := t.inOrder(func() { p, err = t.sharedPlan(typ, s, build) }); oerr != nil {
+		return nil, oerr
+	}
+	if err == nil || p.err != nil {
+		t.plans[typ] = p
+	}
+	return p, err
+}
+
+// sharedPlan is plan in input order, on the shared state.
+func (t *table) sharedPlan(typ cstruct.Type, s *atop.Sample, build func(*plan) error) (*plan, error) {
+	sh := t.shared
+	if p, ok := sh.plans[typ]; ok {
+		if p.err != nil {
+			return p, &reportedError{p.err}
+		}
+		return p, nil
 	}
 	p := &plan{}
-	t.plans[typ] = p
+	sh.plans[typ] = p
 	if p.err = build(p); p.err != nil {
-		if t.header == nil {
+		if sh.header == nil {
 			return p, p.err
 		}
 		t.opts.warn(p.err)
-		return p, p.err
+		return p, &reportedError{p.err}
 	}
 	names := slices.Clone(p.fixed)
 	for _, c := range p.cols {
 		names = append(names, c.name)
 	}
 	names = append(names, p.extra...)
-	if t.header == nil {
-		t.header = names
+	if sh.header == nil {
+		sh.header = names
 		for i := range names {
 			p.src = append(p.src, i)
 		}
-		return p, t.write(t.header)
+		return p, t.write(sh.header)
 	}
 	at := make(map[string]int, len(names))
 	for i, n := range names {
 		at[n] = i
 	}
 	used := make([]bool, len(names))
-	for _, h := range t.header {
+	for _, h := range sh.header {
 		i, ok := at[h]
 		if !ok {
 			i = -1
@@ -222,9 +275,7 @@ func (p *plan) opsFor(s *atop.Sample, v cstruct.Value) []csvOp {
 	if v.ByteOrder() == binary.BigEndian {
 		be = 1
 	}
-	if p.ops[be] == nil {
-		p.ops[be] = compileColumns(s.Header.Spec(), v, p.cols)
-	}
+	p.once[be].Do(func() { p.ops[be] = compileColumns(s.Header.Spec(), v, p.cols) })
 	return p.ops[be]
 }
 
@@ -357,7 +408,6 @@ func (t *table) system(s *atop.Sample) error {
 		return nil
 	}
 	typ := sys.Type()
-	first := t.header == nil
 	p, err := t.plan(typ, s, func(p *plan) error {
 		n, parent, err := findNode(schemaOf(typ, t.opts.Reserved), t.group.Path)
 		if err != nil {
@@ -372,10 +422,11 @@ func (t *table) system(s *atop.Sample) error {
 		return nil
 	})
 	if err != nil {
-		if first {
-			return err
+		var rep *reportedError
+		if errors.As(err, &rep) {
+			return nil // reported by plan
 		}
-		return nil // reported by plan
+		return err
 	}
 	parent := field(sys, p.parent)
 	n := p.node

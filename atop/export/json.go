@@ -38,11 +38,18 @@ type JSONOptions struct {
 // and the members of struct cstat.
 //
 // Field names are those of the version's .h files; integers are exact,
-// char arrays are strings. Output is streamed: one sample is held at a
-// time. WriteJSON stops at the first write error and returns it.
+// char arrays are strings. Output is streamed: a few samples are held at
+// a time, Options.Workers of them formatted at once, each written with one
+// Write in input order (see Run). WriteJSON stops at the first write error
+// and returns it.
 func WriteJSON(w io.Writer, src Source, opts JSONOptions) error {
-	j := jsonWriter{w: w, opts: &opts}
-	return opts.each(src, j.sample)
+	return Run(w, src, opts.Options, func() atop.Job {
+		var sj sampleJob
+		o := opts
+		o.Warn = sj.warn
+		j := jsonWriter{w: &sj, opts: &o}
+		return sj.job(j.sample, nil)
+	})
 }
 
 type jsonWriter struct {

@@ -27,6 +27,10 @@ type Options struct {
 	// (as atop.Options.DefsDir for the struct definitions). Without one
 	// there, the embedded description is used.
 	DefsDir string
+	// Workers is how many samples Print formats at once (see
+	// atop.PipelineOptions.Workers): 0 means one per CPU, 1 one at a
+	// time on the caller's goroutine.
+	Workers int
 }
 
 // LabelError is a label the file's atop version does not know. Its text

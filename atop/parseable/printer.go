@@ -110,40 +110,19 @@ type Source interface {
 // printed. Print stops at the first error: of the reader (a torn tail,
 // after the complete samples), of a sample, or of w; warnings of the
 // reader (atop.IsWarning: garbage skipped with Options.Resync) are passed
-// over.
+// over. Samples are printed by Options.Workers goroutines at once (see
+// atop.Pipeline), each with a single Write, in input order: the output and
+// the error are the same for any number of workers.
 func Print(w io.Writer, src Source, opts Options) error {
-	var p *Printer
-	var cur *atop.Header
+	c := newPrinters(opts)
 	if hs, ok := src.(interface{ Header() *atop.Header }); ok {
 		if h := hs.Header(); h != nil {
-			var err error
-			if p, err = NewPrinter(w, h, opts); err != nil {
+			if _, err := c.printer(h); err != nil {
 				return err
 			}
-			cur = h
 		}
 	}
-	for {
-		s, err := src.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			if atop.IsWarning(err) {
-				continue
-			}
-			return err
-		}
-		if p == nil || s.Header != cur {
-			if p, err = NewPrinter(w, s.Header, opts); err != nil {
-				return err
-			}
-			cur = s.Header
-		}
-		if err := p.Sample(s); err != nil {
-			return err
-		}
-	}
+	return atop.Pipeline(w, src, c.job, atop.PipelineOptions{Workers: opts.Workers})
 }
 
 // Labels returns the labels that atop version v knows, in the order atop
