@@ -75,3 +75,53 @@ func ExampleWriteListing() {
 	// 0x0008.0     3:b  uint8                    t.flags = 5
 	// 0x0008.3     5:b  uint8                    t.level = 2
 }
+
+// Accessors resolve a field path once and then read it from any record's
+// bytes: the fast path for hot loops over many records of one type.
+func ExampleSpec_Accessor() {
+	spec, _ := (&cstruct.Config{Natural: true}).Parse("proc.h", []byte(`
+struct proc {
+	int32  pid;
+	char   name[12];
+	struct { uint64 utime, stime; } cpu;
+	uint8  state : 4, nice : 4;
+};`))
+	proc, _ := spec.Lookup("struct proc")
+	pid, _ := spec.Accessor(proc, "pid", nil)
+	name, _ := spec.Accessor(proc, "name", nil)
+	utime, _ := spec.Accessor(proc, "cpu.utime", nil)
+	nice, _ := spec.Accessor(proc, "nice", nil)
+
+	rec := make([]byte, proc.Size())
+	binary.LittleEndian.PutUint32(rec[0:], 4242)
+	copy(rec[4:], "sshd")
+	binary.LittleEndian.PutUint64(rec[16:], 1234)
+	rec[32] = 0x52 // state 2, nice 5
+	fmt.Println(pid.Int(rec), string(name.Bytes(rec)), utime.Uint(rec), nice.Uint(rec), proc.Size())
+	// Output: 4242 sshd 1234 5 40
+}
+
+// A Plan reads records whose layout depends on the data without
+// allocating: Layout finds where the parts of each record lie, into a
+// Layout that is reused from record to record.
+func ExamplePlan() {
+	spec, _ := cstruct.Parse("msg.h", []byte(`struct msg { uint16 len; char data[len]; uint8 crc; };`))
+	msg, _ := spec.Lookup("struct msg")
+	p := spec.Plan(msg, nil)
+	data, _ := p.Accessor("data")
+	crc, _ := p.Accessor("crc")
+
+	b := []byte{2, 0, 'h', 'i', 0x11, 3, 0, 'b', 'y', 'e', 0x22}
+	var lay cstruct.Layout
+	for len(b) > 0 {
+		if err := p.Layout(b, 0, &lay); err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%s %#x\n", data.BytesL(b, &lay), crc.UintL(b, &lay))
+		b = b[lay.Size():]
+	}
+	// Output:
+	// hi 0x11
+	// bye 0x22
+}

@@ -21,7 +21,7 @@ import (
 // their L variants, UintL(b, lay), BytesL(b, lay), …, with the Layout of
 // the record b.
 //
-//	p, _ := spec.Plan(msg, nil)
+//	p := spec.Plan(msg, nil)
 //	data, _ := p.Accessor("data")
 //	var lay cstruct.Layout
 //	for len(b) > 0 {
