@@ -315,7 +315,9 @@ func (c *checker[F]) scalar(n *ir[F], at Node) (*ir[F], error) {
 		return c.bad(err)
 	}
 	if o.Type.Kind == KHost {
-		return c.badf(at.Position(), "%s has no value", kindName(n.t))
+		// no scalar: the operator that needs one words the error
+		// ("operator + on struct s and an integer")
+		return n, nil
 	}
 	return c.leaf(o, at)
 }
@@ -377,8 +379,8 @@ func (c *checker[F]) truth(n *ir[F], at Node) (*ir[F], error) {
 		return n, err
 	}
 	switch {
-	case n.t.Kind == KText && !c.prof.TextOps:
-		return c.badf(at.Position(), "text has no truth value")
+	case n.t.Kind == KText && !c.prof.TextOps, n.t.Kind == KHost:
+		return c.badf(at.Position(), "%s has no truth value", kindName(n.t))
 	case n.op == opTruth || isBoolean(n.op):
 		return n, nil
 	}
@@ -532,11 +534,27 @@ func (c *checker[F]) cond(x *Cond) (*ir[F], error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.prof.CondSameType {
+		if cn.isConst() {
+			// the arm taken, as it is
+			if cn.v.Truth() {
+				return a, nil
+			}
+			return b, nil
+		}
+		if a.t.Kind == KHost || b.t.Kind == KHost {
+			return nil, kindError(x.Pos, ErrCondTypes, "operator ?: on %s and %s", kindName(a.t), kindName(b.t))
+		}
+	}
 	if a, err = c.scalar(a, x.Then); err != nil {
 		return nil, err
 	}
 	if b, err = c.scalar(b, x.Else); err != nil {
 		return nil, err
+	}
+	if c.prof.CondSameType && a.t.Kind != KNever && b.t.Kind != KNever &&
+		c.prof.promote(a.t) != c.prof.promote(b.t) {
+		return nil, kindError(x.Pos, ErrCondTypes, "operator ?: on %v and %v", c.prof.promote(a.t), c.prof.promote(b.t))
 	}
 	var t Type
 	switch {
