@@ -283,7 +283,7 @@ func TestCondSameType(t *testing.T) {
 	} {
 		x, err := Parse("", src)
 		require.NoError(t, err, src)
-		p, err := Check(x.X, &prof, Host[rframe](recHost{}))
+		p, err := Check(x.X, &prof, Host[rframe](keepHost{}))
 		if want == "refused" {
 			require.ErrorIs(t, err, ErrCondTypes, src)
 			continue
