@@ -279,7 +279,6 @@ func numeric(x cx) bool { return x.k == kInt || x.k == kFloat }
 
 // ---- expressions ----
 
-
 // ident resolves a name as env.lookup does: names in scope, the sample's
 // names, the description's constants, the built-in ones.
 func (c *compiler) ident(name string) cx {
@@ -599,15 +598,6 @@ func (c *compiler) index(x, i cx) cx {
 	}
 	return c.failing(pre, fmt.Errorf("index of %s", c.rawOf(x)))
 }
-
-
-
-
-
-
-
-
-
 
 // ---- calls ----
 
