@@ -113,7 +113,8 @@ func (n *indexNode) eval(e *env) (value, error) {
 	}
 	i, ok := iv.toInt()
 	if !ok {
-		return value{}, fmt.Errorf("index is %s", iv.kindName())
+		// the loaded kind, as cexpr words it ("index is text")
+		return value{}, fmt.Errorf("index is %s", iv.scalar().kindName())
 	}
 	switch x.k {
 	case kC:

@@ -155,6 +155,23 @@ func (c *checker[F]) badf(pos lexer.Position, format string, args ...any) (*ir[F
 	return c.bad(errorf(pos, format, args...))
 }
 
+// badAfter is badf for an operator whose operands are evaluated before
+// it fails: a deferred error comes after theirs ("a[9] < s" reports the
+// index first).
+func (c *checker[F]) badAfter(operands []*ir[F], pos lexer.Position, format string, args ...any) (*ir[F], error) {
+	n, err := c.badf(pos, format, args...)
+	if err != nil {
+		return nil, err
+	}
+	n.pos = pos
+	for i := len(operands) - 1; i >= 0; i-- {
+		if n, err = c.seq(operands[i], n); err != nil {
+			return nil, err
+		}
+	}
+	return n, nil
+}
+
 // node makes a node, counting its cost.
 func (c *checker[F]) node(n *ir[F]) (*ir[F], error) {
 	c.cost++
@@ -216,7 +233,7 @@ func (c *checker[F]) check(x Node) (*ir[F], error) {
 			return v, err
 		}
 		if v.t.Kind != KHost {
-			return c.badf(x.Pos, "field %q of %s", x.Name, kindName(v.t))
+			return c.badAfter([]*ir[F]{v}, x.Pos, "field %q of %s", x.Name, kindName(v.t))
 		}
 		o, err := c.host.Member(c.compile(v), x)
 		if err != nil {
@@ -236,10 +253,10 @@ func (c *checker[F]) check(x Node) (*ir[F], error) {
 			return i, err
 		}
 		if !i.t.IsArith() {
-			return c.badf(x.Pos, "index is %s", kindName(i.t))
+			return c.badAfter([]*ir[F]{v, i}, x.Pos, "index is %s", kindName(i.t))
 		}
 		if v.t.Kind != KHost {
-			return c.badf(x.Pos, "index of %s", kindName(v.t))
+			return c.badAfter([]*ir[F]{v, i}, x.Pos, "index of %s", kindName(v.t))
 		}
 		if i, err = c.conv(i, Long); err != nil {
 			return nil, err
@@ -315,7 +332,9 @@ func (c *checker[F]) scalar(n *ir[F], at Node) (*ir[F], error) {
 		return c.bad(err)
 	}
 	if o.Type.Kind == KHost {
-		return c.badf(at.Position(), "%s has no value", kindName(n.t))
+		// no scalar: the operator that needs one words the error
+		// ("operator + on struct s and an integer")
+		return n, nil
 	}
 	return c.leaf(o, at)
 }
@@ -377,8 +396,24 @@ func (c *checker[F]) truth(n *ir[F], at Node) (*ir[F], error) {
 		return n, err
 	}
 	switch {
+	case n.t.Kind == KHost:
+		th, ok := c.host.(TruthHost[F])
+		if !ok {
+			return c.badAfter([]*ir[F]{n}, at.Position(), "%s has no truth value", kindName(n.t))
+		}
+		o, err := th.Truth(c.compile(n), at)
+		if err != nil {
+			return c.bad(err)
+		}
+		if o.Type.Kind != KInt && o.Type.Kind != KNever {
+			return nil, errorf(at.Position(), "cexpr: the host gave a truth of %v", o.Type)
+		}
+		if n, err = c.leaf(o, at); err != nil || n.t.Kind == KNever {
+			return n, err
+		}
+		return c.fold(&ir[F]{op: opTruth, t: c.prof.intType(), pos: n.pos, x: n})
 	case n.t.Kind == KText && !c.prof.TextOps:
-		return c.badf(at.Position(), "text has no truth value")
+		return c.badAfter([]*ir[F]{n}, at.Position(), "%s has no truth value", kindName(n.t))
 	case n.op == opTruth || isBoolean(n.op):
 		return n, nil
 	}
@@ -406,7 +441,7 @@ func (c *checker[F]) unary(u *Unary) (*ir[F], error) {
 		return x, err
 	}
 	if !x.t.IsArith() || u.Op == "~" && x.t.Kind != KInt {
-		return c.badf(u.Pos, "operator %s on %s", u.Op, kindName(x.t))
+		return c.badAfter([]*ir[F]{x}, u.Pos, "operator %s on %s", u.Op, kindName(x.t))
 	}
 	if x, err = c.conv(x, c.prof.promote(x.t)); err != nil {
 		return nil, err
@@ -450,17 +485,17 @@ func (c *checker[F]) binary(b *Binary) (*ir[F], error) {
 			if c.prof.TextOps && (o == opEq || o == opNe) {
 				return c.fold(&ir[F]{op: o, t: c.prof.intType(), pos: b.Pos, x: x, y: y})
 			}
-			return c.badf(b.Pos, "operator %s on text", b.Op)
+			return c.badAfter([]*ir[F]{x, y}, b.Pos, "operator %s on text", b.Op)
 		}
-		return c.badf(b.Pos, "operator %s on %s and %s", b.Op, kindName(x.t), kindName(y.t))
+		return c.badAfter([]*ir[F]{x, y}, b.Pos, "operator %s on %s and %s", b.Op, kindName(x.t), kindName(y.t))
 	}
 	if !x.t.IsArith() || !y.t.IsArith() {
-		return c.badf(b.Pos, "operator %s on %s and %s", b.Op, kindName(x.t), kindName(y.t))
+		return c.badAfter([]*ir[F]{x, y}, b.Pos, "operator %s on %s and %s", b.Op, kindName(x.t), kindName(y.t))
 	}
 	switch o {
 	case opShl, opShr, opRem, opAnd, opOr, opXor:
 		if x.t.Kind == KFloat || y.t.Kind == KFloat {
-			return c.badf(b.Pos, "operator %s on floats", b.Op)
+			return c.badAfter([]*ir[F]{x, y}, b.Pos, "operator %s on floats", b.Op)
 		}
 	}
 	if (o == opShl || o == opShr) && !c.prof.ShiftUsual {
@@ -532,11 +567,24 @@ func (c *checker[F]) cond(x *Cond) (*ir[F], error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.prof.CondSameType {
+		if cn.isConst() {
+			// the arm taken, as it is
+			if cn.v.Truth() {
+				return a, nil
+			}
+			return b, nil
+		}
+	}
 	if a, err = c.scalar(a, x.Then); err != nil {
 		return nil, err
 	}
 	if b, err = c.scalar(b, x.Else); err != nil {
 		return nil, err
+	}
+	if c.prof.CondSameType && (a.t.Kind == KHost || b.t.Kind == KHost ||
+		a.t.Kind != KNever && b.t.Kind != KNever && c.prof.promote(a.t) != c.prof.promote(b.t)) {
+		return nil, kindError(x.Pos, ErrCondTypes, "operator ?: on %v and %v", c.prof.promote(a.t), c.prof.promote(b.t))
 	}
 	var t Type
 	switch {

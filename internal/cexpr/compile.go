@@ -80,6 +80,11 @@ func (c *checker[F]) compile(n *ir[F]) Operand[F] {
 	return Operand[F]{Type: Never, Err: c.failErr(n), effects: c.effects(n)}
 }
 
+// Fails runs a KNever operand that Compile returned: what precedes its
+// failure, then Host.Fail with its error. It is nil for other operands
+// (and for a host's own Failing operand, whose error is Err).
+func (o Operand[F]) Fails() func(*F) { return o.effects }
+
 // failErr is the error a failing node ends with.
 func (c *checker[F]) failErr(n *ir[F]) error {
 	for n.op == opFail && n.y != nil {

@@ -17,6 +17,9 @@ var (
 	ErrOverflow = errors.New("integer overflow")
 	ErrShift    = errors.New("shift count out of range")
 	ErrNegative = errors.New("negative value")
+	// ErrCondTypes is a ?: refused under Profile.CondSameType: its arms
+	// are of different types, or of a host kind. It is never deferred.
+	ErrCondTypes = errors.New("?: of different types")
 )
 
 // Error is an error at a place in the source: Error() renders

@@ -61,6 +61,12 @@ func Failing[F any](err error) Operand[F] {
 	return Operand[F]{Type: Never, Err: err}
 }
 
+// FailingRun is an operand that fails by running run, which reports its
+// error itself (after what precedes it); err is the error it ends with.
+func FailingRun[F any](err error, run func(*F)) Operand[F] {
+	return Operand[F]{Type: Never, Err: err, effects: run}
+}
+
 // Host resolves what C leaves to the program's environment: names,
 // members and indexes of host kinds, calls, type names, sizeof and
 // offsetof, and the value of a host kind used as a scalar. Embed
@@ -97,6 +103,14 @@ type Host[F any] interface {
 	// (a division by zero in a closure). Closures go on with a zero
 	// value; the caller checks the frame afterwards.
 	Fail(f *F, err error)
+}
+
+// TruthHost is a Host whose kinds may have a truth without a scalar
+// value (a list is true when not empty): Truth is the truth of x, an
+// integer operand; without it, a host kind has no truth value.
+type TruthHost[F any] interface {
+	Host[F]
+	Truth(x Operand[F], at Node) (Operand[F], error)
 }
 
 // Args are the arguments of a call, checked when the host asks.

@@ -217,3 +217,90 @@ func TestHostKinds(t *testing.T) {
 		assert.EqualError(t, f.err, msg, src)
 	}
 }
+
+// keepHost is recHost with structs that stay structs when a scalar is
+// needed: the operator that needs one words the error.
+type keepHost struct{ recHost }
+
+func (keepHost) Load(x Operand[rframe], _ Node) (Operand[rframe], error) { return x, nil }
+
+func TestHostKindOperands(t *testing.T) {
+	rec := make([]byte, 56)
+	for src, msg := range map[string]string{
+		"sys.cg + 1":       `1:8: operator + on struct cg[3] and an integer`,
+		"2 * sys":          `1:3: operator * on an integer and struct sys`,
+		"-sys.cg":          `1:1: operator - on struct cg[3]`,
+		"~sys":             `1:1: operator ~ on struct sys`,
+		"!sys":             `1:1: struct sys has no truth value`,
+		"sys && 1":         `1:1: struct sys has no truth value`,
+		"sys.n || sys.cg":  `1:13: struct cg[3] has no truth value`,
+		"sys.n ? 1 : 2":    "",
+		"(int)sys":         `1:1: cast of struct sys`,
+		"sys.cg == sys.cg": `1:8: operator == on struct cg[3] and struct cg[3]`,
+	} {
+		x, err := Parse("", src)
+		require.NoError(t, err)
+		p, err := Check(x.X, Descriptions, Host[rframe](keepHost{}))
+		require.NoError(t, err, src)
+		f := &rframe{rec: rec}
+		_, err = p.Eval(f)
+		if err == nil {
+			err = f.err
+		}
+		if msg == "" {
+			assert.NoError(t, err, src)
+			continue
+		}
+		assert.EqualError(t, err, msg, src)
+		f = &rframe{rec: rec}
+		p.Int()(f)
+		assert.EqualError(t, f.err, msg, src)
+	}
+}
+
+func TestCondSameType(t *testing.T) {
+	prof := *Descriptions
+	prof.CondSameType = true
+	rec := make([]byte, 56)
+	binary.LittleEndian.PutUint32(rec[0:], 2)
+	binary.LittleEndian.PutUint64(rec[48:], 1<<63)
+	for src, want := range map[string]string{
+		// refused: the interpreter keeps the type of the arm it takes
+		`sys.n ? "text" : 7`:     "refused",
+		`sys.n ? sys.tot : -1`:   "refused",
+		`sys.n ? 1.5 : 1`:        "refused",
+		`sys.n ? sys.cg : sys`:   "refused",
+		`sys.n ? (float)1 : 1.5`: "refused",
+		// the same type after the promotions
+		`sys.n ? sys.n : -1`:             "2",
+		`sys.n ? 'a' : 1`:                "97",
+		`sys.n ? sys.tot : sys.tot + 1u`: "9223372036854775808",
+		`sys.n ? sys.nosuch : "x"`:       `1:12: struct sys has no field "nosuch"`,
+		// a constant condition takes its arm as it is
+		`1 ? "text" : 7`:  `"text"`,
+		`0 ? "text" : 7`:  "7",
+		`0 ? 1 : sys.tot`: "9223372036854775808",
+	} {
+		x, err := Parse("", src)
+		require.NoError(t, err, src)
+		p, err := Check(x.X, &prof, Host[rframe](keepHost{}))
+		if want == "refused" {
+			require.ErrorIs(t, err, ErrCondTypes, src)
+			continue
+		}
+		if err != nil {
+			assert.Equal(t, want, err.Error(), src)
+			continue
+		}
+		f := &rframe{rec: rec}
+		v, err := p.Eval(f)
+		if err == nil {
+			err = f.err
+		}
+		if err != nil {
+			assert.Equal(t, want, err.Error(), src)
+			continue
+		}
+		assert.Equal(t, want, v.String(), src)
+	}
+}

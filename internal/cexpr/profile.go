@@ -37,6 +37,13 @@ type Profile struct {
 	// operand's promoted type), so an unsigned count makes the shift
 	// unsigned.
 	ShiftUsual bool
+	// CondSameType refuses, with ErrCondTypes at Check (never deferred),
+	// a ?: whose condition is not constant and whose arms have different
+	// types after the integer promotions, or are of a host kind: the
+	// interpreter of descriptions kept the type of the arm it took, which
+	// no static type can give. A constant condition gives the arm taken,
+	// unconverted. A caller falls back to an interpreter on the error.
+	CondSameType bool
 	// DeferErrors turns errors of Check that the host or the types raise
 	// (an unknown name, an operator on text) into expressions that fail
 	// when they are evaluated, as an interpreter reports them only when a
@@ -108,7 +115,9 @@ var (
 	//
 	// One difference remains, as static types need it: ?: converts both
 	// arms to their common type, where the interpreter kept the type of
-	// the arm it took (x ? 0 : u64 is uint64 either way here).
+	// the arm it took (x ? 0 : u64 is uint64 either way here). A caller
+	// that must give the interpreter's results sets CondSameType on a
+	// copy and falls back to the interpreter on ErrCondTypes.
 	Descriptions = &Profile{Name: "description", IntBits: 64, Literals: LitDescription, Shift: ShiftMask,
 		DivZero: "division by zero", TextOps: true, IntToFloatViaDouble: true, CompareInDouble: true,
 		ShiftUsual: true, DeferErrors: true}
