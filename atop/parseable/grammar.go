@@ -36,7 +36,9 @@ func keyword(w string) string { return `(?m:` + w + `(?: [ \t]*|$))` }
 // parseConv reads it); the verb may be missing at the end of a line.
 const convPattern = `%[-+ 0#]*[0-9]*(?:\.[0-9]*)?(?:hh|ll|h|l|j|z|t|L)?`
 
-var descLexer = lexer.MustStateful(lexer.Rules{
+// descRules define the tokens of a description; descLex (desclex.go)
+// implements them by hand, which TestDescLexer checks.
+var descRules = lexer.Rules{
 	// at the start of a line: its keyword says how the rest is read
 	"Root": {
 		{Name: "EOL", Pattern: `\n`},
@@ -94,7 +96,10 @@ var descLexer = lexer.MustStateful(lexer.Rules{
 		{Name: "Op", Pattern: `<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^~!<>?:()\[\].,=]`},
 		{Name: "Bad", Pattern: `["'][^\n]*|[^\n]`},
 	},
-})
+}
+
+// descLexer is the lexer the grammar runs on.
+var descLexer = descLex
 
 // descParser parses a spliced description. The grammar is LL(1): with no
 // lookahead a branch is taken on its first token, so a mistake is reported
