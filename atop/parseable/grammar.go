@@ -25,6 +25,8 @@ package parseable
 // place) are parsed to the end of the line so that build can name them.
 
 import (
+	"sync"
+
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -104,10 +106,10 @@ var descLexer = descLex
 // descParser parses a spliced description. The grammar is LL(1): with no
 // lookahead a branch is taken on its first token, so a mistake is reported
 // where it is, not at the start of its line.
-var descParser = participle.MustBuild[fileAST](
-	participle.Lexer(descLexer),
-	participle.UseLookahead(0),
-)
+// It is built on first use, as commands that print no -P lines need none.
+var descParser = sync.OnceValue(func() *participle.Parser[fileAST] {
+	return participle.MustBuild[fileAST](participle.Lexer(descLexer), participle.UseLookahead(0))
+})
 
 type fileAST struct {
 	Lines []*topAST `parser:"@@*"`
