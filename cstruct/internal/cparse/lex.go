@@ -204,7 +204,7 @@ type lexScanner struct {
 	off       int // original offset of the position cursor
 	line, col int // line and column (in runes) of src[off]
 
-	strs map[string]string // token texts seen so far, so that repeats share one string
+	str string // text as a string: token values are slices of it
 }
 
 // pos returns the position of text[i] in the original source.
@@ -228,17 +228,12 @@ func (s *lexScanner) pos(i int) lexer.Position {
 
 func (s *lexScanner) emit(typ lexer.TokenType, start, end int, space bool, bad string) {
 	if s.toks == nil {
-		s.toks = make([]lexTok, 0, len(s.text)/3+16)
-		s.strs = make(map[string]string)
-	}
-	b := s.text[start:end]
-	val, ok := s.strs[string(b)] // no allocation for the lookup
-	if !ok {
-		val = string(b)
-		s.strs[val] = val
+		// Definition files hold about one token in five bytes.
+		s.toks = make([]lexTok, 0, len(s.text)/4+16)
+		s.str = string(s.text)
 	}
 	s.toks = append(s.toks, lexTok{
-		Token: lexer.Token{Type: typ, Value: val, Pos: s.pos(start)},
+		Token: lexer.Token{Type: typ, Value: s.str[start:end], Pos: s.pos(start)},
 		space: space,
 		bad:   bad,
 	})
