@@ -189,24 +189,10 @@ func splitTopLevel(tokens []lexer.Token, size int) [][]lexer.Token {
 
 // ParseExpr parses a token stream that must hold exactly one expression.
 func ParseExpr(tokens []lexer.Token) (*Expr, error) {
-	if len(tokens) == 1 {
-		// A lone number or name (most array sizes and macro values) needs
-		// no parser run.
-		t := tokens[0]
-		p := &Primary{Pos: t.Pos}
-		switch t.Type {
-		case intType:
-			p.Int = t.Value
-		case identType:
-			p.Ref = &Ref{Pos: t.Pos, Name: t.Value}
-		case charType:
-			p.Char = t.Value
-		default:
-			p = nil
-		}
-		if p != nil && !reserved[t.Value] {
-			return &Expr{Pos: t.Pos, Cond: &Binary{Pos: t.Pos, Head: &Unary{Pos: t.Pos, Primary: p}}}, nil
-		}
+	// Most array sizes and macro values are a number or a name, or a few
+	// joined by operators: they need no parser run (shortcut.go).
+	if e, ok := shortExpr(tokens); ok && Shortcuts {
+		return e, nil
 	}
 	if err := checkDepth(tokens); err != nil {
 		return nil, err

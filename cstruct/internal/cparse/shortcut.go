@@ -12,8 +12,10 @@ package cparse
 // alignment specifiers, function declarators and bodies, initializers,
 // static assertions, pragmas inside a struct, and every mistake — makes it
 // decline the whole top-level declaration, which the grammar then parses,
-// so errors are the grammar's. TestShortcutTree checks that both build the
-// same trees.
+// so errors are the grammar's. Expressions that are numbers, character
+// constants and names joined by binary operators (array sizes such as
+// "15 + 1") are read the same way, and others left to the grammar.
+// TestShortcutTree checks that both ways build the same trees.
 
 import "github.com/alecthomas/participle/v2/lexer"
 
@@ -537,4 +539,51 @@ func (p *shortParser) simpleMember() (*MemberFields, bool) {
 		}
 		return fail()
 	}
+}
+
+// shortExpr reads an expression that is operands joined by binary
+// operators, each operand a number, a character constant or a name, as
+// the grammar's Expr would.
+func shortExpr(tokens []lexer.Token) (*Expr, bool) {
+	if len(tokens)%2 == 0 {
+		return nil, false
+	}
+	head, ok := shortOperand(&tokens[0])
+	if !ok {
+		return nil, false
+	}
+	pos := tokens[0].Pos
+	b := &Binary{Pos: pos, Head: head}
+	for i := 1; i < len(tokens); i += 2 {
+		op := &tokens[i]
+		if !binOps[op.Value] {
+			return nil, false
+		}
+		x, ok := shortOperand(&tokens[i+1])
+		if !ok {
+			return nil, false
+		}
+		b.Tail = append(b.Tail, &BinaryOp{Pos: op.Pos, Op: BinOp(op.Value), X: x})
+	}
+	return &Expr{Pos: pos, Cond: b}, true
+}
+
+// shortOperand reads a number, a character constant or a name (not a
+// keyword of expressions) as Unary.
+func shortOperand(t *lexer.Token) (*Unary, bool) {
+	p := &Primary{Pos: t.Pos}
+	switch t.Type {
+	case intType:
+		p.Int = t.Value
+	case charType:
+		p.Char = t.Value
+	case identType:
+		if reserved[t.Value] {
+			return nil, false
+		}
+		p.Ref = &Ref{Pos: t.Pos, Name: t.Value}
+	default:
+		return nil, false
+	}
+	return &Unary{Pos: t.Pos, Primary: p}, true
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -64,6 +65,9 @@ var shortcutCases = []string{
 	"struct o { int a; } __attribute__((aligned(8))) x;",
 	"struct { int a; };",
 	"union u { int a; char b[sizeof(struct o)]; };",
+	"struct ex { char a[N + 1], b[N+M*2-1|4], c['a' ^ 3], d[x.y + 1], e[sizeof + 1], f[1.5 + 1], g[N - -1]; int h : N * 2; };",
+	"enum ee { A = 1 << 3 | 1, B = A + N, C = 'x' - 'a', D = A && B || !C };",
+	"#define X (N + 1)\nstruct xp { int a[X * 2]; int b[X]; };",
 }
 
 // parseWithShortcuts preprocesses src (file name in fsys, or text when
@@ -174,6 +178,12 @@ func TestShortcutTree(t *testing.T) {
 // TestShortcutTakes checks that the shortcut, not the grammar, parses the
 // shipped atop definitions: otherwise loading them is slow again.
 func TestShortcutTakes(t *testing.T) {
+	exprs := exprParser
+	defer func() { exprParser = exprs }()
+	exprParser = func() *participle.Parser[Expr] {
+		t.Error("an expression was left to the grammar")
+		return exprs()
+	}
 	for _, v := range []string{"2.3", "2.8", "2.13"} {
 		name := "atop/" + v + "/atop.h"
 		src, err := fs.ReadFile(defs.Atop, name)
@@ -182,7 +192,7 @@ func TestShortcutTakes(t *testing.T) {
 		require.NoError(t, err)
 		for start := 0; start < len(res.Tokens); {
 			end := declEnd(res.Tokens, start)
-			_, ok := shortDecl(res.Tokens[start:end])
+			_, ok := shortDecl(res.Tokens[start:end]) // which calls ParseExpr
 			assert.True(t, ok, "%s: declined at %s", v, res.Tokens[start].Pos)
 			start = end
 		}
