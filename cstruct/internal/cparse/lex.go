@@ -228,8 +228,7 @@ func (s *lexScanner) pos(i int) lexer.Position {
 
 func (s *lexScanner) emit(typ lexer.TokenType, start, end int, space bool, bad string) {
 	if s.toks == nil {
-		// Definition files hold about one token in five bytes.
-		s.toks = make([]lexTok, 0, len(s.text)/4+16)
+		s.toks = make([]lexTok, 0, len(s.text)/3+16)
 		s.str = string(s.text)
 	}
 	s.toks = append(s.toks, lexTok{

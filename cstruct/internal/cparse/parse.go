@@ -189,13 +189,13 @@ func splitTopLevel(tokens []lexer.Token, size int) [][]lexer.Token {
 
 // ParseExpr parses a token stream that must hold exactly one expression.
 func ParseExpr(tokens []lexer.Token) (*Expr, error) {
+	if err := checkDepth(tokens); err != nil {
+		return nil, err
+	}
 	// Most array sizes and macro values are a number or a name, or a few
 	// joined by operators: they need no parser run (shortcut.go).
 	if e, ok := shortExpr(tokens); ok && Shortcuts {
 		return e, nil
-	}
-	if err := checkDepth(tokens); err != nil {
-		return nil, err
 	}
 	e, err := exprParser().ParseFromLexer(upgrade(tokens))
 	return e, convertError(err)

@@ -542,36 +542,44 @@ func (p *shortParser) simpleMember() (*MemberFields, bool) {
 }
 
 // shortExpr reads an expression that is operands joined by binary
-// operators, each operand a number, a character constant or a name, as
-// the grammar's Expr would.
+// operators, each operand a number, a character constant, a name or such
+// an expression in parentheses, as the grammar's Expr would.
 func shortExpr(tokens []lexer.Token) (*Expr, bool) {
-	if len(tokens)%2 == 0 {
-		return nil, false
-	}
-	head, ok := shortOperand(&tokens[0])
+	e, n, ok := shortChain(tokens)
+	return e, ok && n == len(tokens)
+}
+
+// shortChain reads operands joined by binary operators from the start of
+// tokens; it returns the expression and the number of tokens it took.
+func shortChain(tokens []lexer.Token) (*Expr, int, bool) {
+	head, i, ok := shortOperand(tokens)
 	if !ok {
-		return nil, false
+		return nil, 0, false
 	}
 	pos := tokens[0].Pos
 	b := &Binary{Pos: pos, Head: head}
-	for i := 1; i < len(tokens); i += 2 {
+	for i < len(tokens) && binOps[tokens[i].Value] {
 		op := &tokens[i]
-		if !binOps[op.Value] {
-			return nil, false
-		}
-		x, ok := shortOperand(&tokens[i+1])
+		x, n, ok := shortOperand(tokens[i+1:])
 		if !ok {
-			return nil, false
+			return nil, 0, false
 		}
 		b.Tail = append(b.Tail, &BinaryOp{Pos: op.Pos, Op: BinOp(op.Value), X: x})
+		i += 1 + n
 	}
-	return &Expr{Pos: pos, Cond: b}, true
+	return &Expr{Pos: pos, Cond: b}, i, true
 }
 
-// shortOperand reads a number, a character constant or a name (not a
-// keyword of expressions) as Unary.
-func shortOperand(t *lexer.Token) (*Unary, bool) {
+// shortOperand reads a number, a character constant, a name (not a keyword
+// of expressions) or a parenthesised chain as Unary; it returns the number
+// of tokens it took.
+func shortOperand(tokens []lexer.Token) (*Unary, int, bool) {
+	if len(tokens) == 0 {
+		return nil, 0, false
+	}
+	t := &tokens[0]
 	p := &Primary{Pos: t.Pos}
+	n := 1
 	switch t.Type {
 	case intType:
 		p.Int = t.Value
@@ -579,11 +587,20 @@ func shortOperand(t *lexer.Token) (*Unary, bool) {
 		p.Char = t.Value
 	case identType:
 		if reserved[t.Value] {
-			return nil, false
+			return nil, 0, false
 		}
 		p.Ref = &Ref{Pos: t.Pos, Name: t.Value}
 	default:
-		return nil, false
+		// "(" and a type word or qualifier would be a cast.
+		if t.Value != "(" || len(tokens) < 2 || typeWords[tokens[1].Value] || qualWords[tokens[1].Value] {
+			return nil, 0, false
+		}
+		e, m, ok := shortChain(tokens[1:])
+		if !ok || 1+m >= len(tokens) || tokens[1+m].Value != ")" {
+			return nil, 0, false
+		}
+		p.Paren = e
+		n = m + 2
 	}
-	return &Unary{Pos: t.Pos, Primary: p}, true
+	return &Unary{Pos: t.Pos, Primary: p}, n, true
 }

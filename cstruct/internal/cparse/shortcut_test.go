@@ -68,6 +68,12 @@ var shortcutCases = []string{
 	"struct ex { char a[N + 1], b[N+M*2-1|4], c['a' ^ 3], d[x.y + 1], e[sizeof + 1], f[1.5 + 1], g[N - -1]; int h : N * 2; };",
 	"enum ee { A = 1 << 3 | 1, B = A + N, C = 'x' - 'a', D = A && B || !C };",
 	"#define X (N + 1)\nstruct xp { int a[X * 2]; int b[X]; };",
+	"struct pa { int a[(N + 1) * 2], b[((1))], c[(int)1], d[(N)], e[( )], f[(unsigned) N], g[(const int)1]; };",
+	"struct pb { int a[(1 + )]; };",
+	"struct pc { int a[(1]; };",
+	"struct pd { int a[1)]; };",
+	"struct pe { int a[(1) (2)]; int b[-(1)]; int c[(1) ? 2 : 3]; int d[(x).y]; };",
+	"enum pf { A = (1 << 2) | (1 << 3), B = ((A)), C = (A + (B * (2 - 1))) };",
 }
 
 // parseWithShortcuts preprocesses src (file name in fsys, or text when
@@ -220,4 +226,51 @@ func FuzzShortcut(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		checkShortcut(t, nil, "fuzz.h", []byte(src))
 	})
+}
+
+// exprCases are expressions the expression shortcut takes or leaves.
+var exprCases = []string{
+	"1", "x", "'a'", "15 + 1", "N * 2 + M - 1", "a << 2 | b & 3 ^ c", "a == b != c < d > e <= f >= g && h || i % j / k",
+	"(1)", "((x))", "(N + 1) * 2", "(a + (b * (c - 1)))", "(int)1", "(unsigned long) x", "(const int)1", "(x).y",
+	"-1", "!x", "~(1)", "a ? b : c", "sizeof(int)", "sizeof x", "offsetof(struct a, b)", "x.y + 1", "a[1]", "1.5",
+	"1 +", "(1", "1)", "()", "( )", "1 2", "+", "", "sizeof", "_Alignof(int) + 1", "\"s\"", "(1) (2)",
+}
+
+// TestShortExpr checks that ParseExpr builds the same trees, or fails with
+// the same errors, with and without its shortcut.
+func TestShortExpr(t *testing.T) {
+	for _, src := range exprCases {
+		checkShortExpr(t, src)
+	}
+}
+
+func checkShortExpr(t *testing.T, src string) {
+	t.Helper()
+	l, err := Lexer.Lex("e.h", strings.NewReader(src))
+	if err != nil {
+		return
+	}
+	toks, err := lexer.ConsumeAll(l)
+	if err != nil {
+		return
+	}
+	toks = toks[:len(toks)-1]
+	defer func() { Shortcuts = true }()
+	Shortcuts = false
+	slow, serr := ParseExpr(toks)
+	Shortcuts = true
+	fast, ferr := ParseExpr(toks)
+	assert.Equal(t, fmt.Sprint(serr), fmt.Sprint(ferr), src)
+	if serr == nil && ferr == nil && !assert.Equal(t, slow, fast, src) {
+		assert.Equal(t, dumpTree(slow), dumpTree(fast), src)
+	}
+}
+
+// FuzzShortExpr checks the expression shortcut against the grammar on any
+// text.
+func FuzzShortExpr(f *testing.F) {
+	for _, s := range exprCases {
+		f.Add(s)
+	}
+	f.Fuzz(checkShortExpr)
 }
