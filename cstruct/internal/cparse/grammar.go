@@ -171,14 +171,14 @@ func (sm *SimpleMember) Parse(lex *lexer.PeekingLexer) error {
 	}
 	p := shortParser{toks: lex.Range(start, lex.RawCursor())}
 	lex.LoadCheckpoint(cp)
-	mf, ok := p.simpleMember()
+	n, ok := p.simpleMember()
 	if !ok {
 		return participle.NextMatch
 	}
 	for range p.i {
 		lex.Next()
 	}
-	sm.Fields = mf
+	sm.Fields = &n.mf
 	return nil
 }
 

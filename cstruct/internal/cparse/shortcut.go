@@ -267,13 +267,13 @@ func (p *shortParser) structBody() (*StructBody, bool) {
 // member follows Member without its Pragma alternative.
 func (p *shortParser) member() (*Member, bool) {
 	t := p.peek()
-	m := &Member{Pos: t.Pos}
 	if SimpleMembers {
-		if mf, ok := p.simpleMember(); ok {
-			m.Simple = &SimpleMember{Fields: mf}
-			return m, true
+		if n, ok := p.simpleMember(); ok {
+			n.m = Member{Pos: t.Pos, Simple: &n.sm}
+			return &n.m, true
 		}
 	}
+	m := &Member{Pos: t.Pos}
 	if t.Value == ";" {
 		p.next()
 		m.Empty = true
@@ -474,18 +474,46 @@ func (p *shortParser) enumSpec() (*EnumSpec, bool) {
 	return es, !isAttribute(p.peek())
 }
 
+// memberNodes are the nodes of a plain member line, allocated together
+// (the trees are the same; the allocations were most of the work).
+type memberNodes struct {
+	m     Member
+	sm    SimpleMember
+	mf    MemberFields
+	ds    DeclSpec
+	ts    TypeSpec
+	words [2]TypeWord
+	decls [1]*MemberDecl
+}
+
+// declNodes are the nodes of one declarator of a member line.
+type declNodes struct {
+	md   MemberDecl
+	d    Declarator
+	sufs [1]*Suffix
+}
+
+// arrayNodes are the nodes of one array suffix.
+type arrayNodes struct {
+	s Suffix
+	a ArraySuffix
+}
+
 // simpleMember reads "T a, *b[N], c:3;" with T a type name or type words
 // and N a lone number or name (SimpleMember).
-func (p *shortParser) simpleMember() (*MemberFields, bool) {
+func (p *shortParser) simpleMember() (*memberNodes, bool) {
 	start := p.i
-	fail := func() (*MemberFields, bool) {
+	fail := func() (*memberNodes, bool) {
 		p.i = start
 		return nil, false
 	}
 	t := p.peek()
-	ts := &TypeSpec{Pos: t.Pos}
+	n := &memberNodes{}
+	ts := &n.ts
+	ts.Pos = t.Pos
 	switch {
 	case typeWords[t.Value]:
+		ts.Words = n.words[:0]
 		for typeWords[p.peek().Value] {
 			ts.Words = append(ts.Words, TypeWord(p.next().Value))
 		}
@@ -494,9 +522,13 @@ func (p *shortParser) simpleMember() (*MemberFields, bool) {
 	default:
 		return fail()
 	}
-	mf := &MemberFields{Pos: t.Pos, Spec: &DeclSpec{Pos: t.Pos, Type: ts}}
+	n.ds = DeclSpec{Pos: t.Pos, Type: ts}
+	n.mf = MemberFields{Pos: t.Pos, Spec: &n.ds, Decls: n.decls[:0]}
+	n.sm.Fields = &n.mf
 	for {
-		d := &Declarator{Pos: p.peek().Pos}
+		dn := &declNodes{}
+		d := &dn.d
+		d.Pos = p.peek().Pos
 		for p.accept("*") {
 			d.Ptrs = append(d.Ptrs, &PtrLevel{Star: true})
 		}
@@ -507,35 +539,40 @@ func (p *shortParser) simpleMember() (*MemberFields, bool) {
 		d.Name = p.next().Value
 		for p.peek().Value == "[" {
 			open := p.next()
-			a := &ArraySuffix{Pos: open.Pos}
+			an := &arrayNodes{}
+			an.a.Pos = open.Pos
 			if p.peek().Value != "]" {
-				n := p.next()
-				if n.Type != intType && n.Type != identType || p.peek().Value != "]" {
+				size := p.next()
+				if size.Type != intType && size.Type != identType || p.peek().Value != "]" {
 					return fail()
 				}
-				e, err := ParseExpr([]lexer.Token{*n})
+				e, err := ParseExpr(p.toks[p.i-1 : p.i])
 				if err != nil {
 					return fail()
 				}
-				a.Size = e
+				an.a.Size = e
 			}
 			p.next() // "]"
-			d.Suffixes = append(d.Suffixes, &Suffix{Pos: open.Pos, Array: a})
+			an.s = Suffix{Pos: open.Pos, Array: &an.a}
+			if d.Suffixes == nil {
+				d.Suffixes = dn.sufs[:0]
+			}
+			d.Suffixes = append(d.Suffixes, &an.s)
 		}
-		md := &MemberDecl{Pos: d.Pos, Decl: d}
+		md := &dn.md
+		*md = MemberDecl{Pos: d.Pos, Decl: d}
 		if p.accept(":") {
-			n := p.next()
-			if n.Type != intType {
+			if p.next().Type != intType {
 				return fail()
 			}
-			md.Bits, _ = ParseExpr([]lexer.Token{*n})
+			md.Bits, _ = ParseExpr(p.toks[p.i-1 : p.i])
 		}
-		mf.Decls = append(mf.Decls, md)
+		n.mf.Decls = append(n.mf.Decls, md)
 		switch {
 		case p.accept(","):
 			continue
 		case p.accept(";"):
-			return mf, true
+			return n, true
 		}
 		return fail()
 	}
@@ -545,8 +582,60 @@ func (p *shortParser) simpleMember() (*MemberFields, bool) {
 // operators, each operand a number, a character constant, a name or such
 // an expression in parentheses, as the grammar's Expr would.
 func shortExpr(tokens []lexer.Token) (*Expr, bool) {
+	if len(tokens) == 1 { // the most common: its nodes at once
+		n := &exprNodes{}
+		if !n.operand.set(&tokens[0]) {
+			return nil, false
+		}
+		pos := tokens[0].Pos
+		n.b = Binary{Pos: pos, Head: &n.operand.u}
+		n.e = Expr{Pos: pos, Cond: &n.b}
+		return &n.e, true
+	}
 	e, n, ok := shortChain(tokens)
 	return e, ok && n == len(tokens)
+}
+
+// exprNodes are the nodes of an expression that is one operand.
+type exprNodes struct {
+	e       Expr
+	b       Binary
+	operand operandNodes
+}
+
+// chainNodes are the nodes of an expression around its operands.
+type chainNodes struct {
+	e Expr
+	b Binary
+}
+
+// operandNodes are the nodes of an operand.
+type operandNodes struct {
+	u Unary
+	p Primary
+	r Ref
+}
+
+// set makes the nodes a number, a character constant or a name (not a
+// keyword of expressions); it reports whether t is one.
+func (n *operandNodes) set(t *lexer.Token) bool {
+	n.p.Pos = t.Pos
+	switch t.Type {
+	case intType:
+		n.p.Int = t.Value
+	case charType:
+		n.p.Char = t.Value
+	case identType:
+		if reserved[t.Value] {
+			return false
+		}
+		n.r = Ref{Pos: t.Pos, Name: t.Value}
+		n.p.Ref = &n.r
+	default:
+		return false
+	}
+	n.u = Unary{Pos: t.Pos, Primary: &n.p}
+	return true
 }
 
 // shortChain reads operands joined by binary operators from the start of
@@ -557,50 +646,41 @@ func shortChain(tokens []lexer.Token) (*Expr, int, bool) {
 		return nil, 0, false
 	}
 	pos := tokens[0].Pos
-	b := &Binary{Pos: pos, Head: head}
+	n := &chainNodes{}
+	n.b = Binary{Pos: pos, Head: head}
 	for i < len(tokens) && binOps[tokens[i].Value] {
 		op := &tokens[i]
-		x, n, ok := shortOperand(tokens[i+1:])
+		x, m, ok := shortOperand(tokens[i+1:])
 		if !ok {
 			return nil, 0, false
 		}
-		b.Tail = append(b.Tail, &BinaryOp{Pos: op.Pos, Op: BinOp(op.Value), X: x})
-		i += 1 + n
+		n.b.Tail = append(n.b.Tail, &BinaryOp{Pos: op.Pos, Op: BinOp(op.Value), X: x})
+		i += 1 + m
 	}
-	return &Expr{Pos: pos, Cond: b}, i, true
+	n.e = Expr{Pos: pos, Cond: &n.b}
+	return &n.e, i, true
 }
 
-// shortOperand reads a number, a character constant, a name (not a keyword
-// of expressions) or a parenthesised chain as Unary; it returns the number
-// of tokens it took.
+// shortOperand reads an operand or a parenthesised chain as Unary; it
+// returns the number of tokens it took.
 func shortOperand(tokens []lexer.Token) (*Unary, int, bool) {
 	if len(tokens) == 0 {
 		return nil, 0, false
 	}
-	t := &tokens[0]
-	p := &Primary{Pos: t.Pos}
-	n := 1
-	switch t.Type {
-	case intType:
-		p.Int = t.Value
-	case charType:
-		p.Char = t.Value
-	case identType:
-		if reserved[t.Value] {
-			return nil, 0, false
-		}
-		p.Ref = &Ref{Pos: t.Pos, Name: t.Value}
-	default:
-		// "(" and a type word or qualifier would be a cast.
-		if t.Value != "(" || len(tokens) < 2 || typeWords[tokens[1].Value] || qualWords[tokens[1].Value] {
-			return nil, 0, false
-		}
-		e, m, ok := shortChain(tokens[1:])
-		if !ok || 1+m >= len(tokens) || tokens[1+m].Value != ")" {
-			return nil, 0, false
-		}
-		p.Paren = e
-		n = m + 2
+	n := &operandNodes{}
+	if n.set(&tokens[0]) {
+		return &n.u, 1, true
 	}
-	return &Unary{Pos: t.Pos, Primary: p}, n, true
+	// "(" and a type word or qualifier would be a cast.
+	if tokens[0].Value != "(" || len(tokens) < 2 || typeWords[tokens[1].Value] || qualWords[tokens[1].Value] {
+		return nil, 0, false
+	}
+	e, m, ok := shortChain(tokens[1:])
+	if !ok || 1+m >= len(tokens) || tokens[1+m].Value != ")" {
+		return nil, 0, false
+	}
+	pos := tokens[0].Pos
+	n.p = Primary{Pos: pos, Paren: e}
+	n.u = Unary{Pos: pos, Primary: &n.p}
+	return &n.u, m + 2, true
 }
