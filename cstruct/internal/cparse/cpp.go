@@ -285,6 +285,9 @@ func (p *cppState) processFile(f *cppFile, depth int) *Error {
 func (p *cppState) text(f *cppFile) *Error {
 	x := &cppExpander{p: p, src: &cppFileSrc{f: f}}
 	for {
+		if len(x.pending) == 0 {
+			p.plainText(f)
+		}
 		t, ok, err := x.next()
 		if err != nil {
 			return err
@@ -294,6 +297,22 @@ func (p *cppState) text(f *cppFile) *Error {
 		}
 		if t.bad != "" {
 			return lexErrorf(t.Pos, "%s", t.bad)
+		}
+		p.out = append(p.out, t.Token)
+	}
+}
+
+// plainText copies the tokens from f.i that are no macro names (nor
+// malformed) to the output, up to the next directive: what the expander
+// would do with them, without its work per token.
+func (p *cppState) plainText(f *cppFile) {
+	for ; f.i < len(f.toks); f.i++ {
+		t := &f.toks[f.i]
+		switch {
+		case t.Type == lexNewline:
+			continue
+		case t.bad != "" || t.Type == lexIdent && p.macros[t.Value] != nil || f.atDirective(f.i):
+			return
 		}
 		p.out = append(p.out, t.Token)
 	}
