@@ -373,11 +373,24 @@ var lexPuncts = map[string]bool{
 }
 
 // lexPunctLen returns the length of the longest punctuator at the start of
-// b, or 0.
+// b, or 0. It decides by bytes what looking up lexPuncts would.
 func lexPunctLen(b []byte) int {
-	for n := 3; n >= 2; n-- {
-		if len(b) >= n && lexPuncts[string(b[:n])] {
-			return n
+	if len(b) >= 2 {
+		c, d := b[0], b[1]
+		switch {
+		case c == '.' && d == '.':
+			if len(b) >= 3 && b[2] == '.' {
+				return 3
+			}
+		case (c == '<' || c == '>') && d == c:
+			if len(b) >= 3 && b[2] == '=' {
+				return 3
+			}
+			return 2
+		case d == '=' && strings.IndexByte("<>=!+-*/%&|^", c) >= 0,
+			d == c && strings.IndexByte("+-&|#", c) >= 0,
+			c == '-' && d == '>':
+			return 2
 		}
 	}
 	if strings.IndexByte("#+-*/%&|^~!<>=?:;,.(){}[]", b[0]) >= 0 {
