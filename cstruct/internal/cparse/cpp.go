@@ -538,6 +538,9 @@ func (p *cppState) parseDefine(dir lexTok, args []lexTok) (*cppMacro, *Error) {
 		}
 		return nil, lexErrorf(t.Pos, "'##' cannot appear at either end of a macro expansion")
 	}
+	if len(body) > 0 {
+		m.def.Body = make([]lexer.Token, 0, len(body))
+	}
 	for i, t := range body {
 		if m.def.Func && t.is("#") && (i+1 == len(body) || m.param(body[i+1]) < 0) {
 			return nil, lexErrorf(t.Pos, "'#' is not followed by a macro parameter")
@@ -838,13 +841,24 @@ func (x *cppExpander) next() (lexTok, bool, *Error) {
 		// The result is read next, its tokens hidden as the macro's name
 		// (and, for tokens of arguments, as they were already).
 		hide = hide.with(m.def.Name)
-		memo := map[*cppHideset]*cppHideset{nil: hide}
+		// Body tokens share few hide sets (most have none): union each
+		// once.
+		var memo []*cppHideset // pairs: a token's set, its union with hide
 		for i := len(body) - 1; i >= 0; i-- {
 			b := body[i]
-			h, ok := memo[b.hide]
-			if !ok {
-				h = b.hide.union(hide)
-				memo[b.hide] = h
+			h := hide
+			if b.hide != nil {
+				h = nil
+				for j := 0; j < len(memo); j += 2 {
+					if memo[j] == b.hide {
+						h = memo[j+1]
+						break
+					}
+				}
+				if h == nil {
+					h = b.hide.union(hide)
+					memo = append(memo, b.hide, h)
+				}
 			}
 			b.hide = h
 			x.pending = append(x.pending, b)
