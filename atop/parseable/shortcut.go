@@ -3,7 +3,7 @@ package parseable
 // Shortcuts for the grammar's hot productions. Participle runs the grammar
 // (grammar.go) exactly, but every alternative it tries costs a branch and
 // allocations, and most of a description is expressions in print
-// templates. stmtAST, exprAST and templateAST therefore implement
+// templates. topAST, stmtAST, exprAST and templateAST therefore implement
 // participle.Parseable: they read their tokens directly and build the tree
 // the grammar builds; at anything they do not take (in practice, only
 // mistakes) they go back to where they started and run the grammar of the
@@ -23,15 +23,20 @@ import (
 // they build what the grammar builds.
 var descShortcuts = true
 
-// stmtSyntax, exprSyntax and templateSyntax are stmtAST, exprAST and
-// templateAST without their Parse methods: the grammar of their tags.
+// topSyntax, stmtSyntax, exprSyntax and templateSyntax are topAST,
+// stmtAST, exprAST and templateAST without their Parse methods: the grammar
+// of their tags.
 type (
+	topSyntax      topAST
 	stmtSyntax     stmtAST
 	exprSyntax     exprAST
 	templateSyntax templateAST
 )
 
 var (
+	topGrammar = sync.OnceValue(func() *participle.Parser[topSyntax] {
+		return participle.MustBuild[topSyntax](participle.Lexer(descLexer), participle.UseLookahead(0))
+	})
 	stmtGrammar = sync.OnceValue(func() *participle.Parser[stmtSyntax] {
 		return participle.MustBuild[stmtSyntax](participle.Lexer(descLexer), participle.UseLookahead(0))
 	})
@@ -42,6 +47,29 @@ var (
 		return participle.MustBuild[templateSyntax](participle.Lexer(descLexer), participle.UseLookahead(0))
 	})
 )
+
+// Parse implements participle.Parseable.
+func (tp *topAST) Parse(lex *lexer.PeekingLexer) error {
+	switch lex.Peek().Type {
+	case tokAtop, tokOption, tokConst, tokDef, tokHeader, tokLabel, tokUnknown, tokEnd, tokElse, tokLet, tokPrint, tokFor, tokIf:
+	default:
+		return participle.NextMatch // the grammar takes no token either
+	}
+	if descShortcuts {
+		cp := lex.MakeCheckpoint()
+		if x, ok := shortTop(lex); ok {
+			*tp = *x
+			return nil
+		}
+		lex.LoadCheckpoint(cp)
+	}
+	g, err := topGrammar().ParseFromLexer(lex, participle.AllowTrailing(true))
+	if err != nil {
+		return err
+	}
+	*tp = topAST(*g)
+	return nil
+}
 
 // Parse implements participle.Parseable.
 func (st *stmtAST) Parse(lex *lexer.PeekingLexer) error {
@@ -122,6 +150,85 @@ func startsExpr(t *lexer.Token) bool {
 var binaryOps = map[string]bool{
 	"||": true, "&&": true, "|": true, "^": true, "&": true, "==": true, "!=": true, "<": true, ">": true,
 	"<=": true, ">=": true, "<<": true, ">>": true, "+": true, "-": true, "*": true, "/": true, "%": true,
+}
+
+// shortTop follows topAST without its Stray alternative.
+func shortTop(lex *lexer.PeekingLexer) (*topAST, bool) {
+	kw := lex.Next()
+	tp := &topAST{Pos: kw.Pos}
+	switch kw.Type {
+	case tokAtop:
+		a := &atopAST{Kw: kw.Value}
+		if lex.Peek().Type == tokText {
+			a.Version = lex.Next().Value
+		}
+		tp.Atop = a
+	case tokOption:
+		o := &optionAST{Kw: kw.Value}
+		for t := lex.Peek(); t.Type == tokWord; t = lex.Peek() {
+			o.Opts = append(o.Opts, &wordAST{Pos: t.Pos, Word: lex.Next().Value})
+		}
+		tp.Option = o
+	case tokConst:
+		name := lex.Next()
+		if name.Type != tokIdent || lex.Next().Value != "=" {
+			return nil, false
+		}
+		x, ok := shortOperand(lex)
+		if !ok {
+			return nil, false
+		}
+		tp.Const = &constAST{Pos: kw.Pos, Kw: kw.Value, Name: name.Value, X: x}
+	case tokDef:
+		name := lex.Next()
+		if name.Type != tokIdent || lex.Next().Value != "(" {
+			return nil, false
+		}
+		d := &defAST{Pos: kw.Pos, Kw: kw.Value, Name: name.Value}
+		if t := lex.Peek(); t.Type == tokIdent {
+			d.Params = append(d.Params, lex.Next().Value)
+			for lex.Peek().Value == "," {
+				lex.Next()
+				t := lex.Next()
+				if t.Type != tokIdent {
+					return nil, false
+				}
+				d.Params = append(d.Params, t.Value)
+			}
+		}
+		if lex.Next().Value != ")" || lex.Next().Value != "=" {
+			return nil, false
+		}
+		var ok bool
+		if d.X, ok = shortOperand(lex); !ok {
+			return nil, false
+		}
+		tp.Def = d
+	case tokHeader:
+		tm, ok := shortTemplate(lex)
+		if !ok {
+			return nil, false
+		}
+		tp.Header = &headerAST{Kw: kw.Value, Tmpl: tm}
+	case tokLabel:
+		name := lex.Next()
+		if name.Type != tokIdent || !acceptType(lex, tokEOL) {
+			return nil, false
+		}
+		l := &labelAST{Pos: kw.Pos, Kw: kw.Value, Name: name.Value}
+		var ok bool
+		if l.Body, ok = shortBlock(lex); !ok {
+			return nil, false
+		}
+		if l.End, ok = shortEnd(lex); !ok {
+			return nil, false
+		}
+		tp.Label = l
+		return tp, true
+	default:
+		return nil, false
+	}
+	return tp, acceptType(lex, tokEOL)
 }
 
 // shortStmt follows stmtAST without its Stray alternative.
