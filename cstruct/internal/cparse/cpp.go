@@ -40,6 +40,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -560,24 +561,13 @@ func (p *cppState) setMacro(m *cppMacro) {
 // predefine defines cppPredefined, then opt.Defines in the order of their
 // names.
 func (p *cppState) predefine() *Error {
-	def := func(file, text string) *Error {
-		toks, err := lexTokens(file, []byte(text))
-		if err != nil {
-			return err
-		}
-		line := slices.DeleteFunc(toks, func(t lexTok) bool { return t.Type == lexNewline })
-		dir := lexTok{Token: lexer.Token{Type: lexIdent, Value: "define", Pos: lexer.Position{Filename: file, Line: 1, Column: 1}}}
-		m, err := p.parseDefine(dir, line)
-		if err != nil {
-			return err
-		}
-		p.setMacro(m)
-		return nil
+	builtins, err := cppBuiltins()
+	if err != nil {
+		return err
 	}
-	for _, text := range cppPredefined {
-		if err := def(cppBuiltinFile, text); err != nil {
-			return err
-		}
+	for _, m := range builtins {
+		p.seq++ // = m.seq: the built-ins come first
+		p.macros[m.def.Name] = m
 	}
 	names := make([]string, 0, len(p.opt.Defines))
 	for name := range p.opt.Defines {
@@ -585,11 +575,42 @@ func (p *cppState) predefine() *Error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if err := def(cppCommandLineFile, name+" "+p.opt.Defines[name]); err != nil {
+		m, err := p.defineText(cppCommandLineFile, name+" "+p.opt.Defines[name])
+		if err != nil {
 			return err
 		}
+		p.setMacro(m)
 	}
 	return nil
+}
+
+// cppBuiltins are the macros of cppPredefined, numbered in order. They are
+// parsed once: a macro does not change once defined (#undef and a new
+// #define replace it), so every Preprocess call shares them.
+var cppBuiltins = sync.OnceValues(func() ([]*cppMacro, *Error) {
+	p := &cppState{macros: map[string]*cppMacro{}}
+	var out []*cppMacro
+	for _, text := range cppPredefined {
+		m, err := p.defineText(cppBuiltinFile, text)
+		if err != nil {
+			return nil, err
+		}
+		p.setMacro(m)
+		out = append(out, m)
+	}
+	return out, nil
+})
+
+// defineText parses "NAME body" or "NAME(params) body" as a #define in
+// file.
+func (p *cppState) defineText(file, text string) (*cppMacro, *Error) {
+	toks, err := lexTokens(file, []byte(text))
+	if err != nil {
+		return nil, err
+	}
+	line := slices.DeleteFunc(toks, func(t lexTok) bool { return t.Type == lexNewline })
+	dir := lexTok{Token: lexer.Token{Type: lexIdent, Value: "define", Pos: lexer.Position{Filename: file, Line: 1, Column: 1}}}
+	return p.parseDefine(dir, line)
 }
 
 // include carries out #include or #include_next.
