@@ -222,9 +222,21 @@ func (p *shortParser) typeSpec() (*TypeSpec, bool) {
 	return ts, true
 }
 
+// wordClass tells, in one lookup, whether a word is in keywords (1),
+// typeWords (2) or qualWords (4).
+var wordClass = func() map[string]uint8 {
+	m := map[string]uint8{}
+	for i, set := range []map[string]bool{keywords, typeWords, qualWords} {
+		for w := range set {
+			m[w] |= 1 << i
+		}
+	}
+	return m
+}()
+
 // isTypeIdent reports whether TypeIdent takes t.
 func isTypeIdent(t *lexer.Token) bool {
-	return t.Type == identType && !keywords[t.Value] && !typeWords[t.Value] && !qualWords[t.Value]
+	return t.Type == identType && wordClass[t.Value] == 0
 }
 
 // isAttribute reports whether t starts an attribute.
@@ -342,7 +354,7 @@ func (p *shortParser) declarator() (*Declarator, bool) {
 		d.Ptrs = append(d.Ptrs, pl)
 	}
 	name := p.peek()
-	if name.Type != identType || keywords[name.Value] || typeWords[name.Value] || qualWords[name.Value] {
+	if name.Type != identType || wordClass[name.Value] != 0 {
 		return nil, false
 	}
 	d.Name = p.next().Value
@@ -517,7 +529,7 @@ func (p *shortParser) simpleMember() (*memberNodes, bool) {
 		for typeWords[p.peek().Value] {
 			ts.Words = append(ts.Words, TypeWord(p.next().Value))
 		}
-	case t.Type == identType && !keywords[t.Value] && !qualWords[t.Value]:
+	case t.Type == identType && wordClass[t.Value] == 0: // not a type word either, as that case came first
 		ts.Name = TypeIdent(p.next().Value)
 	default:
 		return fail()
@@ -533,7 +545,7 @@ func (p *shortParser) simpleMember() (*memberNodes, bool) {
 			d.Ptrs = append(d.Ptrs, &PtrLevel{Star: true})
 		}
 		name := p.peek()
-		if name.Type != identType || keywords[name.Value] || qualWords[name.Value] || typeWords[name.Value] {
+		if name.Type != identType || wordClass[name.Value] != 0 {
 			return fail()
 		}
 		d.Name = p.next().Value
