@@ -125,7 +125,7 @@ func loadDesc(fsys fs.FS, name string) (*desc, error) {
 func parseDesc(name, src string) (*desc, error) {
 	sp := splice(src)
 	b := &builder{d: &desc{name: name, consts: map[string]value{}, defs: map[string]*def{}, byName: map[string]*labelDesc{}}, src: sp}
-	f, err := descParser().ParseString(name, sp.text)
+	f, err := parseSpliced(name, sp.text)
 	if err != nil {
 		return nil, b.syntaxError(err)
 	}

@@ -6,11 +6,13 @@ package parseable
 // templates. topAST, stmtAST, exprAST and templateAST therefore implement
 // participle.Parseable: they read their tokens directly and build the tree
 // the grammar builds; at anything they do not take (in practice, only
-// mistakes) they go back to where they started and run the grammar of the
-// production itself (exprSyntax, templateSyntax), so errors are the
-// grammar's. The grammar is LL(1) without lookahead: a production that
-// took a token either matches or fails there, whoever runs it.
-// TestShortcutTrees compares both ways.
+// mistakes and stray lines) they go back to where they started and run the
+// grammar of the production itself (topSyntax, stmtSyntax, exprSyntax,
+// templateSyntax), so errors are the grammar's. The grammar is LL(1)
+// without lookahead: a production that took a token either matches or
+// fails there, whoever runs it. A description the shortcuts take whole is
+// parsed by them straight from its tokens (shortFile), without building
+// participle's token stream. TestShortcutTrees compares all these ways.
 
 import (
 	"sync"
@@ -57,7 +59,7 @@ func (tp *topAST) Parse(lex *lexer.PeekingLexer) error {
 	}
 	if descShortcuts {
 		cp := lex.MakeCheckpoint()
-		if x, ok := shortTop(lex); ok {
+		if x, ok := shortTop(&cursor{lex: lex}); ok {
 			*tp = *x
 			return nil
 		}
@@ -80,7 +82,7 @@ func (st *stmtAST) Parse(lex *lexer.PeekingLexer) error {
 	}
 	if descShortcuts {
 		cp := lex.MakeCheckpoint()
-		if x, ok := shortStmt(lex); ok {
+		if x, ok := shortStmt(&cursor{lex: lex}); ok {
 			*st = *x
 			return nil
 		}
@@ -101,7 +103,7 @@ func (e *exprAST) Parse(lex *lexer.PeekingLexer) error {
 	}
 	if descShortcuts {
 		cp := lex.MakeCheckpoint()
-		if x, ok := shortExpr(lex); ok {
+		if x, ok := shortExpr(&cursor{lex: lex}); ok {
 			*e = *x
 			return nil
 		}
@@ -119,7 +121,7 @@ func (e *exprAST) Parse(lex *lexer.PeekingLexer) error {
 func (tm *templateAST) Parse(lex *lexer.PeekingLexer) error {
 	if descShortcuts {
 		cp := lex.MakeCheckpoint()
-		if x, ok := shortTemplate(lex); ok {
+		if x, ok := shortTemplate(&cursor{lex: lex}); ok {
 			*tm = *x
 			return nil
 		}
@@ -131,6 +133,81 @@ func (tm *templateAST) Parse(lex *lexer.PeekingLexer) error {
 	}
 	*tm = templateAST(*g)
 	return nil
+}
+
+// cursor reads tokens for the shortcuts: from a participle lexer, when a
+// Parseable runs, or from a slice (shortFile).
+type cursor struct {
+	lex  *lexer.PeekingLexer // if not nil, the tokens come from it
+	toks []lexer.Token       // else these, then eof
+	i    int
+	eof  lexer.Token
+}
+
+// Peek returns the next token.
+func (c *cursor) Peek() *lexer.Token {
+	switch {
+	case c.lex != nil:
+		return c.lex.Peek()
+	case c.i < len(c.toks):
+		return &c.toks[c.i]
+	}
+	return &c.eof
+}
+
+// Next consumes the next token, if it is not the end.
+func (c *cursor) Next() *lexer.Token {
+	switch {
+	case c.lex != nil:
+		return c.lex.Next()
+	case c.i < len(c.toks):
+		c.i++
+		return &c.toks[c.i-1]
+	}
+	return &c.eof
+}
+
+// parseSpliced parses a spliced description: with the shortcuts alone if
+// they take all of it, else with the grammar (which uses them where they
+// can), for its errors.
+func parseSpliced(name, text string) (*fileAST, error) {
+	if descShortcuts {
+		if f, ok := shortFile(name, text); ok {
+			return f, nil
+		}
+	}
+	return descParser().ParseString(name, text)
+}
+
+// shortFile parses a spliced description with the shortcuts alone, straight
+// from its tokens, without building participle's token stream; it returns
+// false at anything they do not take, or at a token the lexer refuses.
+func shortFile(name, text string) (*fileAST, bool) {
+	l, err := descLexer.(lexer.StringDefinition).LexString(name, text)
+	if err != nil {
+		return nil, false
+	}
+	c := &cursor{toks: make([]lexer.Token, 0, len(text)/2+1)}
+	for {
+		t, err := l.Next()
+		if err != nil {
+			return nil, false
+		}
+		if t.EOF() {
+			c.eof = t
+			break
+		}
+		c.toks = append(c.toks, t)
+	}
+	f := &fileAST{}
+	for !c.Peek().EOF() {
+		tp, ok := shortTop(c)
+		if !ok {
+			return nil, false
+		}
+		f.Lines = append(f.Lines, tp)
+	}
+	return f, true
 }
 
 // startsExpr reports whether an expression can start with t.
@@ -153,7 +230,7 @@ var binaryOps = map[string]bool{
 }
 
 // shortTop follows topAST without its Stray alternative.
-func shortTop(lex *lexer.PeekingLexer) (*topAST, bool) {
+func shortTop(lex *cursor) (*topAST, bool) {
 	kw := lex.Next()
 	tp := &topAST{Pos: kw.Pos}
 	switch kw.Type {
@@ -232,7 +309,7 @@ func shortTop(lex *lexer.PeekingLexer) (*topAST, bool) {
 }
 
 // shortStmt follows stmtAST without its Stray alternative.
-func shortStmt(lex *lexer.PeekingLexer) (*stmtAST, bool) {
+func shortStmt(lex *cursor) (*stmtAST, bool) {
 	kw := lex.Next()
 	switch kw.Type {
 	case tokLet:
@@ -319,7 +396,7 @@ func shortStmt(lex *lexer.PeekingLexer) (*stmtAST, bool) {
 
 // shortBlock follows the statements of a block, up to a token no
 // statement starts with.
-func shortBlock(lex *lexer.PeekingLexer) ([]*stmtAST, bool) {
+func shortBlock(lex *cursor) ([]*stmtAST, bool) {
 	var out []*stmtAST
 	for {
 		switch lex.Peek().Type {
@@ -338,7 +415,7 @@ func shortBlock(lex *lexer.PeekingLexer) ([]*stmtAST, bool) {
 }
 
 // shortEnd follows endAST.
-func shortEnd(lex *lexer.PeekingLexer) (*endAST, bool) {
+func shortEnd(lex *cursor) (*endAST, bool) {
 	t := lex.Peek()
 	if t.Type != tokEnd {
 		return nil, false
@@ -352,7 +429,7 @@ func shortEnd(lex *lexer.PeekingLexer) (*endAST, bool) {
 }
 
 // acceptType consumes the next token if it has type typ.
-func acceptType(lex *lexer.PeekingLexer, typ lexer.TokenType) bool {
+func acceptType(lex *cursor, typ lexer.TokenType) bool {
 	if lex.Peek().Type != typ {
 		return false
 	}
@@ -361,7 +438,7 @@ func acceptType(lex *lexer.PeekingLexer, typ lexer.TokenType) bool {
 }
 
 // shortTemplate follows templateAST.
-func shortTemplate(lex *lexer.PeekingLexer) (*templateAST, bool) {
+func shortTemplate(lex *cursor) (*templateAST, bool) {
 	tm := &templateAST{}
 	for {
 		t := lex.Peek()
@@ -396,7 +473,7 @@ func shortTemplate(lex *lexer.PeekingLexer) (*templateAST, bool) {
 }
 
 // shortExpr follows exprAST, at a token that starts an expression.
-func shortExpr(lex *lexer.PeekingLexer) (*exprAST, bool) {
+func shortExpr(lex *cursor) (*exprAST, bool) {
 	e := &exprAST{Pos: lex.Peek().Pos}
 	var ok bool
 	if e.Cond, ok = shortBinary(lex); !ok {
@@ -417,7 +494,7 @@ func shortExpr(lex *lexer.PeekingLexer) (*exprAST, bool) {
 }
 
 // shortOperand follows an exprAST that must come next.
-func shortOperand(lex *lexer.PeekingLexer) (*exprAST, bool) {
+func shortOperand(lex *cursor) (*exprAST, bool) {
 	if !startsExpr(lex.Peek()) {
 		return nil, false
 	}
@@ -425,7 +502,7 @@ func shortOperand(lex *lexer.PeekingLexer) (*exprAST, bool) {
 }
 
 // shortBinary follows binaryAST.
-func shortBinary(lex *lexer.PeekingLexer) (*binaryAST, bool) {
+func shortBinary(lex *cursor) (*binaryAST, bool) {
 	b := &binaryAST{}
 	var ok bool
 	if b.Head, ok = shortUnary(lex); !ok {
@@ -442,7 +519,7 @@ func shortBinary(lex *lexer.PeekingLexer) (*binaryAST, bool) {
 }
 
 // shortUnary follows unaryAST.
-func shortUnary(lex *lexer.PeekingLexer) (*unaryAST, bool) {
+func shortUnary(lex *cursor) (*unaryAST, bool) {
 	u := &unaryAST{}
 	switch v := lex.Peek().Value; v {
 	case "-", "!", "~":
@@ -503,7 +580,7 @@ func shortUnary(lex *lexer.PeekingLexer) (*unaryAST, bool) {
 }
 
 // shortPrimary follows primaryAST.
-func shortPrimary(lex *lexer.PeekingLexer) (*primaryAST, bool) {
+func shortPrimary(lex *cursor) (*primaryAST, bool) {
 	t := lex.Peek()
 	p := &primaryAST{Pos: t.Pos}
 	switch t.Type {

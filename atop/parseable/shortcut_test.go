@@ -63,6 +63,10 @@ func parseBothWays(t *testing.T, name, src string) {
 	if serr == nil && ferr == nil {
 		assert.Equal(t, slow, fast, name)
 	}
+	if short, ok := shortFile(name, text); ok {
+		require.NoError(t, serr, "%s: the shortcuts took what the grammar refuses", name)
+		assert.Equal(t, slow, short, name)
+	}
 	assert.Equal(t, fmt.Sprint(serr), fmt.Sprint(ferr), name)
 	assert.Equal(t, fmt.Sprint(sderr), fmt.Sprint(fderr), name)
 }
@@ -98,6 +102,8 @@ func TestShortcutsTake(t *testing.T) {
 	exprGrammar = func() *participle.Parser[exprSyntax] { fallbacks++; return exprs() }
 	templateGrammar = func() *participle.Parser[templateSyntax] { fallbacks++; return templates() }
 	for name, src := range shippedDescs(t) {
+		_, ok := shortFile(name, splice(src).text)
+		assert.True(t, ok, "%s: the shortcuts do not take all of it", name)
 		_, err := parseDesc(name, src)
 		require.NoError(t, err)
 		assert.Zero(t, fallbacks, name)
