@@ -29,9 +29,11 @@ var (
 	})
 )
 
-// Parse parses a preprocessed token stream into a File. Large inputs are
-// cut between top-level declarations and the pieces parsed in parallel
-// (participle's parser is safe for concurrent use); the result is the same.
+// Parse parses a preprocessed token stream into a File: the declarations
+// the shortcut takes (shortcut.go) straight from the tokens, the others
+// with the grammar. Large inputs are cut between top-level declarations and
+// the pieces parsed in parallel (participle's parser is safe for
+// concurrent use); the result is the same.
 func Parse(tokens []lexer.Token) (*File, error) {
 	if err := checkDepth(tokens); err != nil {
 		return nil, err
