@@ -174,7 +174,6 @@ func (s *Spec) load(fsys fs.FS, filename string, src []byte) error {
 	if err != nil {
 		return convertParseError(err)
 	}
-	res.Tokens = nil // the tree holds what resolving needs: free them for the collector
 	r := newResolver(s)
 	r.file(file)
 	s.collectMacros(res)
