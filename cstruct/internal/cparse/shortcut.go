@@ -40,14 +40,6 @@ func (p *shortParser) peek() *lexer.Token {
 	return &eofToken
 }
 
-// peekAt returns the token n after the next one.
-func (p *shortParser) peekAt(n int) *lexer.Token {
-	if p.i+n < len(p.toks) {
-		return &p.toks[p.i+n]
-	}
-	return &eofToken
-}
-
 func (p *shortParser) next() *lexer.Token {
 	t := p.peek()
 	if p.i < len(p.toks) {
