@@ -271,7 +271,7 @@ func (r *resolver) structSpec(ss *cparse.StructSpec) (Type, error) {
 	if err := r.attrs(ss.TrailAttrs, &mode, &order); err != nil {
 		return nil, err
 	}
-	scope := &structScope{names: make(map[string]Type)}
+	scope := &structScope{names: make(map[string]Type, len(ss.Body.Members))}
 	r.scopes = append(r.scopes, scope)
 	defer func() { r.scopes = r.scopes[:len(r.scopes)-1] }()
 

@@ -126,7 +126,7 @@ func loadDesc(fsys fs.FS, name string) (*desc, error) {
 func parseDesc(name, src string) (*desc, error) {
 	sp := splice(src)
 	b := &builder{d: &desc{name: name, consts: map[string]value{}, defs: map[string]*def{}, byName: map[string]*labelDesc{}}, src: sp}
-	f, err := descParser.ParseString(name, sp.text)
+	f, err := parseSpliced(name, sp.text)
 	if err != nil {
 		return nil, b.syntaxError(err)
 	}
@@ -262,7 +262,7 @@ func (b *builder) syntaxError(err error) error {
 			msg = "else without if"
 		case t.Type == sym["Bad"] && (t.Value[0] == '"' || t.Value[0] == '\''):
 			msg = "unterminated literal " + t.Value
-		case atEnd && (strings.HasPrefix(want, "UnaryAST") || strings.HasPrefix(want, "ExprAST")):
+		case atEnd && (strings.HasPrefix(want, "UnaryAST") || strings.HasPrefix(want, "exprAST")): // a Parseable is named as its type
 			msg = "expression ends early"
 		case atEnd && (strings.HasPrefix(want, `")"`) || strings.HasPrefix(want, `"]"`) || strings.HasPrefix(want, `":"`)):
 			msg = "missing " + want[:3]

@@ -25,6 +25,8 @@ package parseable
 // place) are parsed to the end of the line so that build can name them.
 
 import (
+	"sync"
+
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -36,7 +38,9 @@ func keyword(w string) string { return `(?m:` + w + `(?: [ \t]*|$))` }
 // parseConv reads it); the verb may be missing at the end of a line.
 const convPattern = `%[-+ 0#]*[0-9]*(?:\.[0-9]*)?(?:hh|ll|h|l|j|z|t|L)?`
 
-var descLexer = lexer.MustStateful(lexer.Rules{
+// descRules define the tokens of a description; descLex (desclex.go)
+// implements them by hand, which TestDescLexer checks.
+var descRules = lexer.Rules{
 	// at the start of a line: its keyword says how the rest is read
 	"Root": {
 		{Name: "EOL", Pattern: `\n`},
@@ -94,15 +98,18 @@ var descLexer = lexer.MustStateful(lexer.Rules{
 		{Name: "Op", Pattern: `<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^~!<>?:()\[\].,=]`},
 		{Name: "Bad", Pattern: `["'][^\n]*|[^\n]`},
 	},
-})
+}
+
+// descLexer is the lexer the grammar runs on.
+var descLexer = descLex
 
 // descParser parses a spliced description. The grammar is LL(1): with no
 // lookahead a branch is taken on its first token, so a mistake is reported
 // where it is, not at the start of its line.
-var descParser = participle.MustBuild[fileAST](
-	participle.Lexer(descLexer),
-	participle.UseLookahead(0),
-)
+// It is built on first use, as commands that print no -P lines need none.
+var descParser = sync.OnceValue(func() *participle.Parser[fileAST] {
+	return participle.MustBuild[fileAST](participle.Lexer(descLexer), participle.UseLookahead(0))
+})
 
 type fileAST struct {
 	Lines []*topAST `parser:"@@*"`

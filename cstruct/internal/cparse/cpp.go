@@ -40,6 +40,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -285,6 +286,9 @@ func (p *cppState) processFile(f *cppFile, depth int) *Error {
 func (p *cppState) text(f *cppFile) *Error {
 	x := &cppExpander{p: p, src: &cppFileSrc{f: f}}
 	for {
+		if len(x.pending) == 0 {
+			p.plainText(f)
+		}
 		t, ok, err := x.next()
 		if err != nil {
 			return err
@@ -294,6 +298,22 @@ func (p *cppState) text(f *cppFile) *Error {
 		}
 		if t.bad != "" {
 			return lexErrorf(t.Pos, "%s", t.bad)
+		}
+		p.out = append(p.out, t.Token)
+	}
+}
+
+// plainText copies the tokens from f.i that are no macro names (nor
+// malformed) to the output, up to the next directive: what the expander
+// would do with them, without its work per token.
+func (p *cppState) plainText(f *cppFile) {
+	for ; f.i < len(f.toks); f.i++ {
+		t := &f.toks[f.i]
+		switch {
+		case t.Type == lexNewline:
+			continue
+		case t.bad != "" || t.Type == lexIdent && p.macros[t.Value] != nil || f.atDirective(f.i):
+			return
 		}
 		p.out = append(p.out, t.Token)
 	}
@@ -519,6 +539,9 @@ func (p *cppState) parseDefine(dir lexTok, args []lexTok) (*cppMacro, *Error) {
 		}
 		return nil, lexErrorf(t.Pos, "'##' cannot appear at either end of a macro expansion")
 	}
+	if len(body) > 0 {
+		m.def.Body = make([]lexer.Token, 0, len(body))
+	}
 	for i, t := range body {
 		if m.def.Func && t.is("#") && (i+1 == len(body) || m.param(body[i+1]) < 0) {
 			return nil, lexErrorf(t.Pos, "'#' is not followed by a macro parameter")
@@ -538,24 +561,13 @@ func (p *cppState) setMacro(m *cppMacro) {
 // predefine defines cppPredefined, then opt.Defines in the order of their
 // names.
 func (p *cppState) predefine() *Error {
-	def := func(file, text string) *Error {
-		toks, err := lexTokens(file, []byte(text))
-		if err != nil {
-			return err
-		}
-		line := slices.DeleteFunc(toks, func(t lexTok) bool { return t.Type == lexNewline })
-		dir := lexTok{Token: lexer.Token{Type: lexIdent, Value: "define", Pos: lexer.Position{Filename: file, Line: 1, Column: 1}}}
-		m, err := p.parseDefine(dir, line)
-		if err != nil {
-			return err
-		}
-		p.setMacro(m)
-		return nil
+	builtins, err := cppBuiltins()
+	if err != nil {
+		return err
 	}
-	for _, text := range cppPredefined {
-		if err := def(cppBuiltinFile, text); err != nil {
-			return err
-		}
+	for _, m := range builtins {
+		p.seq++ // = m.seq: the built-ins come first
+		p.macros[m.def.Name] = m
 	}
 	names := make([]string, 0, len(p.opt.Defines))
 	for name := range p.opt.Defines {
@@ -563,11 +575,42 @@ func (p *cppState) predefine() *Error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if err := def(cppCommandLineFile, name+" "+p.opt.Defines[name]); err != nil {
+		m, err := p.defineText(cppCommandLineFile, name+" "+p.opt.Defines[name])
+		if err != nil {
 			return err
 		}
+		p.setMacro(m)
 	}
 	return nil
+}
+
+// cppBuiltins are the macros of cppPredefined, numbered in order. They are
+// parsed once: a macro does not change once defined (#undef and a new
+// #define replace it), so every Preprocess call shares them.
+var cppBuiltins = sync.OnceValues(func() ([]*cppMacro, *Error) {
+	p := &cppState{macros: map[string]*cppMacro{}}
+	var out []*cppMacro
+	for _, text := range cppPredefined {
+		m, err := p.defineText(cppBuiltinFile, text)
+		if err != nil {
+			return nil, err
+		}
+		p.setMacro(m)
+		out = append(out, m)
+	}
+	return out, nil
+})
+
+// defineText parses "NAME body" or "NAME(params) body" as a #define in
+// file.
+func (p *cppState) defineText(file, text string) (*cppMacro, *Error) {
+	toks, err := lexTokens(file, []byte(text))
+	if err != nil {
+		return nil, err
+	}
+	line := slices.DeleteFunc(toks, func(t lexTok) bool { return t.Type == lexNewline })
+	dir := lexTok{Token: lexer.Token{Type: lexIdent, Value: "define", Pos: lexer.Position{Filename: file, Line: 1, Column: 1}}}
+	return p.parseDefine(dir, line)
 }
 
 // include carries out #include or #include_next.
@@ -819,13 +862,24 @@ func (x *cppExpander) next() (lexTok, bool, *Error) {
 		// The result is read next, its tokens hidden as the macro's name
 		// (and, for tokens of arguments, as they were already).
 		hide = hide.with(m.def.Name)
-		memo := map[*cppHideset]*cppHideset{nil: hide}
+		// Body tokens share few hide sets (most have none): union each
+		// once.
+		var memo []*cppHideset // pairs: a token's set, its union with hide
 		for i := len(body) - 1; i >= 0; i-- {
 			b := body[i]
-			h, ok := memo[b.hide]
-			if !ok {
-				h = b.hide.union(hide)
-				memo[b.hide] = h
+			h := hide
+			if b.hide != nil {
+				h = nil
+				for j := 0; j < len(memo); j += 2 {
+					if memo[j] == b.hide {
+						h = memo[j+1]
+						break
+					}
+				}
+				if h == nil {
+					h = b.hide.union(hide)
+					memo = append(memo, b.hide, h)
+				}
 			}
 			b.hide = h
 			x.pending = append(x.pending, b)

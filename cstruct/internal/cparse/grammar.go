@@ -161,77 +161,22 @@ func (sm *SimpleMember) Parse(lex *lexer.PeekingLexer) error {
 	if !SimpleMembers {
 		return participle.NextMatch
 	}
+	// The member ends at the next ";": read it from the token slice.
 	cp := lex.MakeCheckpoint()
-	fail := func() error {
-		lex.LoadCheckpoint(cp)
+	start := lex.RawCursor()
+	for t := lex.Next(); !t.EOF() && t.Value != ";"; t = lex.Next() {
+	}
+	p := shortParser{toks: lex.Range(start, lex.RawCursor())}
+	lex.LoadCheckpoint(cp)
+	n, ok := p.simpleMember()
+	if !ok {
 		return participle.NextMatch
 	}
-	t := lex.Peek()
-	if t.EOF() {
-		return participle.NextMatch
-	}
-	ts := &TypeSpec{Pos: t.Pos}
-	switch {
-	case typeWords[t.Value]:
-		for w := lex.Peek(); !w.EOF() && typeWords[w.Value]; w = lex.Peek() {
-			ts.Words = append(ts.Words, TypeWord(lex.Next().Value))
-		}
-	case t.Type == identType && !keywords[t.Value] && !qualWords[t.Value]:
-		ts.Name = TypeIdent(lex.Next().Value)
-	default:
-		return participle.NextMatch
-	}
-	mf := &MemberFields{Pos: t.Pos, Spec: &DeclSpec{Pos: t.Pos, Type: ts}}
-	for {
-		d := &Declarator{Pos: lex.Peek().Pos}
-		for lex.Peek().Value == "*" {
-			lex.Next()
-			d.Ptrs = append(d.Ptrs, &PtrLevel{Star: true})
-		}
-		name := lex.Peek()
-		if name.EOF() || name.Type != identType || keywords[name.Value] || qualWords[name.Value] || typeWords[name.Value] {
-			return fail()
-		}
+	for range p.i {
 		lex.Next()
-		d.Name = name.Value
-		for lex.Peek().Value == "[" {
-			open := *lex.Next()
-			a := &ArraySuffix{Pos: open.Pos}
-			if lex.Peek().Value != "]" {
-				n := *lex.Next()
-				if n.Type != intType && n.Type != identType || lex.Peek().Value != "]" {
-					return fail()
-				}
-				e, err := ParseExpr([]lexer.Token{n})
-				if err != nil {
-					return fail()
-				}
-				a.Size = e
-			}
-			lex.Next() // "]"
-			d.Suffixes = append(d.Suffixes, &Suffix{Pos: open.Pos, Array: a})
-		}
-		md := &MemberDecl{Pos: d.Pos, Decl: d}
-		if lex.Peek().Value == ":" {
-			lex.Next()
-			n := *lex.Next()
-			if n.Type != intType {
-				return fail()
-			}
-			md.Bits, _ = ParseExpr([]lexer.Token{n})
-		}
-		mf.Decls = append(mf.Decls, md)
-		switch lex.Peek().Value {
-		case ",":
-			lex.Next()
-			continue
-		case ";":
-			lex.Next()
-			sm.Fields = mf
-			return nil
-		}
-		return fail()
 	}
+	sm.Fields = &n.mf
+	return nil
 }
 
 // MemberFields is "T a, b:3, *c;" inside a struct body.
@@ -375,7 +320,7 @@ func (a *Attribute) Parse(lex *lexer.PeekingLexer) error {
 	if len(outer) < 2 || outer[0].Value != "(" || outer[len(outer)-1].Value != ")" {
 		return &Error{Pos: t.Pos, Msg: "malformed __attribute__, want __attribute__((...))"}
 	}
-	list, err := attrParser.ParseFromLexer(upgrade(outer[1 : len(outer)-1]))
+	list, err := attrParser().ParseFromLexer(upgrade(outer[1 : len(outer)-1]))
 	if err != nil {
 		return convertError(err)
 	}

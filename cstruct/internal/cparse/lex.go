@@ -204,7 +204,7 @@ type lexScanner struct {
 	off       int // original offset of the position cursor
 	line, col int // line and column (in runes) of src[off]
 
-	strs map[string]string // token texts seen so far, so that repeats share one string
+	str string // text as a string: token values are slices of it
 }
 
 // pos returns the position of text[i] in the original source.
@@ -229,16 +229,10 @@ func (s *lexScanner) pos(i int) lexer.Position {
 func (s *lexScanner) emit(typ lexer.TokenType, start, end int, space bool, bad string) {
 	if s.toks == nil {
 		s.toks = make([]lexTok, 0, len(s.text)/3+16)
-		s.strs = make(map[string]string)
-	}
-	b := s.text[start:end]
-	val, ok := s.strs[string(b)] // no allocation for the lookup
-	if !ok {
-		val = string(b)
-		s.strs[val] = val
+		s.str = string(s.text)
 	}
 	s.toks = append(s.toks, lexTok{
-		Token: lexer.Token{Type: typ, Value: val, Pos: s.pos(start)},
+		Token: lexer.Token{Type: typ, Value: s.str[start:end], Pos: s.pos(start)},
 		space: space,
 		bad:   bad,
 	})
@@ -379,11 +373,24 @@ var lexPuncts = map[string]bool{
 }
 
 // lexPunctLen returns the length of the longest punctuator at the start of
-// b, or 0.
+// b, or 0. It decides by bytes what looking up lexPuncts would.
 func lexPunctLen(b []byte) int {
-	for n := 3; n >= 2; n-- {
-		if len(b) >= n && lexPuncts[string(b[:n])] {
-			return n
+	if len(b) >= 2 {
+		c, d := b[0], b[1]
+		switch {
+		case c == '.' && d == '.':
+			if len(b) >= 3 && b[2] == '.' {
+				return 3
+			}
+		case (c == '<' || c == '>') && d == c:
+			if len(b) >= 3 && b[2] == '=' {
+				return 3
+			}
+			return 2
+		case d == '=' && strings.IndexByte("<>=!+-*/%&|^", c) >= 0,
+			d == c && strings.IndexByte("+-&|#", c) >= 0,
+			c == '-' && d == '>':
+			return 2
 		}
 	}
 	if strings.IndexByte("#+-*/%&|^~!<>=?:;,.(){}[]", b[0]) >= 0 {

@@ -125,3 +125,29 @@ func TestLexerWithParticiple(t *testing.T) {
 	assert.Equal(t, "b", f.Decls[1].Name)
 	assert.Equal(t, 4, *f.Decls[1].Len)
 }
+
+// TestLexPunctLen checks lexPunctLen against the punctuator table on every
+// string of up to three characters that punctuators are made of.
+func TestLexPunctLen(t *testing.T) {
+	const chars = "#+-*/%&|^~!<>=?:;,.(){}[]a"
+	want := func(b []byte) int {
+		for n := 3; n >= 2; n-- {
+			if len(b) >= n && lexPuncts[string(b[:n])] {
+				return n
+			}
+		}
+		if strings.IndexByte("#+-*/%&|^~!<>=?:;,.(){}[]", b[0]) >= 0 {
+			return 1
+		}
+		return 0
+	}
+	for _, a := range []byte(chars) {
+		for _, b := range []byte(chars) {
+			for _, c := range []byte(chars) {
+				for _, in := range [][]byte{{a}, {a, b}, {a, b, c}} {
+					require.Equal(t, want(in), lexPunctLen(in), "%q", in)
+				}
+			}
+		}
+	}
+}

@@ -15,27 +15,30 @@ import (
 // alternatives (casts, sizeof(type) against sizeof expr, declarators).
 const lookahead = 4
 
-var fileParser = participle.MustBuild[File](
-	participle.Lexer(Lexer),
-	participle.UseLookahead(lookahead),
+// The parsers are built on first use: building one costs about a
+// millisecond, and the shortcut (shortcut.go) often leaves nothing to the
+// file grammar.
+var (
+	fileParser = sync.OnceValue(func() *participle.Parser[File] {
+		return participle.MustBuild[File](participle.Lexer(Lexer), participle.UseLookahead(lookahead))
+	})
+	attrParser = sync.OnceValue(func() *participle.Parser[attrList] {
+		return participle.MustBuild[attrList](participle.Lexer(Lexer), participle.UseLookahead(lookahead))
+	})
 )
 
-var attrParser = participle.MustBuild[attrList](
-	participle.Lexer(Lexer),
-	participle.UseLookahead(lookahead),
-)
-
-// Parse parses a preprocessed token stream into a File. Large inputs are
-// cut between top-level declarations and the pieces parsed in parallel
-// (participle's parser is safe for concurrent use); the result is the same.
+// Parse parses a preprocessed token stream into a File: the declarations
+// the shortcut takes (shortcut.go) straight from the tokens, the others
+// with the grammar. Large inputs are cut between top-level declarations and
+// the pieces parsed in parallel (participle's parser is safe for
+// concurrent use); the result is the same.
 func Parse(tokens []lexer.Token) (*File, error) {
 	if err := checkDepth(tokens); err != nil {
 		return nil, err
 	}
 	chunks := splitTopLevel(tokens, max(len(tokens)/(4*runtime.GOMAXPROCS(0)), 4096))
 	if len(chunks) == 1 {
-		f, err := fileParser.ParseFromLexer(upgrade(tokens))
-		return f, convertError(err)
+		return parseChunk(tokens)
 	}
 	files := make([]*File, len(chunks))
 	errs := make([]error, len(chunks))
@@ -46,7 +49,7 @@ func Parse(tokens []lexer.Token) (*File, error) {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				files[i], errs[i] = fileParser.ParseFromLexer(upgrade(chunks[i]))
+				files[i], errs[i] = parseChunk(chunks[i])
 			}
 		}()
 	}
@@ -58,11 +61,77 @@ func Parse(tokens []lexer.Token) (*File, error) {
 	out := &File{}
 	for i, f := range files {
 		if errs[i] != nil {
-			return nil, convertError(errs[i])
+			return nil, errs[i]
 		}
 		out.Decls = append(out.Decls, f.Decls...)
 	}
 	return out, nil
+}
+
+// parseChunk parses tokens that end between top-level declarations. Each
+// declaration the shortcut declines goes to the grammar, together with the
+// declined ones right after it. As a declaration never goes on past a ";"
+// outside brackets, the result is that of parsing the whole chunk with the
+// grammar.
+func parseChunk(tokens []lexer.Token) (*File, error) {
+	if !Shortcuts {
+		return parseGrammar(tokens)
+	}
+	out := &File{}
+	slow := -1 // start of the declined tokens not yet parsed
+	flush := func(end int) error {
+		if slow < 0 {
+			return nil
+		}
+		f, err := parseGrammar(tokens[slow:end])
+		if err != nil {
+			return err
+		}
+		out.Decls = append(out.Decls, f.Decls...)
+		slow = -1
+		return nil
+	}
+	for start := 0; start < len(tokens); {
+		end := declEnd(tokens, start)
+		if d, ok := shortDecl(tokens[start:end]); ok {
+			if err := flush(start); err != nil {
+				return nil, err
+			}
+			out.Decls = append(out.Decls, d)
+		} else if slow < 0 {
+			slow = start
+		}
+		start = end
+	}
+	if err := flush(len(tokens)); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// parseGrammar parses tokens with the file grammar.
+func parseGrammar(tokens []lexer.Token) (*File, error) {
+	f, err := fileParser().ParseFromLexer(upgrade(tokens))
+	return f, convertError(err)
+}
+
+// declEnd returns the end of the declaration that starts at tokens[start]:
+// after the next ";" outside brackets, or the end of tokens.
+func declEnd(tokens []lexer.Token, start int) int {
+	depth := 0
+	for i := start; i < len(tokens); i++ {
+		switch tokens[i].Value {
+		case "(", "[", "{":
+			depth++
+		case ")", "]", "}":
+			depth--
+		case ";":
+			if depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return len(tokens)
 }
 
 var (
@@ -120,21 +189,11 @@ func splitTopLevel(tokens []lexer.Token, size int) [][]lexer.Token {
 
 // ParseExpr parses a token stream that must hold exactly one expression.
 func ParseExpr(tokens []lexer.Token) (*Expr, error) {
-	if len(tokens) == 1 {
-		// A lone number or name (most array sizes and macro values) needs
-		// no parser run.
-		t := tokens[0]
-		var x cexpr.Node
-		switch t.Type {
-		case intType:
-			x = &cexpr.Lit{Pos: t.Pos, Kind: cexpr.IntLit, Text: t.Value}
-		case identType:
-			x = &cexpr.Ident{Pos: t.Pos, Name: t.Value}
-		case charType:
-			x = &cexpr.Lit{Pos: t.Pos, Kind: cexpr.CharLit, Text: t.Value}
-		}
-		if x != nil && !reserved[t.Value] {
-			return &Expr{Pos: t.Pos, X: x}, nil
+	// A lone number or name (most array sizes and macro values) needs no
+	// parser run (shortcut.go).
+	if len(tokens) == 1 && Shortcuts {
+		if e, ok := loneExpr(&tokens[0]); ok {
+			return e, nil
 		}
 	}
 	if err := checkDepth(tokens); err != nil {
