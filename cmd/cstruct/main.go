@@ -33,6 +33,14 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+// parseableCLI is the part of CLI that atop's spelling of "cstruct atop
+// parseable" reaches (see rewriteAtopArgs).
+type parseableCLI struct {
+	Atop struct {
+		Parseable AtopParseableCmd `cmd:"" help:"What atop -P LABELS -r FILE prints, byte for byte (also: cstruct atop -P LABELS -r FILE)."`
+	} `cmd:"" help:"Read atop raw logs (atop -w files) of any version 2.3-2.13."`
+}
+
 // exitCode carries kong's exit (after --help) out of the parser.
 type exitCode int
 
@@ -47,9 +55,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = int(c)
 		}
 	}()
-	var cli CLI
 	out := bufio.NewWriterSize(stdout, 64<<10)
-	parser, err := kong.New(&cli,
+	// atop's own spelling is always "cstruct atop parseable": kong then
+	// needs to reflect over that command only, not the whole CLI (a good
+	// part of the start-up of a small log).
+	var cli any = new(CLI)
+	if r := rewriteAtopArgs(args); len(r) >= 2 && r[1] == "parseable" && (len(args) < 2 || args[1] != "parseable") {
+		args, cli = r, new(parseableCLI)
+	}
+	parser, err := kong.New(cli,
 		kong.Name("cstruct"),
 		kong.Description("Read binary data with C definitions given at run time; read atop raw logs of any version."),
 		kong.UsageOnError(),
@@ -61,7 +75,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		fmt.Fprintln(stderr, "cstruct:", err)
 		return 2
 	}
-	args = rewriteAtopArgs(args)
 	ctx, err := parser.Parse(args)
 	if err != nil {
 		fmt.Fprintln(stderr, "cstruct:", err)
