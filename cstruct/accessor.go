@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"strconv"
-	"strings"
 	"unsafe"
 )
 
@@ -346,21 +344,12 @@ func isBigEndian(order binary.ByteOrder) bool {
 // field follows path from the value that a describes.
 func (a Accessor) field(path string) (Accessor, error) {
 	cur := a
-	rest := path
-	for rest != "" {
-		switch rest[0] {
-		case '.':
-			rest = rest[1:]
-			continue
-		case '[':
-			end := strings.IndexByte(rest, ']')
-			if end < 0 {
-				return Accessor{}, fmt.Errorf("cstruct: path %q: missing ]", path)
-			}
-			i, err := strconv.Atoi(strings.TrimSpace(rest[1:end]))
-			if err != nil {
-				return Accessor{}, fmt.Errorf("cstruct: path %q: bad index %q", path, rest[1:end])
-			}
+	for p, err := range pathParts(path) {
+		if err != nil {
+			return Accessor{}, err
+		}
+		if p.name == "" {
+			i := p.index
 			arr, ok := As[*Array](cur.in.typ)
 			if !ok {
 				return Accessor{}, fmt.Errorf("cstruct: path %q: %s is not an array", path, cur.in.typ)
@@ -372,15 +361,9 @@ func (a Accessor) field(path string) (Accessor, error) {
 				return Accessor{}, fmt.Errorf("cstruct: path %q: index %d out of range [0,%d)", path, i, cur.in.n)
 			}
 			cur = cur.Elem(i)
-			rest = rest[end+1:]
 			continue
 		}
-		end := strings.IndexAny(rest, ".[")
-		if end < 0 {
-			end = len(rest)
-		}
-		var part string
-		part, rest = rest[:end], rest[end:]
+		part := p.name
 		st, ok := As[*Struct](cur.in.typ)
 		if !ok {
 			return Accessor{}, fmt.Errorf("cstruct: path %q: %s has no field %q", path, cur.in.typ, part)

@@ -2,8 +2,6 @@ package cstruct
 
 import (
 	"encoding/binary"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -515,40 +513,29 @@ func (st *Struct) compiledPath(path string) []pathStep {
 	}
 	var steps []pathStep
 	var cur Type = st
-	rest := path
-	for rest != "" {
-		switch rest[0] {
-		case '.':
-			rest = rest[1:]
-			continue
-		case '[':
-			end := strings.IndexByte(rest, ']')
-			if end < 0 {
-				return nil
-			}
-			i, err := strconv.Atoi(strings.TrimSpace(rest[1:end]))
-			a, ok := As[*Array](cur)
-			if err != nil || i < 0 || !ok {
-				return nil
-			}
-			steps = append(steps, pathStep{index: i})
-			cur, rest = a.Elem, rest[end+1:]
-			continue
+	for p, err := range pathParts(path) {
+		if err != nil {
+			return nil
 		}
-		end := strings.IndexAny(rest, ".[")
-		if end < 0 {
-			end = len(rest)
+		if p.name == "" {
+			a, ok := As[*Array](cur)
+			if p.index < 0 || !ok {
+				return nil
+			}
+			steps = append(steps, pathStep{index: p.index})
+			cur = a.Elem
+			continue
 		}
 		s, ok := As[*Struct](cur)
 		if !ok {
 			return nil
 		}
-		f, idx, ok := s.FieldByName(rest[:end])
+		f, idx, ok := s.FieldByName(p.name)
 		if !ok {
 			return nil
 		}
 		steps = append(steps, pathStep{fields: idx})
-		cur, rest = f.Type, rest[end:]
+		cur = f.Type
 	}
 	if steps == nil {
 		steps = []pathStep{}

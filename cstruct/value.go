@@ -256,22 +256,12 @@ func (v Value) follow(steps []pathStep) (Value, bool) {
 // lookup is Lookup by parsing the path, the judge of compiledPath.
 func (v Value) lookup(path string) (Value, error) {
 	cur := v
-	rest := path
-	for rest != "" {
-		var part string
-		switch rest[0] {
-		case '.':
-			rest = rest[1:]
-			continue
-		case '[':
-			end := strings.IndexByte(rest, ']')
-			if end < 0 {
-				return Value{}, fmt.Errorf("cstruct: path %q: missing ]", path)
-			}
-			i, err := strconv.Atoi(strings.TrimSpace(rest[1:end]))
-			if err != nil {
-				return Value{}, fmt.Errorf("cstruct: path %q: bad index %q", path, rest[1:end])
-			}
+	for p, err := range pathParts(path) {
+		if err != nil {
+			return Value{}, err
+		}
+		if p.name == "" {
+			i := p.index
 			if _, ok := As[*Array](cur.typ); !ok {
 				return Value{}, fmt.Errorf("cstruct: path %q: %s is not an array", path, cur.typ)
 			}
@@ -279,17 +269,11 @@ func (v Value) lookup(path string) (Value, error) {
 				return Value{}, fmt.Errorf("cstruct: path %q: index %d out of range [0,%d)", path, i, cur.Len())
 			}
 			cur = cur.Index(i)
-			rest = rest[end+1:]
 			continue
 		}
-		end := strings.IndexAny(rest, ".[")
-		if end < 0 {
-			end = len(rest)
-		}
-		part, rest = rest[:end], rest[end:]
-		next, ok := cur.Field(part)
+		next, ok := cur.Field(p.name)
 		if !ok {
-			return Value{}, fmt.Errorf("cstruct: path %q: %s has no field %q", path, cur.typ, part)
+			return Value{}, fmt.Errorf("cstruct: path %q: %s has no field %q", path, cur.typ, p.name)
 		}
 		cur = next
 	}

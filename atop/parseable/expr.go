@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/cstructgo/cstruct/cstruct"
+	"github.com/cstructgo/cstruct/internal/cexpr"
 )
 
 // Expressions in the line descriptions are C expressions over field paths:
@@ -345,44 +346,15 @@ func (b *builder) primary(a *primaryAST) (node, error) {
 		}
 		return &litNode{v: intVal(n)}, nil
 	case a.Char != "":
-		s := unquote(a.Char)
+		s := cexpr.UnquoteDesc(a.Char)
 		if len(s) != 1 {
 			return nil, b.errorf(a.Pos, "bad character literal %s", a.Char)
 		}
 		return &litNode{v: intVal(int64(int8(s[0])))}, nil
 	case a.String != "":
-		return &litNode{v: strVal(unquote(a.String))}, nil
+		return &litNode{v: strVal(cexpr.UnquoteDesc(a.String))}, nil
 	case a.Ident != "":
 		return &identNode{name: a.Ident}, nil
 	}
 	return b.expr(a.Paren)
-}
-
-// unquote returns the text of a C character or string literal (as the
-// lexer's Char and String tokens have them): \n \t \r \0, and a
-// backslash before any other character is that character.
-func unquote(lit string) string {
-	s := lit[1 : len(lit)-1]
-	if !strings.Contains(s, "\\") {
-		return s
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '\\' {
-			i++
-			switch c = s[i]; c {
-			case 'n':
-				c = '\n'
-			case 't':
-				c = '\t'
-			case 'r':
-				c = '\r'
-			case '0':
-				c = 0
-			}
-		}
-		b = append(b, c)
-	}
-	return string(b)
 }

@@ -278,7 +278,7 @@ func descLiteral(l *Lit) (Value, string) {
 		}
 		return IntValue(Long, n), ""
 	case CharLit:
-		s := descUnquote(text)
+		s := UnquoteDesc(text)
 		if len(s) != 1 || text[0] != '\'' {
 			return Value{}, fmt.Sprintf("bad character literal %s", text)
 		}
@@ -287,13 +287,15 @@ func descLiteral(l *Lit) (Value, string) {
 	if text[0] != '"' {
 		return Value{}, fmt.Sprintf("bad string literal %s", text)
 	}
-	return TextValue(descUnquote(text)), ""
+	return TextValue(UnquoteDesc(text)), ""
 }
 
-// descUnquote returns the text of a description's character or string
-// literal: \n \t \r \0, and a backslash before any other character is that
-// character.
-func descUnquote(lit string) string {
+// UnquoteDesc returns the text of a description's character or string
+// literal, quotes included in lit: \n \t \r \0, and a backslash before any
+// other character is that character (a byte at a time, so before a
+// multi-byte character it keeps the whole character). A backslash at the
+// end, which the lexers never let through, stays a backslash.
+func UnquoteDesc(lit string) string {
 	s := lit[1 : len(lit)-1]
 	if !strings.Contains(s, "\\") {
 		return s
