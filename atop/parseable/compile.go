@@ -2,6 +2,7 @@ package parseable
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/cstructgo/cstruct/cstruct"
@@ -38,6 +39,7 @@ type clabel struct {
 type progKey struct {
 	spec *cstruct.Spec
 	be   bool
+	sel  string // the labels compiled, by name, when not all of them
 }
 
 type progEntry struct {
@@ -46,18 +48,29 @@ type progEntry struct {
 	err  error
 }
 
-// programFor returns the (cached) program of a description for a layout.
-func programFor(d *desc, lay *layoutInfo) (*program, error) {
-	key := progKey{lay.spec, isBig(lay.order)}
+// programFor returns the (cached) program of a description for a layout,
+// with the labels sel (nil: all of them). Compiling only what is printed
+// keeps the start-up of "-P CPU" short.
+func programFor(d *desc, lay *layoutInfo, sel []*labelDesc) (*program, error) {
+	key := progKey{spec: lay.spec, be: isBig(lay.order)}
+	if sel == nil || len(sel) == len(d.labels) {
+		sel = d.labels
+	} else {
+		names := make([]string, len(sel))
+		for i, l := range sel {
+			names[i] = l.name
+		}
+		key.sel = strings.Join(names, ",")
+	}
 	e, _ := d.progs.LoadOrStore(key, &progEntry{})
 	pe := e.(*progEntry)
-	pe.once.Do(func() { pe.p, pe.err = compileDesc(d, lay) })
+	pe.once.Do(func() { pe.p, pe.err = compileDesc(d, lay, sel) })
 	return pe.p, pe.err
 }
 
-// compileDesc compiles every label of a description.
-func compileDesc(d *desc, lay *layoutInfo) (*program, error) {
-	c := &compiler{d: d, lay: lay, prog: &program{labels: make(map[*labelDesc]*clabel, len(d.labels))}}
+// compileDesc compiles the labels sel of a description.
+func compileDesc(d *desc, lay *layoutInfo, sel []*labelDesc) (*program, error) {
+	c := &compiler{d: d, lay: lay, prog: &program{labels: make(map[*labelDesc]*clabel, len(sel))}}
 	var err error
 	if c.sysAcc, err = lay.spec.Accessor(lay.sstat, "", lay.order); err != nil {
 		return nil, fmt.Errorf("parseable: %w", err)
@@ -70,7 +83,7 @@ func compileDesc(d *desc, lay *layoutInfo) (*program, error) {
 			return nil, fmt.Errorf("parseable: %w", err)
 		}
 	}
-	for _, ld := range d.labels {
+	for _, ld := range sel {
 		c.prog.labels[ld] = c.compileLabel(ld)
 	}
 	return c.prog, nil

@@ -88,7 +88,7 @@ func newEngine(w io.Writer, d *desc, h *atop.Header, opts Options, interp bool) 
 	if err != nil {
 		return nil, err
 	}
-	prog, err := programFor(d, lay)
+	prog, err := programFor(d, lay, sel)
 	if err != nil {
 		return nil, err
 	}

@@ -126,17 +126,42 @@ func TestShippedCompile(t *testing.T) {
 		require.NoError(t, err)
 		lay, err := layoutOf(h)
 		require.NoError(t, err)
-		p, err := programFor(d, lay)
+		p, err := programFor(d, lay, nil)
 		require.NoError(t, err)
 		for _, l := range d.labels {
 			cl := p.labels[l]
 			assert.Empty(t, cl.fallback, "%s %s is left to the interpreter", fx, l.name)
 			assert.Zero(t, cl.errOps, "%s %s has errors", fx, l.name)
 		}
-		p2, err := programFor(d, lay)
+		p2, err := programFor(d, lay, nil)
 		require.NoError(t, err)
 		assert.Same(t, p, p2, "programs are cached")
 	}
+}
+
+// TestProgramSubset: a selection of labels compiles those labels only,
+// cached apart from the whole description's program.
+func TestProgramSubset(t *testing.T) {
+	r, err := atop.Open(filepath.Join(testdata, "fixtures", "atop-2.8.1-small.raw"))
+	require.NoError(t, err)
+	h := r.Header()
+	r.Close()
+	d, err := findDesc("", h.Version.String())
+	require.NoError(t, err)
+	lay, err := layoutOf(h)
+	require.NoError(t, err)
+	sel := []*labelDesc{d.byName["CPU"], d.byName["PRG"]}
+	p, err := programFor(d, lay, sel)
+	require.NoError(t, err)
+	assert.Len(t, p.labels, 2)
+	assert.NotNil(t, p.labels[d.byName["CPU"]])
+	assert.NotNil(t, p.labels[d.byName["PRG"]])
+	all, err := programFor(d, lay, nil)
+	require.NoError(t, err)
+	assert.Len(t, all.labels, len(d.labels))
+	again, err := programFor(d, lay, sel)
+	require.NoError(t, err)
+	assert.Same(t, p, again, "programs of a selection are cached")
 }
 
 // TestFallback: what the compiler does not type statically goes to the
@@ -161,7 +186,7 @@ end
 	require.NoError(t, err)
 	lay, err := layoutOf(h)
 	require.NoError(t, err)
-	p, err := programFor(d, lay)
+	p, err := programFor(d, lay, nil)
 	require.NoError(t, err)
 	assert.Contains(t, p.labels[d.byName["CPU"]].fallback, "deeper than")
 	assert.Empty(t, p.labels[d.byName["MEM"]].fallback)
