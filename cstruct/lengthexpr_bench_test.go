@@ -15,24 +15,7 @@ func BenchmarkDynamicExpr(b *testing.B) {
 	msg, _ := s.Lookup("struct msg")
 	var sink int
 	b.Run("plan", func(b *testing.B) {
-		plan := s.Plan(msg, nil)
-		data, err := plan.Accessor("data")
-		if err != nil {
-			b.Fatal(err)
-		}
-		var lay Layout
-		b.ReportAllocs()
-		for b.Loop() {
-			for off := 0; off < len(buf); {
-				r := buf[off:]
-				if err := plan.Layout(r, 0, &lay); err != nil {
-					b.Fatal(err)
-				}
-				sink += len(data.BytesL(r, &lay))
-				off += int(lay.Size())
-			}
-		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "ns/record")
+		sink += benchPlanRecords(b, s.Plan(msg, nil), buf)
 	})
 	b.Run("unpack", func(b *testing.B) {
 		b.ReportAllocs()
