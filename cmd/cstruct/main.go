@@ -69,7 +69,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		kong.UsageOnError(),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(c int) { panic(exitCode(c)) }),
-		kong.Bind(&env{stdin: stdin, stdout: out, stderr: stderr}),
+		kong.Bind(&env{stdin: stdin, stdout: out, stderr: stderr, tty: isTerminal(stdout)}),
 	)
 	if err != nil {
 		fmt.Fprintln(stderr, "cstruct:", err)
@@ -107,6 +107,7 @@ type env struct {
 	stdin  io.Reader
 	stdout *bufio.Writer
 	stderr io.Writer
+	tty    bool // stdout is a terminal
 }
 
 // warningsError means problems were already reported on stderr.
