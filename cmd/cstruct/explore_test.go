@@ -174,3 +174,50 @@ func TestDumpPartial(t *testing.T) {
 	assert.Contains(t, out, "  t     uint8")
 	assert.NotContains(t, out, `"ab"`)
 }
+
+// TestLayoutTypesGolden: layout, layout --diff between atop versions'
+// struct tstat (2.10 adds nthridle and replaces container by utsname;
+// 2.11 drops cgpath for cgroupix and ifuture[4]; 2.9 names two of 2.8's
+// reserved cpu counters), and types.
+func TestLayoutTypesGolden(t *testing.T) {
+	atop := func(v string) string { return "../../defs/atop/" + v + "/atop.h" }
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"layout_phdr.txt", []string{"layout", "-f", elfDefs, "-t", "Elf64_Phdr", "-t", "Elf64_Ehdr"}},
+		{"layout_diff_tstat_2.9_2.10.txt", []string{"layout", "--natural", "--diff", atop("2.9"), atop("2.10"), "-t", "tstat"}},
+		{"layout_diff_tstat_2.10_2.11.txt", []string{"layout", "--natural", "--diff", atop("2.10"), atop("2.11"), "-t", "tstat"}},
+		{"layout_diff_2.8_2.9.txt", []string{"layout", "--natural", "--diff", atop("2.8"), atop("2.9")}},
+		{"types_elf64.txt", []string{"types", "-f", elfDefs}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, stderr, code := runCLI(t, "", tc.args...)
+			require.Equal(t, 0, code, stderr)
+			golden(t, tc.name, out)
+		})
+	}
+	_, stderr, code := runCLI(t, "", "layout", "--diff", atop("2.9"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "--diff needs two definition files")
+}
+
+// TestLayoutDiffRename: a member removed and another added in its place
+// with its size and type is a rename; a member's own move is told apart
+// from its struct's.
+func TestLayoutDiffRename(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.h"), filepath.Join(dir, "b.h")
+	require.NoError(t, os.WriteFile(a, []byte("struct in { int x; int y; };\nstruct s { int a; struct in i; long spare; };"), 0o644))
+	require.NoError(t, os.WriteFile(b, []byte("struct in { int x; int y; };\nstruct s { int a; int new; struct in i; long used; };"), 0o644))
+	out, stderr, code := runCLI(t, "", "layout", "--natural", "--diff", a, b, "-t", "s", "-t", "in")
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, `struct s: size 24 -> 24, align 8 -> 8, 3 changes (members of a moved struct move with it)
+  change    member    old off     new off     old sz  new sz  type
+  added     new       -           0x0004           -       4  int32
+  moved     i         0x0004      0x0008           8       8  struct in
+  renamed   used      0x0010      0x0010           8       8  long  (was spare)
+
+struct in: same layout (size 8)
+`, out)
+}

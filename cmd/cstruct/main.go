@@ -22,7 +22,8 @@ import (
 // CLI is the command line: one verb per job.
 type CLI struct {
 	Dump   DumpCmd   `cmd:"" help:"Unpack records of a C type from a file and print them."`
-	Layout LayoutCmd `cmd:"" help:"Show how a C type is laid out: offsets, sizes, padding."`
+	Layout LayoutCmd `cmd:"" help:"Show how a C type is laid out: offsets, sizes, padding; --diff A.h B.h: what changed."`
+	Types  TypesCmd  `cmd:"" help:"List every type, typedef, enum and constant the definitions define, with sizes."`
 	Atop   AtopCmd   `cmd:"" help:"Read atop raw logs (atop -w files) of any version 2.3-2.13."`
 }
 
