@@ -100,8 +100,13 @@ type recordView struct {
 	color bool
 }
 
+// write shows record number i (none if i < 0).
 func (rv recordView) write(w io.Writer, typ cstruct.Type, i int, v cstruct.Value) error {
-	fmt.Fprintf(w, "%s #%d at offset %#x (%d bytes)\n", typ, i, v.Offset(), v.Size())
+	if i >= 0 {
+		fmt.Fprintf(w, "%s #%d at offset %#x (%d bytes)\n", typ, i, v.Offset(), v.Size())
+	} else {
+		fmt.Fprintf(w, "%s at offset %#x (%d bytes)\n", typ, v.Offset(), v.Size())
+	}
 	rows := recordRows(v, rv.opts)
 	if err := writeHexView(w, v.Bytes(), v.Offset(), rows, rv.color); err != nil {
 		return err

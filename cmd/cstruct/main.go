@@ -24,6 +24,7 @@ type CLI struct {
 	Dump   DumpCmd   `cmd:"" help:"Unpack records of a C type from a file and print them."`
 	Layout LayoutCmd `cmd:"" help:"Show how a C type is laid out: offsets, sizes, padding; --diff A.h B.h: what changed."`
 	Types  TypesCmd  `cmd:"" help:"List every type, typedef, enum and constant the definitions define, with sizes."`
+	Repl   ReplCmd   `cmd:"" help:"Explore a file interactively: dump types at offsets taken from fields, reload the .h on save."`
 	Atop   AtopCmd   `cmd:"" help:"Read atop raw logs (atop -w files) of any version 2.3-2.13."`
 }
 
