@@ -75,7 +75,7 @@ dump Elf64_Ehdr`
 	assert.Contains(t, out, "error: at column 2: unknown name \"no_such_field\": not a field of the last record (Elf64_Shdr) nor a constant\n")
 	assert.Contains(t, out, "error: e_ident is struct Elf_Ident, not a number\n")
 	golden(t, "repl_elf.txt", "script:\n"+script+"\n\noutput:\n"+out)
-	assert.Contains(t, out, "176 (0xb0)\n") // 64 + 2*56
+	assert.Contains(t, out, "176 (0xb0)\n")                      // 64 + 2*56
 	assert.Contains(t, out, "000011af  00 2e 73 79 6d 74 61 62") // .shstrtab: readelf says offset 0x11af
 }
 
