@@ -289,3 +289,96 @@ func TestExampleGzip(t *testing.T) {
 	assert.Equal(t, fmt.Sprintf("%08x", u64(t, tr, "crc32")), fields[1], "gzip -lv:\n%s", out)
 	assert.Equal(t, fmt.Sprint(u64(t, tr, "isize")), fields[6], "gzip -lv:\n%s", out)
 }
+
+// TestExamplePcap captures three UDP datagrams on the loopback with
+// tcpdump -w and reads the file with pcap.h, against tcpdump -r's view:
+// timestamps, addresses, ports, lengths.
+func TestExamplePcap(t *testing.T) {
+	tcpdump, err := exec.LookPath("tcpdump")
+	if err != nil {
+		t.Skip("tcpdump is not installed (Debian package tcpdump)")
+	}
+	dir := t.TempDir()
+	capture := filepath.Join(dir, "lo.pcap")
+	// a port of our own: bind it first, then capture what is sent to it
+	sink, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer sink.Close()
+	port := sink.LocalAddr().(*net.UDPAddr).Port
+	cmd := exec.Command(tcpdump, "-i", "lo", "-n", "-U", "-Z", "root", "-c", "3", "-w", capture, "udp", "dst", "port", fmt.Sprint(port))
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	if err := cmd.Start(); err != nil {
+		t.Skipf("tcpdump cannot start: %v", err)
+	}
+	defer cmd.Process.Kill()
+	listening := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		var all strings.Builder
+		for sc.Scan() {
+			all.WriteString(sc.Text() + "\n")
+			if strings.Contains(sc.Text(), "listening on") {
+				listening <- ""
+			}
+		}
+		listening <- all.String()
+	}()
+	if msg := <-listening; msg != "" {
+		t.Skipf("tcpdump cannot capture on lo here: %s", msg)
+	}
+	conn, err := net.Dial("udp4", sink.LocalAddr().String())
+	require.NoError(t, err)
+	defer conn.Close()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for i := 0; ; i++ {
+		fmt.Fprintf(conn, "hello %d", i)
+		select {
+		case err := <-done:
+			require.NoError(t, err)
+		case <-time.After(50 * time.Millisecond):
+			if i < 100 {
+				continue
+			}
+			t.Skip("tcpdump saw none of 100 datagrams on lo")
+		}
+		break
+	}
+	view, err := exec.Command(tcpdump, "-r", capture, "-tt", "-n").Output()
+	require.NoError(t, err)
+	data, err := os.ReadFile(capture)
+	require.NoError(t, err)
+
+	spec := loadExample(t, "pcap.h")
+	fh := unpackAt(t, spec, "pcap_file_header", data, 0)
+	assert.EqualValues(t, 0xa1b2c3d4, u64(t, fh, "magic"))
+	link, _ := field(t, fh, "linktype").EnumName()
+	assert.Equal(t, "LINKTYPE_ETHERNET", link)
+	// 1796123273.596205 IP 127.0.0.1.49181 > 127.0.0.1.39999: UDP, length 8
+	line := regexp.MustCompile(`^(\d+)\.(\d{6}) IP ([\d.]+)\.(\d+) > ([\d.]+)\.(\d+): UDP, length (\d+)$`)
+	lines := strings.Split(strings.TrimSpace(string(view)), "\n")
+	require.Len(t, lines, 3, "%s", view)
+	off := int64(24)
+	for i, l := range lines {
+		m := line.FindStringSubmatch(l)
+		require.NotNil(t, m, l)
+		rec := unpackAt(t, spec, "pcap_record", data, off)
+		pkt := unpackAt(t, spec, "eth_ipv4_udp", data, off+16)
+		ip := func(path string) string { return net.IP(field(t, pkt, path).Bytes()).String() }
+		got := []string{
+			fmt.Sprint(u64(t, rec, "ts_sec")), fmt.Sprintf("%06d", u64(t, rec, "ts_usec")),
+			ip("ip.saddr"), fmt.Sprint(u64(t, pkt, "udp.source")),
+			ip("ip.daddr"), fmt.Sprint(u64(t, pkt, "udp.dest")),
+			fmt.Sprint(u64(t, pkt, "udp.len") - 8),
+		}
+		assert.Equal(t, m[1:], got, "packet %d", i)
+		assert.Equal(t, fmt.Sprintf("hello %d", i), string(field(t, pkt, "payload").Bytes()))
+		assert.EqualValues(t, 4, u64(t, pkt, "ip.version"))
+		proto, _ := field(t, pkt, "ip.protocol").EnumName()
+		assert.Equal(t, "IPPROTO_UDP", proto)
+		assert.Equal(t, u64(t, rec, "incl_len"), uint64(pkt.Size()))
+		off += rec.Size()
+	}
+	assert.Equal(t, int64(len(data)), off)
+}
