@@ -47,12 +47,21 @@ func (c *DumpCmd) Run(e *env) error {
 	if err := skip(in, off); err != nil {
 		return err
 	}
+	// the text view keeps each record's bytes to show a record that
+	// fails; the other views read the input directly
+	text := !c.JSON && !c.Table
 	rec := &recorder{r: in, start: off}
-	rd := spec.NewReader(rec, off)
+	var src io.Reader = in
+	if text {
+		src = rec
+	}
+	rd := spec.NewReader(src, off)
 	view := recordView{opts: rowOpts{hex: c.Hex, maxElems: c.MaxElems}, color: useColor(c.Color, e.tty)}
 	for i := 0; c.Count == 0 || i < c.Count; i++ {
 		at := rd.Offset()
-		rec.drop(at)
+		if text {
+			rec.drop(at)
+		}
 		v, err := rd.Next(typ)
 		if errors.Is(err, io.EOF) {
 			if i == 0 {
@@ -61,7 +70,7 @@ func (c *DumpCmd) Run(e *env) error {
 			return nil
 		}
 		if err != nil {
-			if !c.JSON && !c.Table {
+			if text {
 				view.partial(e.stdout, spec, typ, i, rec.from(at), at, err)
 			}
 			return fmt.Errorf("record %d: %w", i, err)
