@@ -37,8 +37,9 @@ type session struct {
 	cur      int64         // $: where the next record starts
 	last     cstruct.Value // the last record shown (a copy)
 	lastType cstruct.Type
-	redo     string    // the last dump command, for watch
-	redoFrom replState // and where it started
+	recent   []cstruct.Value // the last record of each type shown before, newest first
+	redo     string          // the last dump command, for watch
+	redoFrom replState       // and where it started
 	watcher  io.Closer
 }
 
@@ -246,6 +247,7 @@ func (s *session) show(typ cstruct.Type, off, n int64, counted bool) error {
 		if err != nil {
 			return err
 		}
+		s.remember(v)
 		s.last, s.lastType = v, typ
 		if s.json {
 			s.out.Write(append(cstruct.AppendJSON(nil, v), '\n'))
@@ -259,6 +261,21 @@ func (s *session) show(typ cstruct.Type, off, n int64, counted bool) error {
 		}
 	}
 	return nil
+}
+
+// remember keeps the last record, as the newest of its type, before v
+// replaces it.
+func (s *session) remember(v cstruct.Value) {
+	if !s.last.IsValid() {
+		return
+	}
+	keep := []cstruct.Value{s.last}
+	for _, r := range s.recent {
+		if r.Type() != s.last.Type() && r.Type() != v.Type() && len(keep) < 16 {
+			keep = append(keep, r)
+		}
+	}
+	s.recent = keep
 }
 
 // decodeAt decodes a value of t at off in the file, reading what it needs.
@@ -295,12 +312,14 @@ func (s *session) hex(args string) error {
 	off, n := s.cur, int64(256)
 	offText, lenText := "", args
 	if strings.HasPrefix(args, "@") {
-		// the offset runs to the last word, when there are two parts
+		// "@ OFFSET" or "@ OFFSET LEN": LEN is the last word when the
+		// whole is no one expression
 		rest := strings.TrimSpace(args[1:])
-		if i := strings.LastIndexByte(rest, ' '); i > 0 {
-			offText, lenText = rest[:i], rest[i+1:]
-		} else {
-			offText, lenText = rest, ""
+		offText, lenText = rest, ""
+		if _, err := s.eval(rest); err != nil {
+			if i := strings.LastIndexByte(rest, ' '); i > 0 {
+				offText, lenText = rest[:i], rest[i+1:]
+			}
 		}
 	}
 	var err error

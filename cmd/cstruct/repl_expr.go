@@ -38,9 +38,13 @@ func (h replHost) Ident(x *cexpr.Ident) (cexpr.Operand[noFrame], error) {
 	if x.Name == curName {
 		return cexpr.Constant[noFrame](cexpr.IntValue(cexpr.Long, h.s.cur)), nil
 	}
-	if h.s.last.IsValid() {
-		if _, isStruct := cstruct.As[*cstruct.Struct](h.s.last.Type()); isStruct {
-			if fv, ok := h.s.last.Field(x.Name); ok {
+	// the last record, then the last of each other type shown, newest first
+	for _, r := range append([]cstruct.Value{h.s.last}, h.s.recent...) {
+		if !r.IsValid() {
+			continue
+		}
+		if _, isStruct := cstruct.As[*cstruct.Struct](r.Type()); isStruct {
+			if fv, ok := r.Field(x.Name); ok {
 				return valueOperand(fv, x)
 			}
 		}
@@ -49,7 +53,7 @@ func (h replHost) Ident(x *cexpr.Ident) (cexpr.Operand[noFrame], error) {
 		return cexpr.Constant[noFrame](cexpr.IntValue(cexpr.Long, v)), nil
 	}
 	if h.s.last.IsValid() {
-		return cexpr.Operand[noFrame]{}, h.errorf(x, "unknown name %q: not a field of the last record (%s) nor a constant", x.Name, h.s.last.Type())
+		return cexpr.Operand[noFrame]{}, h.errorf(x, "unknown name %q: not a field of the records shown (the last: %s) nor a constant", x.Name, h.s.last.Type())
 	}
 	return cexpr.Operand[noFrame]{}, h.errorf(x, "unknown name %q: no record shown yet, and not a constant", x.Name)
 }

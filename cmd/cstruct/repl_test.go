@@ -52,6 +52,8 @@ eval e_phoff + e_phnum * sizeof(Elf64_Phdr)
 dump Elf64_Phdr @ e_phoff x e_phnum
 eval $
 eval p_align * 2
+eval e_entry - p_vaddr + e_phnum
+hex @ e_phoff + 8 8
 seek 0
 dump Elf64_Ehdr
 dump Elf64_Shdr @ e_shoff + e_shstrndx * e_shentsize
@@ -72,7 +74,7 @@ dump Elf64_Ehdr`
 	assert.Equal(t, 1, code, "three commands fail")
 	assert.Equal(t, "cstruct: repl: 3 commands failed\n", stderr)
 	assert.Contains(t, out, "error: unknown command \"bogus\" (help lists them)\n")
-	assert.Contains(t, out, "error: at column 2: unknown name \"no_such_field\": not a field of the last record (Elf64_Shdr) nor a constant\n")
+	assert.Contains(t, out, "error: at column 2: unknown name \"no_such_field\": not a field of the records shown (the last: Elf64_Shdr) nor a constant\n")
 	assert.Contains(t, out, "error: e_ident is struct Elf_Ident, not a number\n")
 	golden(t, "repl_elf.txt", "script:\n"+script+"\n\noutput:\n"+out)
 	assert.Contains(t, out, "176 (0xb0)\n")                      // 64 + 2*56
