@@ -21,7 +21,7 @@ type DumpCmd struct {
 	Hex      bool   `name:"hex" help:"Show integers in hex."`
 	Color    string `name:"color" enum:"auto,always,never" default:"auto" help:"Colour each field's bytes: auto (on a terminal, unless NO_COLOR is set), always, never."`
 	MaxElems int    `name:"max-elems" default:"64" help:"In the listing, show at most this many elements of an array (0: all)."`
-	Hexdump  bool   `name:"hexdump" help:"With --table: before each record's listing, show its bytes as dissect's hexdump (runs of zero lines collapsed to *)."`
+	Hexdump  bool   `name:"hexdump" help:"The --table view, each record's listing after its bytes as dissect's hexdump (autoskip: runs of zero lines collapsed to *)."`
 	Input    string `arg:"" default:"-" placeholder:"FILE" help:"Input file, or - for stdin."`
 }
 
@@ -47,6 +47,7 @@ func (c *DumpCmd) Run(e *env) error {
 	if err := skip(in, off); err != nil {
 		return err
 	}
+	c.Table = c.Table || c.Hexdump // --hexdump is the table's
 	// the text view keeps each record's bytes to show a record that
 	// fails; the other views read the input directly
 	text := !c.JSON && !c.Table
