@@ -46,6 +46,9 @@ type rowOpts struct {
 func recordRows(v cstruct.Value, o rowOpts) []row {
 	c := &rowCollector{o: o}
 	c.walk(v, "", "", 0)
+	if len(c.rows) == 1 && c.rows[0].name == "" {
+		c.rows[0].name = "(value)" // a record that is one scalar or array
+	}
 	return c.rows
 }
 

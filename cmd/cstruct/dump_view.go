@@ -169,7 +169,11 @@ func writeLabels(p *painter, rows []row, owner []int32, starting []int, lo int, 
 		r := &rows[i]
 		p.b.WriteString("  ")
 		fmt.Fprintf(p.b, "+%x ", int(r.off-base)-lo)
-		p.write(colorOf(r), r.path)
+		label := r.path
+		if label == "" {
+			label = r.name
+		}
+		p.write(colorOf(r), label)
 		p.end()
 	}
 }
