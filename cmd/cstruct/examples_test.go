@@ -4,9 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"compress/zlib"
 	"debug/elf"
 	"fmt"
 	"hash/crc32"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -381,4 +386,66 @@ func TestExamplePcap(t *testing.T) {
 		off += rec.Size()
 	}
 	assert.Equal(t, int64(len(data)), off)
+}
+
+// TestExamplePNG writes an image with image/png's encoder and reads every
+// chunk with png.h to IEND: the CRC of each against hash/crc32, IHDR
+// against image/png's DecodeConfig and file(1)'s description, and the
+// IDAT data inflated to the image's filtered rows.
+func TestExamplePNG(t *testing.T) {
+	img := image.NewNRGBA(image.Rect(0, 0, 16, 8))
+	for x := 0; x < 16; x++ {
+		img.Set(x, x%8, color.NRGBA{R: 255, A: 255})
+	}
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, img))
+	data := buf.Bytes()
+	path := filepath.Join(t.TempDir(), "img.png")
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+
+	spec := loadExample(t, "png.h")
+	assert.Equal(t, []byte("\x89PNG\r\n\x1a\n"), field(t, unpackAt(t, spec, "png_signature", data, 0), "bytes").Bytes())
+	var types []string
+	var idat []byte
+	off := int64(8)
+	for off < int64(len(data)) {
+		ch := unpackAt(t, spec, "png_chunk", data, off)
+		typ := field(t, ch, "type").Text()
+		body := field(t, ch, "data").Bytes()
+		types = append(types, typ)
+		assert.Equal(t, uint64(len(body)), u64(t, ch, "length"))
+		assert.Equal(t, uint64(crc32.ChecksumIEEE(append([]byte(typ), body...))), u64(t, ch, "crc"), typ)
+		if typ == "IDAT" {
+			idat = append(idat, body...)
+		}
+		off += ch.Size()
+	}
+	assert.Equal(t, int64(len(data)), off)
+	assert.Equal(t, "IHDR", types[0])
+	assert.Equal(t, "IEND", types[len(types)-1])
+	assert.Contains(t, types, "IDAT")
+
+	cfg, err := png.DecodeConfig(bytes.NewReader(data))
+	require.NoError(t, err)
+	ih := unpackAt(t, spec, "png_ihdr", data, 16)
+	assert.Equal(t, uint64(cfg.Width), u64(t, ih, "width"))
+	assert.Equal(t, uint64(cfg.Height), u64(t, ih, "height"))
+	ct, _ := field(t, ih, "color_type").EnumName()
+	assert.Equal(t, "PNG_RGBA", ct) // NRGBA is stored as 8-bit RGBA
+	zr, err := zlib.NewReader(bytes.NewReader(idat))
+	require.NoError(t, err)
+	rows, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	assert.Len(t, rows, cfg.Height*(1+4*cfg.Width)) // a filter byte and RGBA pixels per row
+
+	if file, err := exec.LookPath("file"); err == nil {
+		out, err := exec.Command(file, "-b", path).Output()
+		require.NoError(t, err)
+		interlace, _ := field(t, ih, "interlace").EnumName()
+		assert.Equal(t, fmt.Sprintf("PNG image data, %d x %d, %d-bit/color RGBA, %s", u64(t, ih, "width"), u64(t, ih, "height"),
+			u64(t, ih, "bit_depth"), map[string]string{"PNG_INTERLACE_NONE": "non-interlaced", "PNG_INTERLACE_ADAM7": "interlaced"}[interlace]),
+			strings.TrimSpace(string(out)))
+	} else {
+		t.Log("file(1) is not installed: IHDR checked against image/png only")
+	}
 }
