@@ -33,6 +33,9 @@ type row struct {
 	value  string
 	color  int  // index into the palette; -1 for none
 	open   bool // an array that ends at a terminator or the end of the data
+	// rowMore: the array's path, offset and size
+	apath       string
+	aoff, asize int64
 }
 
 // rowOpts are how values are rendered.
@@ -120,8 +123,11 @@ func (c *rowCollector) walk(v cstruct.Value, name, path string, depth int) {
 		c.add(row{kind: rowGroup, depth: depth, name: name, path: path, off: v.Offset(), size: v.Size(), typ: v.Type().String()})
 		for i, e := range v.Elems() {
 			if c.o.maxElems > 0 && i >= c.o.maxElems {
-				c.add(row{kind: rowMore, depth: depth + 1, path: path, off: v.Offset(), size: v.Size(), typ: v.Type().String(),
-					value: fmt.Sprintf("… %d more elements", n-i)})
+				// the elements not shown: their bytes here, the whole
+				// array for the table (as the listing has it)
+				c.add(row{kind: rowMore, depth: depth + 1, name: "…", path: fmt.Sprintf("%s[%d…]", path, i),
+					off: e.Offset(), size: v.Offset() + v.Size() - e.Offset(), typ: v.Type().String(),
+					value: fmt.Sprintf("… %d more elements", n-i), apath: path, aoff: v.Offset(), asize: v.Size()})
 				break
 			}
 			idx := fmt.Sprintf("[%d]", i)

@@ -26,7 +26,7 @@ const (
 // colorOf is the escape sequence of a row's colour ("" for none).
 func colorOf(r *row) string {
 	switch {
-	case r.kind == rowPad:
+	case r.kind == rowPad || r.kind == rowMore:
 		return padColor
 	case r.color >= 0:
 		return palette[r.color%len(palette)]
@@ -71,7 +71,7 @@ func writeHexView(w io.Writer, data []byte, base int64, rows []row, color bool) 
 	starts := map[int][]int{} // line → rows starting in it
 	for i := range rows {
 		r := &rows[i]
-		if r.kind != rowLeaf && r.kind != rowPad {
+		if r.kind == rowGroup {
 			continue
 		}
 		lo, hi := r.off-base, r.off-base+r.size
@@ -210,7 +210,7 @@ func writeTree(w io.Writer, rows []row, color bool) error {
 		case rowPad:
 			typ = ""
 		case rowMore:
-			name, typ = "…", ""
+			typ = ""
 		}
 		indent := strings.Repeat("  ", r.depth)
 		b.WriteString(indent)
@@ -233,7 +233,11 @@ func writeTable(w io.Writer, rows []row) error {
 	var b bytes.Buffer
 	for i := range rows {
 		r := &rows[i]
-		if r.kind != rowLeaf && r.kind != rowMore {
+		if r.kind == rowMore {
+			fmt.Fprintf(&b, "%-10s %5d  %-24s %s = %s\n", fmt.Sprintf("0x%04x", r.aoff), r.asize, r.typ, r.apath, r.value)
+			continue
+		}
+		if r.kind != rowLeaf {
 			continue
 		}
 		if r.bits > 0 {

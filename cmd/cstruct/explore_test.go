@@ -48,10 +48,16 @@ func TestDumpTextGolden(t *testing.T) {
 		{"dump_phdr_hex.txt", []string{"-t", "Elf64_Phdr", "-o", "64", "-n", "2", "--hex"}},
 		{"dump_phdr_table.txt", []string{"-t", "Elf64_Phdr", "-o", "64", "-n", "2", "--table"}},
 		{"dump_phdr_table_hex.txt", []string{"-t", "Elf64_Phdr", "-o", "64", "-n", "2", "--table", "--hex"}},
+		// holes, tail padding, bit-fields, a union, an anonymous struct, an array cut by --max-elems
+		{"dump_shapes.txt", []string{"-f", "testdata/shapes.h", "--natural", "-t", "shape", "--max-elems", "2", "testdata/shapes.bin"}},
+		{"dump_shapes_color.txt", []string{"-f", "testdata/shapes.h", "--natural", "-t", "shape", "--color", "always", "testdata/shapes.bin"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"dump", "-f", elfDefs}, tc.args...)
-			out, stderr, code := runCLI(t, "", append(args, tinyELF)...)
+			args := append([]string{"dump"}, tc.args...)
+			if !strings.HasSuffix(tc.args[len(tc.args)-1], ".bin") {
+				args = append(append([]string{"dump", "-f", elfDefs}, tc.args...), tinyELF)
+			}
+			out, stderr, code := runCLI(t, "", args...)
 			require.Equal(t, 0, code, stderr)
 			golden(t, tc.name, out)
 		})
