@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -226,4 +227,23 @@ func TestLayoutDiffRename(t *testing.T) {
 
 struct in: same layout (size 8)
 `, out)
+}
+
+// TestLayoutDiffJSON: --diff --json is one object per type; its changes
+// are those of the text.
+func TestLayoutDiffJSON(t *testing.T) {
+	out, stderr, code := runCLI(t, "", "layout", "--natural", "--json", "--diff", "../../defs/atop/2.8/atop.h", "../../defs/atop/2.9/atop.h", "-t", "tstat")
+	require.Equal(t, 0, code, stderr)
+	var d typeDiff
+	require.NoError(t, json.Unmarshal([]byte(out), &d))
+	assert.Equal(t, "struct tstat", d.Type)
+	assert.EqualValues(t, 968, d.OldSize)
+	require.Len(t, d.Changes, 3)
+	assert.Equal(t, "added", d.Changes[0].What)
+	assert.Equal(t, "cpu.nvcsw", d.Changes[0].Path)
+	assert.EqualValues(t, 0x220, d.Changes[0].New.Offset)
+	assert.Nil(t, d.Changes[0].Old)
+	assert.Equal(t, "cpu.cfuture", d.Changes[2].Path)
+	assert.EqualValues(t, 24, d.Changes[2].Old.Size)
+	assert.EqualValues(t, 8, d.Changes[2].New.Size)
 }

@@ -12,7 +12,7 @@ import (
 type LayoutCmd struct {
 	DefsFlags
 	Type  []string `short:"t" name:"type" sep:"none" placeholder:"TYPE" help:"Type to show (repeatable); without it, every type defined."`
-	JSON  bool     `name:"json" help:"JSON output: one object per type with its fields and holes."`
+	JSON  bool     `name:"json" help:"JSON output: one object per type with its fields and holes (with --diff: its changes)."`
 	Diff  bool     `name:"diff" help:"Compare two definition files: members added, removed, moved, resized or renamed in each type (or the -t types)."`
 	Files []string `arg:"" optional:"" placeholder:"A.h B.h" help:"With --diff: the two definition files."`
 }

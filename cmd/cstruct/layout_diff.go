@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -12,10 +13,20 @@ import (
 
 // memberChange is how one member differs between two layouts.
 type memberChange struct {
-	What     string `json:"change"` // added, removed, moved, resized, retyped, renamed
-	Path     string `json:"path"`
-	OldPath  string `json:"old_path,omitempty"` // renamed
-	Old, New *layoutRow
+	What    string     `json:"change"` // added, removed, moved, resized, retyped, renamed (several joined by ", ")
+	Path    string     `json:"path"`
+	OldPath string     `json:"old_path,omitempty"` // renamed
+	Old     *layoutRow `json:"old,omitempty"`
+	New     *layoutRow `json:"new,omitempty"`
+}
+
+// typeDiff is one type of "layout --diff --json".
+type typeDiff struct {
+	Type    string         `json:"type"`
+	Only    string         `json:"only_in,omitempty"` // the file that alone has it
+	OldSize int64          `json:"old_size"`
+	NewSize int64          `json:"new_size"`
+	Changes []memberChange `json:"changes"`
 }
 
 // diffLayouts compares the members of two layouts of a type: matched by
@@ -155,13 +166,27 @@ func (c *LayoutCmd) runDiff(e *env) error {
 		case errA != nil && errB != nil:
 			return fmt.Errorf("type %q is in neither %s nor %s", name, c.Files[0], c.Files[1])
 		case errA != nil:
-			fmt.Fprintf(e.stdout, "%s: only in %s (size %s)\n", name, c.Files[1], sizeText(tb.Size()))
+			if c.JSON {
+				writeJSONLine(e.stdout, typeDiff{Type: tb.String(), Only: c.Files[1], OldSize: -1, NewSize: tb.Size(), Changes: []memberChange{}})
+			} else {
+				fmt.Fprintf(e.stdout, "%s: only in %s (size %s)\n", name, c.Files[1], sizeText(tb.Size()))
+			}
 			continue
 		case errB != nil:
-			fmt.Fprintf(e.stdout, "%s: only in %s (size %s)\n", name, c.Files[0], sizeText(ta.Size()))
+			if c.JSON {
+				writeJSONLine(e.stdout, typeDiff{Type: ta.String(), Only: c.Files[0], OldSize: ta.Size(), NewSize: -1, Changes: []memberChange{}})
+			} else {
+				fmt.Fprintf(e.stdout, "%s: only in %s (size %s)\n", name, c.Files[0], sizeText(ta.Size()))
+			}
 			continue
 		}
 		changes := diffLayouts(typeRows(ta), typeRows(tb))
+		if c.JSON {
+			if len(changes) > 0 || ta.Size() != tb.Size() || explicit {
+				writeJSONLine(e.stdout, typeDiff{Type: ta.String(), OldSize: ta.Size(), NewSize: tb.Size(), Changes: append([]memberChange{}, changes...)})
+			}
+			continue
+		}
 		if len(changes) == 0 && ta.Size() == tb.Size() && ta.Align() == tb.Align() {
 			if explicit {
 				fmt.Fprintf(e.stdout, "%s: same layout (size %s)\n", ta, sizeText(ta.Size()))
@@ -171,6 +196,11 @@ func (c *LayoutCmd) runDiff(e *env) error {
 		writeDiff(e.stdout, ta, tb, changes)
 	}
 	return nil
+}
+
+func writeJSONLine(w io.Writer, v any) {
+	b, _ := json.Marshal(v)
+	w.Write(append(b, '\n'))
 }
 
 func typeRows(t cstruct.Type) []layoutRow {
