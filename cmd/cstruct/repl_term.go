@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -99,27 +101,33 @@ func (s *session) watch(arg string) error {
 		return err
 	}
 	// editors save by renaming a new file over the old: watch the
-	// directories, and pick the events of our files
-	files := map[string]bool{}
-	for _, f := range s.defs.File {
-		abs, err := filepath.Abs(f)
+	// directories of the files and the -I directories, and take the
+	// events of their .h files (an included file changes too)
+	dirs := map[string]bool{}
+	for _, d := range append(append([]string(nil), s.defs.Include...), s.defs.File...) {
+		if slices.Contains(s.defs.File, d) {
+			d = filepath.Dir(d)
+		}
+		abs, err := filepath.Abs(d)
 		if err != nil {
 			w.Close()
 			return err
 		}
-		files[abs] = true
-		if err := w.Add(filepath.Dir(abs)); err != nil {
-			w.Close()
-			return err
+		if !dirs[abs] {
+			if err := w.Add(abs); err != nil {
+				w.Close()
+				return err
+			}
+			dirs[abs] = true
 		}
 	}
 	s.watcher = w
-	go s.watchLoop(w, files)
-	fmt.Fprintf(s.out, "watch: reloading on every save of %s\n", strings.Join(s.defs.File, ", "))
+	go s.watchLoop(w, dirs)
+	fmt.Fprintf(s.out, "watch: reloading on every save of a .h file in %s\n", strings.Join(sortedKeys(dirs), ", "))
 	return nil
 }
 
-func (s *session) watchLoop(w *fsnotify.Watcher, files map[string]bool) {
+func (s *session) watchLoop(w *fsnotify.Watcher, dirs map[string]bool) {
 	var timer <-chan time.Time
 	for {
 		select {
@@ -127,7 +135,8 @@ func (s *session) watchLoop(w *fsnotify.Watcher, files map[string]bool) {
 			if !ok {
 				return
 			}
-			if abs, _ := filepath.Abs(ev.Name); files[abs] && ev.Op&(fsnotify.Write|fsnotify.Create|fsnotify.Rename) != 0 {
+			abs, _ := filepath.Abs(ev.Name)
+			if dirs[filepath.Dir(abs)] && strings.HasSuffix(abs, ".h") && ev.Op&(fsnotify.Write|fsnotify.Create|fsnotify.Rename) != 0 {
 				// an editor writes in several steps: wait for it to settle
 				timer = time.After(100 * time.Millisecond)
 			}
@@ -181,4 +190,13 @@ func (s *session) stopWatch() {
 		s.watcher.Close()
 		s.watcher = nil
 	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -127,13 +127,15 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// TestReplWatch: with watch on, saving the .h reloads it and shows the
-// last dump again.
+// TestReplWatch: with watch on, saving a .h (here one the definitions
+// include) reloads them and shows the last dump again.
 func TestReplWatch(t *testing.T) {
 	dir := t.TempDir()
 	defs := filepath.Join(dir, "rec.h")
 	data := filepath.Join(dir, "data.bin")
-	require.NoError(t, os.WriteFile(defs, []byte("struct rec { uint16 id; };\n"), 0o644))
+	inc := filepath.Join(dir, "inc.h")
+	require.NoError(t, os.WriteFile(defs, []byte("#include \"inc.h\"\n"), 0o644))
+	require.NoError(t, os.WriteFile(inc, []byte("struct rec { uint16 id; };\n"), 0o644))
 	require.NoError(t, os.WriteFile(data, []byte("\x01\x00\x04\x00"), 0o644))
 	pr, pw := io.Pipe()
 	var out, errOut syncBuffer
@@ -141,7 +143,8 @@ func TestReplWatch(t *testing.T) {
 	go func() { done <- run([]string{"repl", "-f", defs, data}, pr, &out, &errOut) }()
 	io.WriteString(pw, "dump rec\nwatch\n")
 	waitFor(t, &out, "watch: reloading")
-	require.NoError(t, os.WriteFile(defs, []byte("struct rec { uint16 id; uint16 len; };\n"), 0o644))
+	// an included file is saved
+	require.NoError(t, os.WriteFile(inc, []byte("struct rec { uint16 id; uint16 len; };\n"), 0o644))
 	waitFor(t, &out, "len   uint16  4")
 	io.WriteString(pw, "quit\n")
 	pw.Close()
