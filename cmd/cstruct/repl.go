@@ -201,16 +201,17 @@ func (s *session) flush() {
 }
 
 // dumpArgs splits "TYPE [@ OFFSET] [x N]".
-var countRe = regexp.MustCompile(`\s+x\s*(\S.*)$`)
+// "x N" or "xN" with N a number or a bracket: "struct xattr" is a type.
+var countRe = regexp.MustCompile(`\s+x(?:\s+(\S.*)|([0-9(].*))$`)
 
 func (s *session) dump(args string) error {
 	if args == "" {
 		return fmt.Errorf("dump TYPE [@ OFFSET] [x N]")
 	}
 	typeText, offText, countText := args, "", ""
-	if m := countRe.FindStringSubmatchIndex(args); m != nil {
-		countText = args[m[2]:m[3]]
-		typeText = args[:m[0]]
+	if m := countRe.FindStringSubmatch(args); m != nil {
+		countText = m[1] + m[2]
+		typeText = args[:len(args)-len(m[0])]
 	}
 	if t, o, ok := strings.Cut(typeText, "@"); ok {
 		typeText, offText = t, o

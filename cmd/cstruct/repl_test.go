@@ -161,3 +161,25 @@ func waitFor(t *testing.T, b *syncBuffer, s string) {
 	}
 	t.Fatalf("no %q in:\n%s", s, b.String())
 }
+
+// TestReplDumpArgs: the parts of "dump TYPE [@ OFFSET] [x N]".
+func TestReplDumpArgs(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data.bin")
+	require.NoError(t, os.WriteFile(data, []byte("\x01\x02\x03\x04\x05\x06"), 0o644))
+	script := "dump struct xattr x2\ndump struct xattr @ 1 x(1+1)\ndump struct xattr @1 x 1\ndump xattr\n"
+	out, stderr, code := runRepl(t, script, nil, "-e", "struct xattr { uint8 v; };", "--color", "never", data)
+	require.Equal(t, 0, code, stderr+out)
+	var offs []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "struct xattr") {
+			offs = append(offs, l)
+		}
+	}
+	assert.Equal(t, []string{
+		"struct xattr #0 at offset 0x0 (1 bytes)", "struct xattr #1 at offset 0x1 (1 bytes)",
+		"struct xattr #0 at offset 0x1 (1 bytes)", "struct xattr #1 at offset 0x2 (1 bytes)",
+		"struct xattr #0 at offset 0x1 (1 bytes)",
+		"struct xattr #0 at offset 0x2 (1 bytes)",
+	}, offs)
+}
