@@ -449,3 +449,94 @@ func TestExamplePNG(t *testing.T) {
 		t.Log("file(1) is not installed: IHDR checked against image/png only")
 	}
 }
+
+// TestExampleExt4 makes a file system image with mkfs.ext4 and reads its
+// superblock with ext4.h, against dumpe2fs -h: counts, sizes, UUIDs,
+// features, times, the checksum in its last 4 bytes.
+func TestExampleExt4(t *testing.T) {
+	mkfs, err1 := exec.LookPath("mkfs.ext4")
+	dumpe2fs, err2 := exec.LookPath("dumpe2fs")
+	if err1 != nil || err2 != nil {
+		t.Skip("mkfs.ext4 or dumpe2fs is not installed (e2fsprogs)")
+	}
+	img := filepath.Join(t.TempDir(), "fs.img")
+	out, err := exec.Command(mkfs, "-q", "-F", "-L", "cstructfs", "-b", "1024", "-N", "64", img, "4M").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	cmd := exec.Command(dumpe2fs, "-h", img)
+	cmd.Env = append(os.Environ(), "TZ=UTC")
+	view, err := cmd.Output()
+	require.NoError(t, err)
+	want := map[string]string{}
+	for _, line := range strings.Split(string(view), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok {
+			want[k] = strings.TrimSpace(v)
+		}
+	}
+	data, err := os.ReadFile(img)
+	require.NoError(t, err)
+	spec := loadExample(t, "ext4.h")
+	sb := unpackAt(t, spec, "ext4_super_block", data, 1024)
+	require.EqualValues(t, 1024, sb.Size())
+	num := func(p string) string { return fmt.Sprint(field(t, sb, p).Int()) }
+	uuid := func(b []byte) string {
+		return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	}
+	date := func(p string) string { return time.Unix(field(t, sb, p).Int(), 0).UTC().Format("Mon Jan _2 15:04:05 2006") }
+	var seed []byte
+	for i := 0; i < 4; i++ {
+		seed = append(seed, field(t, sb, fmt.Sprintf("s_hash_seed[%d]", i)).Bytes()...)
+	}
+	got := map[string]string{
+		"Filesystem volume name":   field(t, sb, "s_volume_name").Text(),
+		"Filesystem UUID":          uuid(field(t, sb, "s_uuid").Bytes()),
+		"Filesystem magic number":  fmt.Sprintf("0x%04X", u64(t, sb, "s_magic")),
+		"Inode count":              num("s_inodes_count"),
+		"Block count":              num("s_blocks_count_lo"),
+		"Reserved block count":     num("s_r_blocks_count_lo"),
+		"Overhead clusters":        num("s_overhead_clusters"),
+		"Free blocks":              num("s_free_blocks_count_lo"),
+		"Free inodes":              num("s_free_inodes_count"),
+		"First block":              num("s_first_data_block"),
+		"Block size":               fmt.Sprint(1024 << u64(t, sb, "s_log_block_size")),
+		"Group descriptor size":    num("s_desc_size"),
+		"Reserved GDT blocks":      num("s_reserved_gdt_blocks"),
+		"Blocks per group":         num("s_blocks_per_group"),
+		"Inodes per group":         num("s_inodes_per_group"),
+		"Flex block group size":    fmt.Sprint(1 << u64(t, sb, "s_log_groups_per_flex")),
+		"Filesystem created":       date("s_mkfs_time"),
+		"Last write time":          date("s_wtime"),
+		"Mount count":              num("s_mnt_count"),
+		"Maximum mount count":      num("s_max_mnt_count"),
+		"Lifetime writes":          fmt.Sprintf("%d kB", u64(t, sb, "s_kbytes_written")),
+		"First inode":              num("s_first_ino"),
+		"Inode size":               num("s_inode_size"),
+		"Required extra isize":     num("s_min_extra_isize"),
+		"Desired extra isize":      num("s_want_extra_isize"),
+		"Journal inode":            num("s_journal_inum"),
+		"Directory Hash Seed":      uuid(seed),
+		"Checksum":                 fmt.Sprintf("0x%08x", u64(t, sb, "s_checksum")),
+		"Filesystem revision #":    num("s_rev_level") + " (dynamic)",
+		"Default directory hash":   "half_md4",
+		"Filesystem features":      "",
+	}
+	hash, _ := field(t, sb, "s_def_hash_version").EnumName()
+	assert.Equal(t, "EXT4_HASH_HALF_MD4", hash)
+	// the feature flags by e2fsprogs' names, in dumpe2fs's order
+	names := map[string]string{"EXTENTS": "extent", "RECOVER": "needs_recovery", "GDT_CSUM": "uninit_bg",
+		"CSUM_SEED": "metadata_csum_seed", "LARGEDIR": "large_dir", "READONLY": "read-only"}
+	var features []string
+	for _, p := range []string{"s_feature_compat", "s_feature_incompat", "s_feature_ro_compat"} {
+		set, _ := field(t, sb, p).EnumName()
+		for _, f := range strings.Split(set, "|") {
+			_, f, _ = strings.Cut(f, "COMPAT_")
+			if n, ok := names[f]; ok {
+				f = n
+			}
+			features = append(features, strings.ToLower(f))
+		}
+	}
+	got["Filesystem features"] = strings.Join(features, " ")
+	for k, v := range got {
+		assert.Equal(t, want[k], v, "dumpe2fs %q", k)
+	}
+}
