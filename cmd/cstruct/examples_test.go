@@ -481,43 +481,45 @@ func TestExampleExt4(t *testing.T) {
 	uuid := func(b []byte) string {
 		return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 	}
-	date := func(p string) string { return time.Unix(field(t, sb, p).Int(), 0).UTC().Format("Mon Jan _2 15:04:05 2006") }
+	date := func(p string) string {
+		return time.Unix(field(t, sb, p).Int(), 0).UTC().Format("Mon Jan _2 15:04:05 2006")
+	}
 	var seed []byte
 	for i := 0; i < 4; i++ {
 		seed = append(seed, field(t, sb, fmt.Sprintf("s_hash_seed[%d]", i)).Bytes()...)
 	}
 	got := map[string]string{
-		"Filesystem volume name":   field(t, sb, "s_volume_name").Text(),
-		"Filesystem UUID":          uuid(field(t, sb, "s_uuid").Bytes()),
-		"Filesystem magic number":  fmt.Sprintf("0x%04X", u64(t, sb, "s_magic")),
-		"Inode count":              num("s_inodes_count"),
-		"Block count":              num("s_blocks_count_lo"),
-		"Reserved block count":     num("s_r_blocks_count_lo"),
-		"Overhead clusters":        num("s_overhead_clusters"),
-		"Free blocks":              num("s_free_blocks_count_lo"),
-		"Free inodes":              num("s_free_inodes_count"),
-		"First block":              num("s_first_data_block"),
-		"Block size":               fmt.Sprint(1024 << u64(t, sb, "s_log_block_size")),
-		"Group descriptor size":    num("s_desc_size"),
-		"Reserved GDT blocks":      num("s_reserved_gdt_blocks"),
-		"Blocks per group":         num("s_blocks_per_group"),
-		"Inodes per group":         num("s_inodes_per_group"),
-		"Flex block group size":    fmt.Sprint(1 << u64(t, sb, "s_log_groups_per_flex")),
-		"Filesystem created":       date("s_mkfs_time"),
-		"Last write time":          date("s_wtime"),
-		"Mount count":              num("s_mnt_count"),
-		"Maximum mount count":      num("s_max_mnt_count"),
-		"Lifetime writes":          fmt.Sprintf("%d kB", u64(t, sb, "s_kbytes_written")),
-		"First inode":              num("s_first_ino"),
-		"Inode size":               num("s_inode_size"),
-		"Required extra isize":     num("s_min_extra_isize"),
-		"Desired extra isize":      num("s_want_extra_isize"),
-		"Journal inode":            num("s_journal_inum"),
-		"Directory Hash Seed":      uuid(seed),
-		"Checksum":                 fmt.Sprintf("0x%08x", u64(t, sb, "s_checksum")),
-		"Filesystem revision #":    num("s_rev_level") + " (dynamic)",
-		"Default directory hash":   "half_md4",
-		"Filesystem features":      "",
+		"Filesystem volume name":  field(t, sb, "s_volume_name").Text(),
+		"Filesystem UUID":         uuid(field(t, sb, "s_uuid").Bytes()),
+		"Filesystem magic number": fmt.Sprintf("0x%04X", u64(t, sb, "s_magic")),
+		"Inode count":             num("s_inodes_count"),
+		"Block count":             num("s_blocks_count_lo"),
+		"Reserved block count":    num("s_r_blocks_count_lo"),
+		"Overhead clusters":       num("s_overhead_clusters"),
+		"Free blocks":             num("s_free_blocks_count_lo"),
+		"Free inodes":             num("s_free_inodes_count"),
+		"First block":             num("s_first_data_block"),
+		"Block size":              fmt.Sprint(1024 << u64(t, sb, "s_log_block_size")),
+		"Group descriptor size":   num("s_desc_size"),
+		"Reserved GDT blocks":     num("s_reserved_gdt_blocks"),
+		"Blocks per group":        num("s_blocks_per_group"),
+		"Inodes per group":        num("s_inodes_per_group"),
+		"Flex block group size":   fmt.Sprint(1 << u64(t, sb, "s_log_groups_per_flex")),
+		"Filesystem created":      date("s_mkfs_time"),
+		"Last write time":         date("s_wtime"),
+		"Mount count":             num("s_mnt_count"),
+		"Maximum mount count":     num("s_max_mnt_count"),
+		"Lifetime writes":         fmt.Sprintf("%d kB", u64(t, sb, "s_kbytes_written")),
+		"First inode":             num("s_first_ino"),
+		"Inode size":              num("s_inode_size"),
+		"Required extra isize":    num("s_min_extra_isize"),
+		"Desired extra isize":     num("s_want_extra_isize"),
+		"Journal inode":           num("s_journal_inum"),
+		"Directory Hash Seed":     uuid(seed),
+		"Checksum":                fmt.Sprintf("0x%08x", u64(t, sb, "s_checksum")),
+		"Filesystem revision #":   num("s_rev_level") + " (dynamic)",
+		"Default directory hash":  "half_md4",
+		"Filesystem features":     "",
 	}
 	hash, _ := field(t, sb, "s_def_hash_version").EnumName()
 	assert.Equal(t, "EXT4_HASH_HALF_MD4", hash)
