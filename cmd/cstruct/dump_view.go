@@ -34,6 +34,9 @@ func colorOf(r *row) string {
 	return ""
 }
 
+// maxHexView bounds the bytes of one hexdump (and the memory marking them).
+const maxHexView = 16 << 20
+
 // painter writes text in colours, switching escape sequences only where
 // the colour changes.
 type painter struct {
@@ -64,6 +67,13 @@ func (p *painter) end() { p.write("", "") }
 // inside, so that the view reads without colour too. rows may be nil (a
 // plain hexdump -C).
 func writeHexView(w io.Writer, data []byte, base int64, rows []row, color bool) error {
+	if len(data) > maxHexView {
+		if err := writeHexView(w, data[:maxHexView], base, rows, color); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintf(w, "(the hexdump stops after %d MiB; %d bytes more)\n", maxHexView>>20, len(data)-maxHexView)
+		return err
+	}
 	owner := make([]int32, len(data))
 	for i := range owner {
 		owner[i] = -1

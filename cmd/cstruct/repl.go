@@ -301,6 +301,9 @@ func (s *session) decodeAt(t cstruct.Type, off int64) (cstruct.Value, error) {
 		if !errors.Is(err, io.ErrUnexpectedEOF) || n == s.size-off {
 			return cstruct.Value{}, err
 		}
+		if want >= 1<<30 {
+			return cstruct.Value{}, fmt.Errorf("%s at %#x: larger than 1 GiB: %w", t, off, err)
+		}
 		want *= 4
 	}
 }
