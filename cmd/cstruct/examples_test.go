@@ -329,8 +329,13 @@ func TestExamplePcap(t *testing.T) {
 		}
 		listening <- all.String()
 	}()
-	if msg := <-listening; msg != "" {
-		t.Skipf("tcpdump cannot capture on lo here: %s", msg)
+	select {
+	case msg := <-listening:
+		if msg != "" {
+			t.Skipf("tcpdump cannot capture on lo here: %s", msg)
+		}
+	case <-time.After(10 * time.Second):
+		t.Skip("tcpdump did not start listening on lo in 10 s")
 	}
 	conn, err := net.Dial("udp4", sink.LocalAddr().String())
 	require.NoError(t, err)
