@@ -1,0 +1,190 @@
+package atop
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Define is a macro and its value, as -D NAME=VALUE gives it.
+type Define struct {
+	Name  string
+	Value int64
+}
+
+func (d Define) String() string { return d.Name + "=" + strconv.FormatInt(d.Value, 10) }
+
+// defineList renders defines as "A=1 B=2".
+func defineList(ds []Define) string {
+	s := make([]string, len(ds))
+	for i, d := range ds {
+		s[i] = d.String()
+	}
+	return strings.Join(s, " ")
+}
+
+// Bounds of the search: a limit is at least 1 and at most maxLimit, and at
+// most maxChanged limits differ from the definitions.
+const (
+	maxLimit   = 1 << 22
+	maxChanged = 3
+)
+
+// plausible lists the values a build is likely to give limit m, most
+// likely first: the values atop has used, multiples and power-of-two
+// fractions of the value in the definitions (for a string length such as
+// CMDLEN 255, of the value plus one: 511), and powers of two (one less
+// for a string length) from a sixteenth of the value to 256 times it.
+func (m *limit) plausible() []int64 {
+	var out []int64
+	add := func(x int64) {
+		if x >= 1 && x <= maxLimit && x != m.value && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	for _, x := range m.history {
+		add(x)
+	}
+	v := m.value
+	length := v > 0 && (v+1)&v == 0 // 2^k-1
+	for k := int64(2); k <= 16; k++ {
+		if length {
+			add((v+1)*k - 1)
+		} else {
+			add(v * k)
+		}
+	}
+	for k := int64(2); k <= 16; k *= 2 {
+		if length && (v+1)%k == 0 {
+			add((v+1)/k - 1)
+		} else if !length && v%k == 0 {
+			add(v / k)
+		}
+	}
+	for p := int64(1); p <= maxLimit; p *= 2 {
+		switch {
+		case p < v/16 || p > v*256:
+		case length:
+			add(p - 1)
+		default:
+			add(p)
+		}
+	}
+	return out
+}
+
+// searchLevel is one step of the search: how many limits change, and
+// whether the last one may take any value (not only a plausible one).
+type searchLevel struct {
+	changed int
+	free    bool
+}
+
+// searchTiers are tried in order, until the combinations of one tier are
+// found and one of them reads the samples: one or two limits at plausible
+// values (together: a single change is not more likely than two), three,
+// then one at any value.
+var searchTiers = [][]searchLevel{{{1, false}, {2, false}}, {{3, false}}, {{1, true}}}
+
+// search finds the combinations of limit values, at one level, that
+// change the base sizes by exactly want. Each combination is sorted by
+// name.
+func (m *limitModel) search(want sizes, lv searchLevel) [][]Define {
+	// A limit that sizes a struct whose size is right stays as it is.
+	var cand []*limit
+	for i := range m.limits {
+		l := &m.limits[i]
+		ok := !l.fixed
+		for j, c := range l.delta {
+			if c != 0 && want[j] == 0 {
+				ok = false
+			}
+		}
+		if ok {
+			cand = append(cand, l)
+		}
+	}
+	plaus := make([][]int64, len(cand))
+	for i, l := range cand {
+		plaus[i] = l.plausible()
+	}
+	var out [][]Define
+	seen := map[string]bool{}
+	var chosen []Define
+	picked := make([]bool, len(cand))
+	// walk picks plausible values for limits in index order from start,
+	// then solves the last limit: one after them if all must be plausible
+	// (the order does not matter then), any other one if it is free.
+	var walk func(start int, rest sizes)
+	walk = func(start int, rest sizes) {
+		if len(chosen) == lv.changed-1 {
+			from := start
+			if lv.free {
+				from = 0
+			}
+			for i := from; i < len(cand); i++ {
+				if picked[i] {
+					continue
+				}
+				x, ok := cand[i].solve(rest)
+				if !ok || !lv.free && !slices.Contains(plaus[i], x) {
+					continue
+				}
+				c := append(slices.Clone(chosen), Define{cand[i].name, x})
+				slices.SortFunc(c, func(a, b Define) int { return strings.Compare(a.Name, b.Name) })
+				if k := defineList(c); !seen[k] {
+					seen[k] = true
+					out = append(out, c)
+				}
+			}
+			return
+		}
+		for i := start; i < len(cand); i++ {
+			for _, x := range plaus[i] {
+				d, exact := cand[i].predict(x)
+				if !exact {
+					continue
+				}
+				var r sizes
+				for j := range r {
+					r[j] = rest[j] - d[j]
+				}
+				chosen = append(chosen, Define{cand[i].name, x})
+				picked[i] = true
+				walk(i+1, r)
+				picked[i] = false
+				chosen = chosen[:len(chosen)-1]
+			}
+		}
+	}
+	walk(0, want)
+	return out
+}
+
+// solve finds the value x of the limit that changes the sizes by exactly
+// want, if there is one in bounds.
+func (m *limit) solve(want sizes) (int64, bool) {
+	var x int64
+	found := false
+	for j, c := range m.delta {
+		switch {
+		case c == 0 && want[j] != 0:
+			return 0, false
+		case c == 0:
+			continue
+		}
+		n := want[j] * perturb
+		if n%c != 0 {
+			return 0, false
+		}
+		v := m.value + n/c
+		if found && v != x {
+			return 0, false
+		}
+		x, found = v, true
+	}
+	if !found || x < 1 || x > maxLimit || x == m.value {
+		return 0, false
+	}
+	return x, true
+}
