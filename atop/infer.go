@@ -100,7 +100,7 @@ func (r *Reader) inferHeader(l *layout, hb []byte, order binary.ByteOrder, se *S
 		return nil, nil, err
 	}
 	h.Inferred = inferred
-	h.Defs += " with " + defineList(inferred) + " (inferred from the recorded sizes)"
+	h.Defs += " with " + defineList(inferred) + ", inferred from the recorded sizes"
 	return h, l, nil
 }
 

@@ -49,24 +49,16 @@ type limit struct {
 	value int64 // in the base definitions
 	// delta is the change of each size when the macro is perturb more:
 	// the sizes are affine in each array bound, so a value x changes them
-	// by (x-value)*delta/perturb (exactly for arrays of structs, and for
-	// char arrays when x-value is a multiple of perturb).
-	delta   sizes
+	// by (x-value)*delta/perturb (with the other limits as defined; see
+	// limitModel.cross) when x-value is a multiple of step.
+	delta sizes
+	// step is the smallest move of the macro whose effect is exactly
+	// delta/perturb per unit: 1 for arrays of structs (their elements keep
+	// every alignment), perturb for char arrays, whose growth padding may
+	// absorb.
+	step    int64
 	history []int64 // the values the macro has in the embedded definitions
 	fixed   bool    // given by the caller (Options.Defines): never changed
-}
-
-// predict is the size change of setting the limit to x.
-func (m *limit) predict(x int64) (d sizes, exact bool) {
-	exact = true
-	for i, c := range m.delta {
-		n := (x - m.value) * c
-		if n%perturb != 0 {
-			exact = false
-		}
-		d[i] = n / perturb
-	}
-	return d, exact
 }
 
 // limitModel is what the limits of one version's definitions do to the
@@ -75,6 +67,10 @@ func (m *limit) predict(x int64) (d sizes, exact bool) {
 type limitModel struct {
 	base   sizes
 	limits []limit
+	// cross are the bytes per unit of two limits, one sizing arrays inside
+	// the other's (MAXDKNAM in dsk[MAXDSK]): the sizes are affine in each
+	// limit, not in both. Keyed by the names, outer first.
+	cross map[[2]string]sizes
 }
 
 type modelEntry struct {
@@ -115,13 +111,18 @@ func buildModel(dir string, defines map[string]string, v Version) (*limitModel, 
 	if err != nil {
 		return nil, err
 	}
-	m := &limitModel{base: base.sizes()}
+	m := &limitModel{base: base.sizes(), cross: map[[2]string]sizes{}}
 	for name, value := range base.spec.Consts() {
 		_, fixed := defines[name]
 		m.limits = append(m.limits, limit{name: name, value: value, fixed: fixed})
 	}
 	if !m.measureAll(dir, defines, v, base) {
 		m.measureEach(dir, defines, v)
+	}
+	for i := range m.limits {
+		if m.limits[i].step == 0 {
+			m.limits[i].step = perturb // not known: char arrays' step
+		}
 	}
 	m.limits = slices.DeleteFunc(m.limits, func(l limit) bool { return l.delta == sizes{} })
 	hist := historyOf(dir)
@@ -156,6 +157,9 @@ func (m *limitModel) measureAll(dir string, defines map[string]string, v Version
 	if err != nil {
 		return false
 	}
+	for i := range m.limits {
+		m.limits[i].step = 1
+	}
 	bt := [nSizes]cstruct.Type{base.header, base.record, base.sstat, base.tstat, base.cstat}
 	mt := [nSizes]cstruct.Type{moved.header, moved.record, moved.sstat, moved.tstat, moved.cstat}
 	for k := range bt {
@@ -165,9 +169,20 @@ func (m *limitModel) measureAll(dir string, defines map[string]string, v Version
 		if bt[k] == nil {
 			continue
 		}
-		w := pairWalk{step: step, perUnit: make([]int64, len(m.limits))}
-		if !w.walk(bt[k], mt[k], 1, false) {
+		w := pairWalk{step: step, perUnit: make([]int64, len(m.limits)), elemGCD: make([]int64, len(m.limits)), cross: map[[2]int]int64{}}
+		if !w.walk(bt[k], mt[k], 1, nil) {
 			return false
+		}
+		for ij, n := range w.cross {
+			key := [2]string{m.limits[ij[0]].name, m.limits[ij[1]].name}
+			c := m.cross[key]
+			c[k] = n
+			m.cross[key] = c
+		}
+		for i, g := range w.elemGCD {
+			if g != 0 {
+				m.limits[i].step = max(m.limits[i].step, perturb/gcd(perturb, g))
+			}
 		}
 		var sum int64
 		for i, n := range w.perUnit {
@@ -186,10 +201,26 @@ func (m *limitModel) measureAll(dir string, defines map[string]string, v Version
 type pairWalk struct {
 	step    map[int64]int // a length change → the limit that makes it
 	perUnit []int64       // per limit: bytes per unit of it
-	nested  bool          // a moved array inside a moved array: sizes are not a sum
+	elemGCD []int64       // per limit: gcd of the element sizes of its arrays
+	cross   map[[2]int]int64
+	nested  bool // a moved array inside a moved array: sizes are not a sum
 }
 
-func (w *pairWalk) walk(b, m cstruct.Type, mult int64, inMoved bool) bool {
+// movedArray is a moved array around the one being walked.
+type movedArray struct {
+	limit int
+	len   int64 // in the base definitions
+	mult  int64 // the array's own multiplicity
+}
+
+func gcd(a, b int64) int64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+func (w *pairWalk) walk(b, m cstruct.Type, mult int64, around []movedArray) bool {
 	switch bu := cstruct.Underlying(b).(type) {
 	case *cstruct.Struct:
 		mu, ok := cstruct.Underlying(m).(*cstruct.Struct)
@@ -200,7 +231,7 @@ func (w *pairWalk) walk(b, m cstruct.Type, mult int64, inMoved bool) bool {
 			return false // a union's size is no sum of its members'
 		}
 		for i := range bu.Fields {
-			if !w.walk(bu.Fields[i].Type, mu.Fields[i].Type, mult, inMoved) {
+			if !w.walk(bu.Fields[i].Type, mu.Fields[i].Type, mult, around) {
 				return false
 			}
 		}
@@ -213,16 +244,23 @@ func (w *pairWalk) walk(b, m cstruct.Type, mult int64, inMoved bool) bool {
 		if bu.Kind != cstruct.Fixed {
 			return true
 		}
-		moved := mu.Len != bu.Len
-		if moved {
+		if mu.Len != bu.Len {
 			i, ok := w.step[mu.Len-bu.Len]
 			if !ok {
 				return false
 			}
-			w.perUnit[i] += mult * bu.Elem.Size()
-			w.nested = w.nested || inMoved
+			e := bu.Elem.Size()
+			w.perUnit[i] += mult * e
+			w.elemGCD[i] = gcd(w.elemGCD[i], e)
+			for _, o := range around {
+				w.nested = true
+				// one more element of each o array holds mult/o.len/o.mult
+				// more of these, and there are o.mult o arrays
+				w.cross[[2]int{o.limit, i}] += mult / o.len * e
+			}
+			around = append(slices.Clone(around), movedArray{i, bu.Len, mult})
 		}
-		return w.walk(bu.Elem, mu.Elem, mult*bu.Len, inMoved || moved)
+		return w.walk(bu.Elem, mu.Elem, mult*bu.Len, around)
 	default:
 		return b.Size() == m.Size()
 	}

@@ -111,7 +111,21 @@ func (m *limitModel) search(want sizes, lv searchLevel) [][]Define {
 	var out [][]Define
 	seen := map[string]bool{}
 	var chosen []Define
+	var chosenLim []*limit
 	picked := make([]bool, len(cand))
+	// perUnit is what one unit of l changes, the chosen limits set.
+	perUnit := func(l *limit) (u sizes) {
+		for k, c := range l.delta {
+			u[k] = c // per perturb units
+		}
+		for j, o := range chosenLim {
+			dx := chosen[j].Value - o.value
+			for k := range u {
+				u[k] += perturb * dx * (m.cross[[2]string{o.name, l.name}][k] + m.cross[[2]string{l.name, o.name}][k])
+			}
+		}
+		return u
+	}
 	// walk picks plausible values for limits in index order from start,
 	// then solves the last limit: one after them if all must be plausible
 	// (the order does not matter then), any other one if it is free.
@@ -126,7 +140,7 @@ func (m *limitModel) search(want sizes, lv searchLevel) [][]Define {
 				if picked[i] {
 					continue
 				}
-				x, ok := cand[i].solve(rest)
+				x, ok := cand[i].solve(rest, perUnit(cand[i]))
 				if !ok || !lv.free && !slices.Contains(plaus[i], x) {
 					continue
 				}
@@ -140,20 +154,20 @@ func (m *limitModel) search(want sizes, lv searchLevel) [][]Define {
 			return
 		}
 		for i := start; i < len(cand); i++ {
+			u := perUnit(cand[i])
 			for _, x := range plaus[i] {
-				d, exact := cand[i].predict(x)
-				if !exact {
-					continue
+				if (x-cand[i].value)%cand[i].step != 0 {
+					continue // off the step: padding decides, the sizes are not known
 				}
 				var r sizes
-				for j := range r {
-					r[j] = rest[j] - d[j]
+				for k := range r {
+					r[k] = rest[k] - (x-cand[i].value)*u[k]/perturb
 				}
-				chosen = append(chosen, Define{cand[i].name, x})
+				chosen, chosenLim = append(chosen, Define{cand[i].name, x}), append(chosenLim, cand[i])
 				picked[i] = true
 				walk(i+1, r)
 				picked[i] = false
-				chosen = chosen[:len(chosen)-1]
+				chosen, chosenLim = chosen[:len(chosen)-1], chosenLim[:len(chosenLim)-1]
 			}
 		}
 	}
@@ -162,11 +176,12 @@ func (m *limitModel) search(want sizes, lv searchLevel) [][]Define {
 }
 
 // solve finds the value x of the limit that changes the sizes by exactly
-// want, if there is one in bounds.
-func (m *limit) solve(want sizes) (int64, bool) {
+// want, if there is one in bounds, where one perturb of the limit changes
+// them by delta.
+func (m *limit) solve(want, delta sizes) (int64, bool) {
 	var x int64
 	found := false
-	for j, c := range m.delta {
+	for j, c := range delta {
 		switch {
 		case c == 0 && want[j] != 0:
 			return 0, false
@@ -183,7 +198,7 @@ func (m *limit) solve(want sizes) (int64, bool) {
 		}
 		x, found = v, true
 	}
-	if !found || x < 1 || x > maxLimit || x == m.value {
+	if !found || x < 1 || x > maxLimit || x == m.value || (x-m.value)%m.step != 0 {
 		return 0, false
 	}
 	return x, true
