@@ -18,9 +18,9 @@ import (
 // Two rules, from the types alone:
 //   - every char array holds a C string: printable bytes, a NUL, then NULs
 //     up to its end (atop copies names with their padding zeroed); an
-//     empty string may be followed by anything (atop leaves old bytes
-//     behind an empty wchan), and reserved arrays (*future*, which atop 2.5
-//     did not zero) are not checked;
+//     empty string in a short array (16 bytes or less) may be followed by
+//     anything (atop leaves old bytes behind an empty wchan), and reserved
+//     arrays (*future*, which atop 2.5 did not zero) are not checked;
 //   - a fixed array of structs follows its count, and the entries past the
 //     count are zero. atop's counts are the integer members of the same
 //     struct whose names start with "n", before the arrays, in the order of
@@ -146,6 +146,10 @@ func (c *structChecks) check(b []byte, order binary.ByteOrder) string {
 	return ""
 }
 
+// shortText is the longest char array whose empty string may be followed
+// by old bytes.
+const shortText = 16
+
 func allZero(b []byte) bool {
 	for _, c := range b {
 		if c != 0 {
@@ -156,10 +160,10 @@ func allZero(b []byte) bool {
 }
 
 // cString reports whether b is printable text, a NUL, then only NULs
-// (anything after an empty string).
+// (anything after an empty string of at most shortText bytes).
 func cString(b []byte) bool {
 	i := bytes.IndexByte(b, 0)
-	if i < 0 || i > 0 && !allZero(b[i:]) {
+	if i < 0 || (i > 0 || len(b) > shortText) && !allZero(b[i:]) {
 		return false
 	}
 	for _, c := range b[:i] {

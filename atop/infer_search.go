@@ -31,11 +31,12 @@ const (
 )
 
 // plausible lists the values a build is likely to give limit m, most
-// likely first: the values atop has used, multiples and power-of-two
-// fractions of the value in the definitions (for a string length such as
-// CMDLEN 255, of the value plus one: 511), and powers of two (one less
-// for a string length) from a sixteenth of the value to 256 times it.
-func (m *limit) plausible() []int64 {
+// likely first: the values atop has used, the value in the definitions
+// times or divided by a power of two (for a string length such as CMDLEN
+// 255, the value plus one: 511), and powers of two (one less for a string
+// length) from a sixteenth of the value to 256 times it. With multiples,
+// the other multiples up to 16 times the value follow.
+func (m *limit) plausible(multiples bool) []int64 {
 	var out []int64
 	add := func(x int64) {
 		if x >= 1 && x <= maxLimit && x != m.value && !slices.Contains(out, x) {
@@ -47,18 +48,17 @@ func (m *limit) plausible() []int64 {
 	}
 	v := m.value
 	length := v > 0 && (v+1)&v == 0 // 2^k-1
-	for k := int64(2); k <= 16; k++ {
+	for k := int64(2); k <= 16; k *= 2 {
 		if length {
 			add((v+1)*k - 1)
+			if (v+1)%k == 0 {
+				add((v+1)/k - 1)
+			}
 		} else {
 			add(v * k)
-		}
-	}
-	for k := int64(2); k <= 16; k *= 2 {
-		if length && (v+1)%k == 0 {
-			add((v+1)/k - 1)
-		} else if !length && v%k == 0 {
-			add(v / k)
+			if v%k == 0 {
+				add(v / k)
+			}
 		}
 	}
 	for p := int64(1); p <= maxLimit; p *= 2 {
@@ -70,21 +70,36 @@ func (m *limit) plausible() []int64 {
 			add(p)
 		}
 	}
+	for k := int64(3); multiples && k <= 16; k++ {
+		if length {
+			add((v+1)*k - 1)
+		} else {
+			add(v * k)
+		}
+	}
 	return out
 }
 
-// searchLevel is one step of the search: how many limits change, and
-// whether the last one may take any value (not only a plausible one).
+// searchLevel is one step of the search: how many limits change, whether
+// their values may be any multiple of the defined one (not only a power of
+// two times it), and whether the last one may take any value.
 type searchLevel struct {
-	changed int
-	free    bool
+	changed   int
+	multiples bool
+	free      bool
 }
 
 // searchTiers are tried in order, until the combinations of one tier are
-// found and one of them reads the samples: one or two limits at plausible
-// values (together: a single change is not more likely than two), three,
-// then one at any value.
-var searchTiers = [][]searchLevel{{{1, false}, {2, false}}, {{3, false}}, {{1, true}}}
+// found and one of them reads the samples: one or two limits at the likely
+// values (together: a single change is not more likely than two), the
+// same with other multiples, three at the likely values, then one at any
+// value.
+var searchTiers = [][]searchLevel{
+	{{1, false, false}, {2, false, false}},
+	{{1, true, false}, {2, true, false}},
+	{{3, false, false}},
+	{{1, false, true}},
+}
 
 // search finds the combinations of limit values, at one level, that
 // change the base sizes by exactly want. Each combination is sorted by
@@ -106,7 +121,7 @@ func (m *limitModel) search(want sizes, lv searchLevel) [][]Define {
 	}
 	plaus := make([][]int64, len(cand))
 	for i, l := range cand {
-		plaus[i] = l.plausible()
+		plaus[i] = l.plausible(lv.multiples)
 	}
 	var out [][]Define
 	seen := map[string]bool{}

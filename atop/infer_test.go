@@ -99,9 +99,9 @@ func TestSearchOneLimit(t *testing.T) {
 				for n, x := range append(onStep(&l)[:2], l.value+3*perturb) {
 					c := []Define{{l.name, x}}
 					want := diff(sizesWith(t, v, c...), m.base)
-					tier := searchTiers[0] // plausible values
+					tier := slices.Concat(searchTiers[0], searchTiers[1]) // plausible values
 					if n == 2 {
-						tier = []searchLevel{{1, true}} // any value, tried after the plausible ones
+						tier = []searchLevel{{1, false, true}} // any value, tried after the plausible ones
 					}
 					var got [][]Define
 					for _, lv := range tier {
@@ -160,7 +160,7 @@ func TestSearchTwoLimits(t *testing.T) {
 				slices.SortFunc(c, func(x, y Define) int { return cmpString(x.Name, y.Name) })
 				want := diff(sizesWith(t, v, c...), m.base)
 				var got [][]Define
-				for _, lv := range searchTiers[0] {
+				for _, lv := range slices.Concat(searchTiers[0], searchTiers[1]) {
 					got = append(got, m.search(want, lv)...)
 				}
 				require.True(t, containsCombo(got, c), "%s: %v not among %v", v, c, got)
@@ -173,7 +173,7 @@ func TestSearchTwoLimits(t *testing.T) {
 // onStep is l's plausible values on its step.
 func onStep(l *limit) []int64 {
 	var out []int64
-	for _, x := range l.plausible() {
+	for _, x := range l.plausible(true) {
 		if (x-l.value)%l.step == 0 {
 			out = append(out, x)
 		}
@@ -220,7 +220,8 @@ func TestSearchAmbiguous(t *testing.T) {
 
 func TestPlausible(t *testing.T) {
 	l := limit{name: "MAXCPU", value: 2048, history: []int64{2048, 4096}}
-	p := l.plausible()
+	assert.NotContains(t, l.plausible(false), int64(6144), "3 times: a multiple, not a power of two")
+	p := l.plausible(true)
 	assert.Equal(t, int64(4096), p[0], "history first")
 	for _, x := range []int64{8192, 6144, 1024, 128, 65536} {
 		assert.Contains(t, p, x)
@@ -229,7 +230,7 @@ func TestPlausible(t *testing.T) {
 	assert.NotContains(t, p, int64(64), "not below a sixteenth")
 	cmd := limit{name: "CMDLEN", value: 255}
 	for _, x := range []int64{511, 1023, 4095, 127} {
-		assert.Contains(t, cmd.plausible(), x, strconv.FormatInt(x, 10))
+		assert.Contains(t, cmd.plausible(true), x, strconv.FormatInt(x, 10))
 	}
-	assert.NotContains(t, cmd.plausible(), int64(512), "a string length stays one less than a power of two")
+	assert.NotContains(t, cmd.plausible(true), int64(512), "a string length stays one less than a power of two")
 }
