@@ -119,24 +119,38 @@ func (m *limitModel) search(want sizes, lv searchLevel) [][]Define {
 			cand = append(cand, l)
 		}
 	}
-	plaus := make([][]int64, len(cand))
+	n := len(cand)
+	plaus := make([][]int64, n)          // the values tried, on the step
+	isPlaus := make([]map[int64]bool, n) // the values accepted when solved
+	cross := make([][]sizes, n)          // bytes per unit of i per unit of j, either nested in the other
 	for i, l := range cand {
-		plaus[i] = l.plausible(lv.multiples)
+		isPlaus[i] = map[int64]bool{}
+		for _, x := range l.plausible(lv.multiples) {
+			isPlaus[i][x] = true
+			if (x-l.value)%l.step == 0 {
+				plaus[i] = append(plaus[i], x)
+			}
+		}
+		cross[i] = make([]sizes, n)
+		for j, o := range cand {
+			a, b := m.cross[[2]string{o.name, l.name}], m.cross[[2]string{l.name, o.name}]
+			for k := range a {
+				cross[i][j][k] = perturb * (a[k] + b[k])
+			}
+		}
 	}
 	var out [][]Define
 	seen := map[string]bool{}
-	var chosen []Define
-	var chosenLim []*limit
-	picked := make([]bool, len(cand))
-	// perUnit is what one unit of l changes, the chosen limits set.
-	perUnit := func(l *limit) (u sizes) {
-		for k, c := range l.delta {
-			u[k] = c // per perturb units
-		}
-		for j, o := range chosenLim {
-			dx := chosen[j].Value - o.value
+	var chosen []int    // indexes into cand
+	var chosenX []int64 // their values
+	picked := make([]bool, n)
+	// perUnit is what one perturb of cand[i] changes, the chosen limits set.
+	perUnit := func(i int) sizes {
+		u := cand[i].delta
+		for c, j := range chosen {
+			dx := chosenX[c] - cand[j].value
 			for k := range u {
-				u[k] += perturb * dx * (m.cross[[2]string{o.name, l.name}][k] + m.cross[[2]string{l.name, o.name}][k])
+				u[k] += dx * cross[i][j][k]
 			}
 		}
 		return u
@@ -151,39 +165,41 @@ func (m *limitModel) search(want sizes, lv searchLevel) [][]Define {
 			if lv.free {
 				from = 0
 			}
-			for i := from; i < len(cand); i++ {
+			for i := from; i < n; i++ {
 				if picked[i] {
 					continue
 				}
-				x, ok := cand[i].solve(rest, perUnit(cand[i]))
-				if !ok || !lv.free && !slices.Contains(plaus[i], x) {
+				x, ok := cand[i].solve(rest, perUnit(i))
+				if !ok || !lv.free && !isPlaus[i][x] {
 					continue
 				}
-				c := append(slices.Clone(chosen), Define{cand[i].name, x})
+				c := []Define{{cand[i].name, x}}
+				for k, j := range chosen {
+					c = append(c, Define{cand[j].name, chosenX[k]})
+				}
 				slices.SortFunc(c, func(a, b Define) int { return strings.Compare(a.Name, b.Name) })
-				if k := defineList(c); !seen[k] {
-					seen[k] = true
+				if key := defineList(c); !seen[key] {
+					seen[key] = true
 					out = append(out, c)
 				}
 			}
 			return
 		}
-		for i := start; i < len(cand); i++ {
-			u := perUnit(cand[i])
+		for i := start; i < n; i++ {
+			u := perUnit(i)
+			chosen = append(chosen, i)
+			chosenX = append(chosenX, 0)
+			picked[i] = true
 			for _, x := range plaus[i] {
-				if (x-cand[i].value)%cand[i].step != 0 {
-					continue // off the step: padding decides, the sizes are not known
-				}
 				var r sizes
 				for k := range r {
 					r[k] = rest[k] - (x-cand[i].value)*u[k]/perturb
 				}
-				chosen, chosenLim = append(chosen, Define{cand[i].name, x}), append(chosenLim, cand[i])
-				picked[i] = true
+				chosenX[len(chosenX)-1] = x
 				walk(i+1, r)
-				picked[i] = false
-				chosen, chosenLim = chosen[:len(chosen)-1], chosenLim[:len(chosenLim)-1]
 			}
+			picked[i] = false
+			chosen, chosenX = chosen[:len(chosen)-1], chosenX[:len(chosenX)-1]
 		}
 	}
 	walk(0, want)
