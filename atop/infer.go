@@ -18,22 +18,25 @@ import (
 // with other limits (MAXCPU, MAXDSK, CMDLEN, …) records struct sizes that
 // differ from the definitions. Every limit is an ordinary #define of the
 // definition files, so the sizes are a function of them that the files
-// themselves give: limitModel resolves the definitions once per macro with
-// that macro perturbed and keeps, per macro, how each size moves with it.
-// A small search (search) then finds the combinations of up to maxChanged
-// macros, at plausible values first, that reproduce every recorded size
-// exactly; each is checked by resolving the definitions with it and by
-// reading the first samples with it (structChecks). One combination that
-// reads cleanly is used; several are a *LimitsError, never a guess.
+// themselves give: limitModel resolves the definitions once more with
+// every macro moved by its own step (or once per macro) and keeps, per
+// macro, how each size moves with it. A small search (search) then finds
+// the combinations of up to maxChanged macros, likely values first, that
+// reproduce every recorded size exactly; each is checked by resolving the
+// definitions with it and by reading the first samples with it
+// (structChecks). One combination that reads cleanly is used; several are
+// a *LimitsError, never a guess.
 
 // inferSamples is how many samples decide between combinations, and
 // inferBudget how many bytes of them are buffered at most.
 const (
 	inferSamples = 3
 	inferBudget  = 64 << 20
-	// maxCandidates bounds the combinations of one search level that are
+	// maxCandidates bounds the combinations of one search tier that are
 	// checked against the samples; more are reported as ambiguous.
 	maxCandidates = 32
+	// maxListed bounds the combinations an error lists.
+	maxListed = 8
 )
 
 // LimitsError means the header's struct sizes differ from the definitions
@@ -65,8 +68,8 @@ func (e *LimitsError) Error() string {
 		if i > 0 {
 			b.WriteString(" or ")
 		}
-		if e.Unchecked && i == 4 {
-			b.WriteString("…")
+		if i == maxListed {
+			fmt.Fprintf(&b, "%d more", len(e.Candidates)-i)
 			break
 		}
 		b.WriteString(defineList(c))
@@ -273,7 +276,7 @@ func (r *Reader) peekSamples(l *layout, hb []byte, order binary.ByteOrder) []byt
 		if l.cstat != nil {
 			n += int64(f.ccomplen.uint(v)) + int64(f.icomplen.uint(v))
 		}
-		if end+n > inferBudget {
+		if n < rs || end+n > inferBudget { // n < rs: lengths that overflow
 			break
 		}
 		if b, _ = r.w.peek(int(end + n)); int64(len(b)) < end+n {
