@@ -662,7 +662,7 @@ var pure = map[string]bool{
 	"int8": true, "int16": true, "int32": true, "int64": true, "uint8": true, "uint16": true,
 	"uint32": true, "uint64": true, "char": true, "double": true, "float": true, "len": true,
 	"cpufreq": true, "cpufreqperc": true, "exitcode": true, "avg": true, "unset0": true,
-	"dash": true, "yn": true,
+	"dash": true, "yn": true, "jsonsafe": true,
 }
 
 // fold calls a pure function on constant arguments, as the interpreter does.
@@ -887,6 +887,12 @@ func (c *compiler) builtin(name string, xs []cx, pre func(*frame)) cx {
 		return c.each(xs, pre)
 	case "cgindex":
 		return c.cgindex(xs, pre)
+	case "jsonsafe":
+		x, bad := text(0)
+		if bad != nil {
+			return *bad
+		}
+		return c.jsonsafe(x)
 	}
 	c.unsupported("function %s", name)
 	return cx{}

@@ -26,6 +26,7 @@ type desc struct {
 	name    string // where it was read from
 	version string // "2.13", as the file says
 	optZ    bool   // -Z is accepted (2.7+)
+	json    bool   // option json: one JSON object per sample (json.go)
 	consts  map[string]value
 	defs    map[string]*def
 	header  template
@@ -288,10 +289,14 @@ func (b *builder) file(f *fileAST) error {
 			d.version = l.Atop.Version
 		case l.Option != nil:
 			for _, o := range l.Option.Opts {
-				if o.Word != "Z" {
+				switch o.Word {
+				case "Z":
+					d.optZ = true
+				case "json":
+					d.json = true
+				default:
 					return b.errorf(o.Pos, "unknown option %q", o.Word)
 				}
-				d.optZ = true
 			}
 		case l.Const != nil:
 			x, err := b.expr(l.Const.X)

@@ -27,6 +27,10 @@ type Options struct {
 	// (as atop.Options.DefsDir for the struct definitions). Without one
 	// there, the embedded description is used.
 	DefsDir string
+	// JSON prints atop's -J output instead of -P's (json.go): one JSON
+	// object per sample, from the version's json.txt; Labels are the -J
+	// arguments then, and SpaceUnderscore is not used.
+	JSON bool
 	// Workers is how many samples Print formats at once (see
 	// atop.PipelineOptions.Workers): 0 means one per CPU, 1 one at a
 	// time on the caller's goroutine.
@@ -65,6 +69,7 @@ type engine struct {
 	loc      *time.Location
 	interp   bool      // the interpreter prints every label
 	steps    []step    // how the selected labels run
+	jsonHdr  []op      // -J: the compiled header that opens a sample (json.go)
 	frames   sync.Pool // *frame
 	buf      []byte
 }
@@ -77,6 +82,9 @@ type step struct {
 }
 
 func newEngine(w io.Writer, d *desc, h *atop.Header, opts Options, interp bool) (*engine, error) {
+	if opts.JSON {
+		return newJSONEngine(w, d, h, opts, interp)
+	}
 	if opts.SpaceUnderscore && !d.optZ {
 		return nil, fmt.Errorf("%w (this one is atop %s)", ErrSpaceUnderscore, d.version)
 	}
@@ -187,7 +195,12 @@ func (g *engine) appendSample(dst []byte, in *sampleInput) ([]byte, error) {
 func (g *engine) run(f *frame, dst []byte, in *sampleInput, fuse bool) ([]byte, error) {
 	f.start(g, in)
 	out := dst
-	if in.flags&rrBoot != 0 {
+	if g.d.json {
+		var err error
+		if out, err = g.openJSON(f, out, in); err != nil {
+			return dst, err
+		}
+	} else if in.flags&rrBoot != 0 {
 		out = append(out, "RESET\n"...)
 	}
 	var r *run
@@ -213,6 +226,9 @@ func (g *engine) run(f *frame, dst []byte, in *sampleInput, fuse bool) ([]byte, 
 				return dst, err
 			}
 		}
+	}
+	if g.d.json {
+		return append(out, "}\n"...), nil
 	}
 	return append(out, "SEP\n"...), nil
 }

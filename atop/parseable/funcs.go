@@ -68,6 +68,7 @@ func init() {
 		"yn":          {1, fnYN},
 		"each":        {2, fnEach},
 		"cgindex":     {1, fnCgindex},
+		"jsonsafe":    {1, fnJSONSafe},
 	}
 }
 

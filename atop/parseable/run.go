@@ -306,12 +306,16 @@ func (e *env) exec(out []byte, hdr []byte, body []stmt) ([]byte, error) {
 			}
 			e.vars = append(e.vars, binding{s.name, v})
 		case *printStmt:
-			out = append(out, hdr...)
-			out = append(out, ' ')
+			if !e.d.json {
+				out = append(out, hdr...)
+				out = append(out, ' ')
+			}
 			if out, err = e.fill(out, s.tmpl); err != nil {
 				return out, err
 			}
-			out = append(out, '\n')
+			if !e.d.json {
+				out = append(out, '\n')
+			}
 		case *ifStmt:
 			var c value
 			if c, err = s.cond.eval(e); err != nil {
@@ -423,9 +427,12 @@ func (e *env) fill(out []byte, t template) ([]byte, error) {
 func (r *run) printLabel(out []byte, ld *labelDesc) ([]byte, error) {
 	r.label = ld.name
 	e := &env{d: r.d, r: r, vars: make([]binding, 0, 16)}
-	hdr, err := e.fill(nil, r.d.header)
-	if err != nil {
-		return out, fmt.Errorf("parseable: %s: header: %w", ld.name, err)
+	var hdr []byte
+	var err error
+	if !r.d.json { // -J's header opens the sample, not each line
+		if hdr, err = e.fill(nil, r.d.header); err != nil {
+			return out, fmt.Errorf("parseable: %s: header: %w", ld.name, err)
+		}
 	}
 	out, err = e.exec(out, hdr, ld.body)
 	if err != nil {

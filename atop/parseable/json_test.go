@@ -1,0 +1,108 @@
+package parseable
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// jsonOracleOf is the -J oracle of a log: LOG.J.txt (for LOG.gz without
+// the .gz), atop's own "atop -J ALL -r LOG" of the version that wrote it.
+func jsonOracleOf(log string) string { return strings.TrimSuffix(log, ".gz") + ".J.txt" }
+
+// jsonLogFiles lists every raw log under testdata that has a -J oracle.
+func jsonLogFiles(t testing.TB) []string {
+	var logs []string
+	err := filepath.WalkDir(testdata, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, ".txt") {
+			return err
+		}
+		if _, err := os.Stat(jsonOracleOf(path)); err == nil {
+			logs = append(logs, path)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	require.NotEmpty(t, logs)
+	return logs
+}
+
+// TestJSONOracles: -J ALL of every log with a -J oracle equals atop's
+// output byte for byte.
+func TestJSONOracles(t *testing.T) {
+	for _, log := range jsonLogFiles(t) {
+		t.Run(filepath.Base(log), func(t *testing.T) {
+			got, err := printLog(t, log, Options{Labels: []string{"ALL"}, JSON: true})
+			require.NoError(t, err)
+			want, err := os.ReadFile(jsonOracleOf(log))
+			require.NoError(t, err)
+			if d := firstJSONDiff(string(want), got); d != "" {
+				t.Fatal(d)
+			}
+		})
+	}
+}
+
+// firstJSONDiff describes where two -J outputs first differ, or "": the
+// line and some bytes around the first differing byte.
+func firstJSONDiff(want, got string) string {
+	if want == got {
+		return ""
+	}
+	wl := strings.SplitAfter(want, "\n")
+	gl := strings.SplitAfter(got, "\n")
+	for i := 0; i < len(wl) || i < len(gl); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w == g {
+			continue
+		}
+		j := 0
+		for j < len(w) && j < len(g) && w[j] == g[j] {
+			j++
+		}
+		from := max(j-120, 0)
+		return "line " + itoa(int64(i+1)) + ", byte " + itoa(int64(j)) + ":\nwant: …" + w[from:min(len(w), j+120)] +
+			"\n got: …" + g[from:min(len(g), j+120)]
+	}
+	return ""
+}
+
+// The large log's oracles are not kept (100 MB for -J, 83 MB for -P):
+// their SHA-256 and sizes are, taken from atop 2.8.1's own output
+// (Debian's package, TZ=UTC: "atop -J ALL -r" and "atop -PALL -r").
+var largeLogOracles = []struct {
+	opts Options
+	size int
+	hash string
+}{
+	{Options{Labels: []string{"ALL"}, JSON: true}, 100621055, "bb57ef71a990ac9cf7da680398891077b8fe21153cd127376d68a4f9e4b6c988"},
+	{Options{Labels: []string{"ALL"}}, 83296846, "edf95351a65303ce1bc9e2df34bc33a72599d11e2ac42c9812261e60b4b1d086"},
+}
+
+// TestLargeLogOracles: -J ALL and -P ALL of the large log have the size
+// and hash of atop's output.
+func TestLargeLogOracles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the large log prints 180 MB")
+	}
+	for _, o := range largeLogOracles {
+		got, err := printLog(t, benchLog, o.opts)
+		require.NoError(t, err)
+		sum := sha256.Sum256([]byte(got))
+		assert.Equal(t, o.size, len(got), "JSON=%v", o.opts.JSON)
+		assert.Equal(t, o.hash, hex.EncodeToString(sum[:]), "JSON=%v", o.opts.JSON)
+	}
+}
