@@ -3,6 +3,8 @@ package parseable
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"github.com/cstructgo/cstruct/atop"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -105,4 +107,107 @@ func TestLargeLogOracles(t *testing.T) {
 		assert.Equal(t, o.size, len(got), "JSON=%v", o.opts.JSON)
 		assert.Equal(t, o.hash, hex.EncodeToString(sum[:]), "JSON=%v", o.opts.JSON)
 	}
+}
+
+// TestJSONShippedCompile: every shipped json.txt compiles for its
+// version's layout with no label left to the interpreter and no error
+// found in it.
+func TestJSONShippedCompile(t *testing.T) {
+	for _, fx := range fixtureNames {
+		r, err := atop.Open(filepath.Join(testdata, "fixtures", fx))
+		require.NoError(t, err)
+		h := r.Header()
+		r.Close()
+		d, err := findJSONDesc("", h.Version.String())
+		require.NoError(t, err, fx)
+		lay, err := layoutOf(h)
+		require.NoError(t, err)
+		p, err := programFor(d, lay, nil)
+		require.NoError(t, err)
+		for _, l := range d.labels {
+			cl := p.labels[l]
+			assert.Empty(t, cl.fallback, "%s %s is left to the interpreter", fx, l.name)
+			assert.Zero(t, cl.errOps, "%s %s has errors", fx, l.name)
+		}
+	}
+}
+
+// TestJSONJudge: on every log, -J ALL and every label alone, the
+// compiled programs print what the interpreter prints.
+func TestJSONJudge(t *testing.T) {
+	for _, log := range logFiles(t) {
+		t.Run(filepath.Base(log), func(t *testing.T) {
+			labels := []string{"ALL"}
+			if !raceOn {
+				labels = append(labels, jsonLabels(t, log)...)
+			}
+			for _, l := range labels {
+				judge(t, log, Options{Labels: []string{l}, JSON: true})
+			}
+		})
+	}
+}
+
+// jsonLabels are the -J labels of a log's version, in table order.
+func jsonLabels(t testing.TB, log string) []string {
+	r, err := atop.Open(log)
+	require.NoError(t, err)
+	defer r.Close()
+	d, err := findJSONDesc("", r.Header().Version.String())
+	require.NoError(t, err)
+	var names []string
+	for _, l := range d.labels {
+		names = append(names, l.name)
+	}
+	return names
+}
+
+// TestJSONValid: -J ALL of every log is one valid JSON object per sample
+// and line, with host, timestamp and elapsed first.
+func TestJSONValid(t *testing.T) {
+	for _, log := range logFiles(t) {
+		t.Run(filepath.Base(log), func(t *testing.T) {
+			got, err := printLog(t, log, Options{Labels: []string{"ALL"}, JSON: true})
+			require.NoError(t, err)
+			r, err := atop.Open(log)
+			require.NoError(t, err)
+			n := 0
+			for {
+				if _, err := r.Next(); err != nil {
+					break
+				}
+				n++
+			}
+			r.Close()
+			lines := strings.SplitAfter(got, "\n")
+			require.Equal(t, "", lines[len(lines)-1], "ends in a newline")
+			lines = lines[:len(lines)-1]
+			require.Len(t, lines, n, "one line per sample")
+			for i, line := range lines {
+				keys := objectKeys(t, line)
+				require.GreaterOrEqual(t, len(keys), 3, "line %d", i+1)
+				assert.Equal(t, []string{"host", "timestamp", "elapsed"}, keys[:3], "line %d", i+1)
+			}
+		})
+	}
+}
+
+// objectKeys decodes a line as one JSON object and returns its keys in
+// order; it fails the test if the line is not exactly that.
+func objectKeys(t testing.TB, line string) []string {
+	t.Helper()
+	require.True(t, json.Valid([]byte(line)), "not valid JSON: %.300s", line)
+	dec := json.NewDecoder(strings.NewReader(line))
+	tok, err := dec.Token()
+	require.NoError(t, err)
+	require.Equal(t, json.Delim('{'), tok)
+	var keys []string
+	for dec.More() {
+		k, err := dec.Token()
+		require.NoError(t, err)
+		keys = append(keys, k.(string))
+		var v json.RawMessage
+		require.NoError(t, dec.Decode(&v))
+	}
+	return keys
 }
