@@ -662,7 +662,7 @@ var pure = map[string]bool{
 	"int8": true, "int16": true, "int32": true, "int64": true, "uint8": true, "uint16": true,
 	"uint32": true, "uint64": true, "char": true, "double": true, "float": true, "len": true,
 	"cpufreq": true, "cpufreqperc": true, "exitcode": true, "avg": true, "unset0": true,
-	"dash": true, "yn": true, "jsonsafe": true,
+	"dash": true, "yn": true, "jsonsafe": true, "jsonstr": true,
 }
 
 // fold calls a pure function on constant arguments, as the interpreter does.
@@ -887,12 +887,16 @@ func (c *compiler) builtin(name string, xs []cx, pre func(*frame)) cx {
 		return c.each(xs, pre)
 	case "cgindex":
 		return c.cgindex(xs, pre)
-	case "jsonsafe":
+	case "jsonsafe", "jsonstr":
 		x, bad := text(0)
 		if bad != nil {
 			return *bad
 		}
-		return c.jsonsafe(x)
+		n, bad := num(1, "length is %s")
+		if bad != nil {
+			return *bad
+		}
+		return c.jsonText(x, n, name == "jsonsafe")
 	}
 	c.unsupported("function %s", name)
 	return cx{}

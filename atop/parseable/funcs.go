@@ -68,7 +68,8 @@ func init() {
 		"yn":          {1, fnYN},
 		"each":        {2, fnEach},
 		"cgindex":     {1, fnCgindex},
-		"jsonsafe":    {1, fnJSONSafe},
+		"jsonsafe":    {2, fnJSON(true)},
+		"jsonstr":     {2, fnJSON(false)},
 	}
 }
 

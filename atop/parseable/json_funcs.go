@@ -2,45 +2,68 @@ package parseable
 
 import (
 	"fmt"
-	"strings"
 )
 
-// jsonsafe(s) is s with every '"' and '\' replaced by '#': atop's -J
-// writes process names and command lines so (it escapes nothing else).
-func fnJSONSafe(_ *env, a []value) (value, error) {
-	s, ok := a[0].toStr()
-	if !ok {
-		return value{}, fmt.Errorf("of %s", a[0].kindName())
-	}
-	return strVal(strings.Map(jsonSafeRune, s)), nil
-}
+// The text functions of -J descriptions. atop's -J writes text as it is,
+// after replacing '"' and '\' by '#' in process names and command lines
+// (jsonsafe); where that would not be valid JSON, they repair it:
+//
+//	jsonsafe(s, n)   the first n bytes of s (all for n < 0), as C's %.ns,
+//	                 with '"' and '\' as '#' (atop's own replacement)
+//	jsonstr(s, n)    the same bytes with '"' and '\' escaped (\" \\):
+//	                 atop's bytes unless they hold a quote or backslash
+//
+// and both write a control byte (below 0x20) as \u00XX, which atop
+// writes raw (not valid JSON).
 
-func jsonSafeRune(r rune) rune {
-	if r == '"' || r == '\\' {
-		return '#'
-	}
-	return r
-}
-
-// appendJSONSafe appends s as jsonsafe gives it.
-func appendJSONSafe(dst, s []byte) []byte {
-	for _, b := range s {
-		if b == '"' || b == '\\' {
-			b = '#'
+// fnJSON is jsonsafe (hash) or jsonstr.
+func fnJSON(hash bool) func(*env, []value) (value, error) {
+	return func(_ *env, a []value) (value, error) {
+		s, ok := a[0].toStr()
+		if !ok {
+			return value{}, fmt.Errorf("of %s", a[0].kindName())
 		}
-		dst = append(dst, b)
+		n, ok := a[1].toInt()
+		if !ok {
+			return value{}, fmt.Errorf("length is %s", a[1].kindName())
+		}
+		return strVal(string(appendJSONText(nil, []byte(s), n, hash))), nil
+	}
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONText appends the first n bytes of s (all for n < 0) as
+// jsonsafe (hash) or jsonstr writes them.
+func appendJSONText(dst, s []byte, n int64, hash bool) []byte {
+	if n >= 0 && int64(len(s)) > n {
+		s = s[:n]
+	}
+	for _, b := range s {
+		switch {
+		case b == '"' || b == '\\':
+			if hash {
+				dst = append(dst, '#')
+			} else {
+				dst = append(dst, '\\', b)
+			}
+		case b < 0x20:
+			dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&15])
+		default:
+			dst = append(dst, b)
+		}
 	}
 	return dst
 }
 
-// jsonsafe compiles jsonsafe(x) of a text.
-func (c *compiler) jsonsafe(x cx) cx {
-	tx, s := x.tx, c.newScratch()
+// jsonText compiles jsonsafe (hash) or jsonstr of a text and a length.
+func (c *compiler) jsonText(x, nx cx, hash bool) cx {
+	tx, n, s := x.tx, intOf(nx), c.newScratch()
 	r := txtCx(func(f *frame) []byte {
-		b := appendJSONSafe(f.scratch[s][:0], tx(f))
+		b := appendJSONText(f.scratch[s][:0], tx(f), n(f), hash)
 		f.scratch[s] = b
 		return b
 	})
-	r.ap = func(f *frame, dst []byte) []byte { return appendJSONSafe(dst, tx(f)) }
+	r.ap = func(f *frame, dst []byte) []byte { return appendJSONText(dst, tx(f), n(f), hash) }
 	return r
 }

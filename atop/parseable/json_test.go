@@ -211,3 +211,110 @@ func objectKeys(t testing.TB, line string) []string {
 	}
 	return keys
 }
+
+const hostileLog = "../../testdata/atop/hostile/atop-2.8.1-hostile.raw"
+
+// TestJSONHostile: a log of processes whose name has '"' and '\' and
+// whose command line has those, a control byte and UTF-8: -J prints
+// atop's own output (LOG.atopJ.txt) but for the control byte, which atop
+// writes raw (not valid JSON) and -J writes as \u0001; every line is
+// valid JSON and decodes to the command line with '#' for '"' and '\'.
+func TestJSONHostile(t *testing.T) {
+	atopOut, err := os.ReadFile(strings.TrimSuffix(hostileLog, ".raw") + ".raw.atopJ.txt")
+	require.NoError(t, err)
+	require.Contains(t, string(atopOut), "\x01", "atop writes the control byte raw")
+	want := strings.ReplaceAll(string(atopOut), "\x01", `\u0001`)
+	got, err := printLog(t, hostileLog, Options{Labels: []string{"ALL"}, JSON: true})
+	require.NoError(t, err)
+	if d := firstJSONDiff(want, got); d != "" {
+		t.Fatal(d)
+	}
+	judge(t, hostileLog, Options{Labels: []string{"ALL"}, JSON: true})
+	found := 0
+	for _, line := range strings.SplitAfter(strings.TrimSuffix(got, "\n"), "\n") {
+		var v struct {
+			PRG []struct {
+				Name    string
+				Cmdline string
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(line), &v))
+		for _, p := range v.PRG {
+			if p.Name == "(a#b#c)" && strings.Contains(p.Cmdline, "quoted") {
+				assert.Equal(t, "(./a#b#c -c sleep 8; : #quoted# #back#slash \x01ctl é)", p.Cmdline)
+				found++
+			}
+		}
+	}
+	assert.Equal(t, 3, found, "the process in each sample")
+}
+
+// TestJSONText: jsonsafe and jsonstr, the interpreter's and the compiled
+// programs' (they share appendJSONText).
+func TestJSONText(t *testing.T) {
+	for _, c := range []struct {
+		s          string
+		n          int64
+		safe, str_ string
+	}{
+		{`plain`, -1, `plain`, `plain`},
+		{`a"b\c`, -1, `a#b#c`, `a\"b\\c`},
+		{"t\tx\x01\x1f\x7fé", -1, `t\u0009x\u0001\u001f` + "\x7fé", `t\u0009x\u0001\u001f` + "\x7fé"},
+		{`0123456789`, 4, `0123`, `0123`},
+		{`ab"\`, 3, `ab#`, `ab\"`},
+		{"", 5, "", ""},
+	} {
+		assert.Equal(t, c.safe, string(appendJSONText(nil, []byte(c.s), c.n, true)), "jsonsafe(%q, %d)", c.s, c.n)
+		assert.Equal(t, c.str_, string(appendJSONText(nil, []byte(c.s), c.n, false)), "jsonstr(%q, %d)", c.s, c.n)
+	}
+}
+
+// jsonObjects splits a -J line into its members, each as atop wrote its
+// value (json.RawMessage keeps the bytes).
+func jsonObjects(t testing.TB, line string) (keys []string, vals map[string]json.RawMessage) {
+	t.Helper()
+	keys = objectKeys(t, line)
+	require.NoError(t, json.Unmarshal([]byte(line), &vals))
+	return keys, vals
+}
+
+// TestJSONLabels: label lists print, per sample, the oracle's host,
+// timestamp and elapsed and the selected labels' members of -J ALL, in
+// atop's order whatever the order given (NET gives NET_GENERAL and NET).
+func TestJSONLabels(t *testing.T) {
+	for _, log := range []string{"atop-2.8.1-small.raw", "atop-2.11.1-small.raw", "atop-2.13.0-small.raw"} {
+		log = filepath.Join(testdata, "fixtures", log)
+		oracle, err := os.ReadFile(jsonOracleOf(log))
+		require.NoError(t, err)
+		for _, labels := range [][]string{{"PRG"}, {"CPU,DSK"}, {"DSK", "CPU"}, {"NET"}, {"PRM,cpu", "MEM"}, {"PSI,ALL"}} {
+			on := map[string]bool{"host": true, "timestamp": true, "elapsed": true}
+			for _, l := range strings.Split(strings.Join(labels, ","), ",") {
+				on[l] = true
+			}
+			var want strings.Builder
+			for _, line := range strings.Split(strings.TrimSuffix(string(oracle), "\n"), "\n") {
+				keys, vals := jsonObjects(t, line)
+				// the members rebuilt make the line: "{" KEY ": " VALUE, ", " between, "}"
+				var all, sel []string
+				for _, k := range keys {
+					m := `"` + k + `": ` + string(vals[k])
+					all = append(all, m)
+					label := k
+					if k == "NET_GENERAL" {
+						label = "NET"
+					}
+					if on[label] || on["ALL"] {
+						sel = append(sel, m)
+					}
+				}
+				require.True(t, line == "{"+strings.Join(all, ", ")+"}", "the line is its members")
+				want.WriteString("{" + strings.Join(sel, ", ") + "}\n")
+			}
+			got, err := printLog(t, log, Options{Labels: labels, JSON: true})
+			require.NoError(t, err)
+			if d := firstJSONDiff(want.String(), got); d != "" {
+				t.Fatalf("%s -J %s: %s", filepath.Base(log), strings.Join(labels, " -J "), d)
+			}
+		}
+	}
+}
