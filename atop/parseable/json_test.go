@@ -318,3 +318,33 @@ func TestJSONLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONDefsDir: a json.txt in Options.DefsDir replaces the embedded
+// one; one without "option json" or of another version is refused.
+func TestJSONDefsDir(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "2.3"), 0o755))
+	desc := `atop 2.3
+option json
+header {"h": "%s{jsonstr(host, -1)}"
+label CPU
+	print , "n": %lld{sys.cpu.nrcpu}
+end
+label XYZ
+	print , "x": "%s{jsonsafe("a\"b", 2)}"
+end
+`
+	name := filepath.Join(dir, "2.3", JSONFile)
+	require.NoError(t, os.WriteFile(name, []byte(desc), 0o644))
+	got, err := printLog(t, filepath.Join(testdata, "fixtures", "atop-2.3.0-small.raw"),
+		Options{Labels: []string{"XYZ,CPU"}, JSON: true, DefsDir: dir})
+	require.NoError(t, err)
+	assert.Equal(t, strings.Repeat(`{"h": "vm", "n": 2, "x": "a#"}`+"\n", 6), got)
+
+	require.NoError(t, os.WriteFile(name, []byte("atop 2.3\nheader x\n"), 0o644))
+	_, err = findJSONDesc(dir, "2.3")
+	assert.ErrorContains(t, err, `missing the "option json" line`)
+	require.NoError(t, os.WriteFile(name, []byte("atop 2.4\noption json\nheader x\n"), 0o644))
+	_, err = findJSONDesc(dir, "2.3")
+	assert.ErrorContains(t, err, "describes atop 2.4")
+}
