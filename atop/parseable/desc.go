@@ -262,7 +262,7 @@ func (b *builder) syntaxError(err error) error {
 			msg = "else without if"
 		case t.Type == sym["Bad"] && (t.Value[0] == '"' || t.Value[0] == '\''):
 			msg = "unterminated literal " + t.Value
-		case atEnd && (strings.HasPrefix(want, "UnaryAST") || strings.HasPrefix(want, "exprAST")): // a Parseable is named as its type
+		case atEnd && (want == "expression)" || want == "Expr)"): // cexpr's word, or participle's for the Parseable
 			msg = "expression ends early"
 		case atEnd && (strings.HasPrefix(want, `")"`) || strings.HasPrefix(want, `"]"`) || strings.HasPrefix(want, `":"`)):
 			msg = "missing " + want[:3]

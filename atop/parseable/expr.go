@@ -1,9 +1,8 @@
 package parseable
 
 import (
+	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"sync/atomic"
 
 	"github.com/cstructgo/cstruct/cstruct"
@@ -220,141 +219,105 @@ func (n *condNode) eval(e *env) (value, error) {
 
 // ---- building nodes from the syntax tree ----
 
-// expr builds the node of an expression.
-func (b *builder) expr(a *exprAST) (node, error) {
-	c, err := b.binary(a.Cond)
-	if err != nil || a.Then == nil {
-		return c, err
-	}
-	x, err := b.expr(a.Then)
-	if err != nil {
-		return nil, err
-	}
-	y, err := b.expr(a.Else)
-	if err != nil {
-		return nil, err
-	}
-	return &condNode{c: c, a: x, b: y}, nil
-}
+// expr builds the node of an expression: cexpr's tree, of the constructs
+// the language has, with its literals read.
+func (b *builder) expr(x *cexpr.Expr) (node, error) { return b.node(x.X) }
 
-// precedence of the binary operators, loosest first
-var precedence = map[string]int{
-	"||": 1, "&&": 2, "|": 3, "^": 4, "&": 5, "==": 6, "!=": 6,
-	"<": 7, ">": 7, "<=": 7, ">=": 7, "<<": 8, ">>": 8,
-	"+": 9, "-": 9, "*": 10, "/": 10, "%": 10,
-}
-
-// binary applies C's precedence to a flat operator chain (precedence
-// climbing), left-associatively.
-func (b *builder) binary(a *binaryAST) (node, error) {
-	operands := make([]node, 0, len(a.Tail)+1)
-	x, err := b.unary(a.Head)
-	if err != nil {
-		return nil, err
-	}
-	operands = append(operands, x)
-	for _, t := range a.Tail {
-		y, err := b.unary(t.X)
+func (b *builder) node(n cexpr.Node) (node, error) {
+	switch n := n.(type) {
+	case *cexpr.Lit:
+		v, err := cexpr.Descriptions.Literal(n)
+		if err != nil {
+			var e *cexpr.Error
+			if errors.As(err, &e) {
+				return nil, b.errorf(e.Pos, "%s", e.Msg)
+			}
+			return nil, err
+		}
+		switch v.Type.Kind {
+		case cexpr.KFloat:
+			return &litNode{v: floatVal(v.F)}, nil
+		case cexpr.KText:
+			return &litNode{v: strVal(string(v.S))}, nil
+		}
+		return &litNode{v: intVal(v.I)}, nil
+	case *cexpr.Ident:
+		return &identNode{name: n.Name}, nil
+	case *cexpr.Paren:
+		return b.node(n.X)
+	case *cexpr.Unary:
+		if n.Op == "+" {
+			return nil, b.errorf(n.Pos, "unexpected \"+\"")
+		}
+		x, err := b.node(n.X)
 		if err != nil {
 			return nil, err
 		}
-		operands = append(operands, y)
-	}
-	pos := 0 // the right operand of a.Tail[i] is operands[i+1]
-	var climb func(minPrec int) node
-	climb = func(minPrec int) node {
-		lhs := operands[pos]
-		for pos < len(a.Tail) {
-			op := a.Tail[pos].Op
-			prec := precedence[op]
-			if prec < minPrec {
-				break
-			}
-			pos++
-			lhs = &binaryNode{op: op, a: lhs, b: climb(prec + 1)}
-		}
-		return lhs
-	}
-	return climb(0), nil
-}
-
-func (b *builder) unary(a *unaryAST) (node, error) {
-	if a.Op != "" {
-		x, err := b.unary(a.X)
+		return &unaryNode{op: n.Op, x: x}, nil
+	case *cexpr.Binary:
+		x, err := b.node(n.X)
 		if err != nil {
 			return nil, err
 		}
-		if lit, isLit := x.(*litNode); isLit && a.Op == "-" {
-			v := lit.v
-			if v.k == kInt {
-				v.i = -v.i
-			} else {
-				v.f = -v.f
-			}
-			return &litNode{v: v}, nil
+		y, err := b.node(n.Y)
+		if err != nil {
+			return nil, err
 		}
-		return &unaryNode{op: a.Op, x: x}, nil
-	}
-	x, err := b.primary(a.Primary)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range a.Suffixes {
-		switch {
-		case s.Member != "":
-			x = &memberNode{x: x, name: s.Member}
-		case s.Index != nil:
-			i, err := b.expr(s.Index)
+		return &binaryNode{op: n.Op, a: x, b: y}, nil
+	case *cexpr.Cond:
+		c, err := b.node(n.C)
+		if err != nil {
+			return nil, err
+		}
+		x, err := b.node(n.Then)
+		if err != nil {
+			return nil, err
+		}
+		y, err := b.node(n.Else)
+		if err != nil {
+			return nil, err
+		}
+		return &condNode{c: c, a: x, b: y}, nil
+	case *cexpr.Member:
+		if n.Arrow {
+			return nil, b.errorf(n.Pos, "unexpected \"->\"")
+		}
+		x, err := b.node(n.X)
+		if err != nil {
+			return nil, err
+		}
+		return &memberNode{x: x, name: n.Name}, nil
+	case *cexpr.Index:
+		x, err := b.node(n.X)
+		if err != nil {
+			return nil, err
+		}
+		i, err := b.node(n.I)
+		if err != nil {
+			return nil, err
+		}
+		return &indexNode{x: x, i: i}, nil
+	case *cexpr.Call:
+		id, isIdent := n.Fun.(*cexpr.Ident)
+		if !isIdent {
+			if _, err := b.node(n.Fun); err != nil {
+				return nil, err
+			}
+			return nil, b.errorf(n.Pos, "only named functions can be called")
+		}
+		c := &callNode{name: id.Name}
+		for _, a := range n.Args {
+			y, err := b.node(a)
 			if err != nil {
 				return nil, err
 			}
-			x = &indexNode{x: x, i: i}
-		default:
-			id, isIdent := x.(*identNode)
-			if !isIdent {
-				return nil, b.errorf(s.Pos, "only named functions can be called")
-			}
-			var args []node
-			for _, arg := range s.Args {
-				y, err := b.expr(arg)
-				if err != nil {
-					return nil, err
-				}
-				args = append(args, y)
-			}
-			x = &callNode{name: id.name, args: args}
+			c.args = append(c.args, y)
 		}
+		return c, nil
+	case *cexpr.Cast:
+		return nil, b.errorf(n.Pos, "a cast: write it as a call, int32(x)")
+	case *cexpr.Sizeof:
+		return nil, b.errorf(n.Pos, "no %s in descriptions", n.Op)
 	}
-	return x, nil
-}
-
-func (b *builder) primary(a *primaryAST) (node, error) {
-	switch {
-	case a.Number != "":
-		text := a.Number
-		hex := len(text) > 1 && (text[1] == 'x' || text[1] == 'X')
-		if !hex && strings.ContainsAny(text, ".eE+-") {
-			f, err := strconv.ParseFloat(text, 64)
-			if err != nil {
-				return nil, b.errorf(a.Pos, "bad number %q", text)
-			}
-			return &litNode{v: floatVal(f)}, nil
-		}
-		n, err := strconv.ParseInt(text, 0, 64)
-		if err != nil {
-			return nil, b.errorf(a.Pos, "bad number %q", text)
-		}
-		return &litNode{v: intVal(n)}, nil
-	case a.Char != "":
-		s := cexpr.UnquoteDesc(a.Char)
-		if len(s) != 1 {
-			return nil, b.errorf(a.Pos, "bad character literal %s", a.Char)
-		}
-		return &litNode{v: intVal(int64(int8(s[0])))}, nil
-	case a.String != "":
-		return &litNode{v: strVal(cexpr.UnquoteDesc(a.String))}, nil
-	case a.Ident != "":
-		return &identNode{name: a.Ident}, nil
-	}
-	return b.expr(a.Paren)
+	return nil, b.errorf(n.Position(), "no offsetof in descriptions")
 }
