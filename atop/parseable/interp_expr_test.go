@@ -1,8 +1,8 @@
 package parseable
 
 import (
-	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/cstructgo/cstruct/cstruct"
@@ -114,7 +114,7 @@ func (n *indexNode) eval(e *env) (value, error) {
 	i, ok := iv.toInt()
 	if !ok {
 		// the loaded kind, as cexpr words it ("index is text")
-		return value{}, fmt.Errorf("index is %s", iv.scalar().kindName())
+		return value{}, fmt.Errorf("index is %s", iv.loaded().kindName())
 	}
 	switch x.k {
 	case kC:
@@ -151,7 +151,7 @@ func (n *unaryNode) eval(e *env) (value, error) {
 	if err != nil {
 		return value{}, err
 	}
-	x = x.scalar()
+	x = x.loaded()
 	switch n.op {
 	case "!":
 		t, err := x.truth()
@@ -217,107 +217,56 @@ func (n *condNode) eval(e *env) (value, error) {
 	return n.b.eval(e)
 }
 
-// ---- building nodes from the syntax tree ----
+// ---- the interpreter's nodes of cexpr's syntax tree ----
 
-// expr builds the node of an expression: cexpr's tree, of the constructs
-// the language has, with its literals read.
-func (b *builder) expr(x *cexpr.Expr) (node, error) { return b.node(x.X) }
+// interpNodes caches the nodes of the desc's expressions.
+var interpNodes sync.Map // cexpr.Node → node
 
-func (b *builder) node(n cexpr.Node) (node, error) {
+// interp is the interpreter's node of an expression of a desc (which the
+// builder checked).
+func interp(n cexpr.Node) node {
+	if x, ok := interpNodes.Load(n); ok {
+		return x.(node)
+	}
+	x := toNode(n)
+	interpNodes.Store(n, x)
+	return x
+}
+
+func toNode(n cexpr.Node) node {
 	switch n := n.(type) {
 	case *cexpr.Lit:
 		v, err := cexpr.Descriptions.Literal(n)
 		if err != nil {
-			var e *cexpr.Error
-			if errors.As(err, &e) {
-				return nil, b.errorf(e.Pos, "%s", e.Msg)
-			}
-			return nil, err
+			panic(err) // the builder refuses it
 		}
 		switch v.Type.Kind {
 		case cexpr.KFloat:
-			return &litNode{v: floatVal(v.F)}, nil
+			return &litNode{v: floatVal(v.F)}
 		case cexpr.KText:
-			return &litNode{v: strVal(string(v.S))}, nil
+			return &litNode{v: strVal(string(v.S))}
 		}
-		return &litNode{v: intVal(v.I)}, nil
+		return &litNode{v: intVal(v.I)}
 	case *cexpr.Ident:
-		return &identNode{name: n.Name}, nil
+		return &identNode{name: n.Name}
 	case *cexpr.Paren:
-		return b.node(n.X)
+		return toNode(n.X)
 	case *cexpr.Unary:
-		if n.Op == "+" {
-			return nil, b.errorf(n.Pos, "unexpected \"+\"")
-		}
-		x, err := b.node(n.X)
-		if err != nil {
-			return nil, err
-		}
-		return &unaryNode{op: n.Op, x: x}, nil
+		return &unaryNode{op: n.Op, x: toNode(n.X)}
 	case *cexpr.Binary:
-		x, err := b.node(n.X)
-		if err != nil {
-			return nil, err
-		}
-		y, err := b.node(n.Y)
-		if err != nil {
-			return nil, err
-		}
-		return &binaryNode{op: n.Op, a: x, b: y}, nil
+		return &binaryNode{op: n.Op, a: toNode(n.X), b: toNode(n.Y)}
 	case *cexpr.Cond:
-		c, err := b.node(n.C)
-		if err != nil {
-			return nil, err
-		}
-		x, err := b.node(n.Then)
-		if err != nil {
-			return nil, err
-		}
-		y, err := b.node(n.Else)
-		if err != nil {
-			return nil, err
-		}
-		return &condNode{c: c, a: x, b: y}, nil
+		return &condNode{c: toNode(n.C), a: toNode(n.Then), b: toNode(n.Else)}
 	case *cexpr.Member:
-		if n.Arrow {
-			return nil, b.errorf(n.Pos, "unexpected \"->\"")
-		}
-		x, err := b.node(n.X)
-		if err != nil {
-			return nil, err
-		}
-		return &memberNode{x: x, name: n.Name}, nil
+		return &memberNode{x: toNode(n.X), name: n.Name}
 	case *cexpr.Index:
-		x, err := b.node(n.X)
-		if err != nil {
-			return nil, err
-		}
-		i, err := b.node(n.I)
-		if err != nil {
-			return nil, err
-		}
-		return &indexNode{x: x, i: i}, nil
+		return &indexNode{x: toNode(n.X), i: toNode(n.I)}
 	case *cexpr.Call:
-		id, isIdent := n.Fun.(*cexpr.Ident)
-		if !isIdent {
-			if _, err := b.node(n.Fun); err != nil {
-				return nil, err
-			}
-			return nil, b.errorf(n.Pos, "only named functions can be called")
-		}
-		c := &callNode{name: id.Name}
+		c := &callNode{name: n.Fun.(*cexpr.Ident).Name}
 		for _, a := range n.Args {
-			y, err := b.node(a)
-			if err != nil {
-				return nil, err
-			}
-			c.args = append(c.args, y)
+			c.args = append(c.args, toNode(a))
 		}
-		return c, nil
-	case *cexpr.Cast:
-		return nil, b.errorf(n.Pos, "a cast: write it as a call, int32(x)")
-	case *cexpr.Sizeof:
-		return nil, b.errorf(n.Pos, "no %s in descriptions", n.Op)
+		return c
 	}
-	return nil, b.errorf(n.Position(), "no offsetof in descriptions")
+	panic(fmt.Sprintf("a %T in a desc", n)) // the builder refuses it
 }
