@@ -159,8 +159,9 @@
 // that read a field and append it. Printing a sample looks nothing up by
 // name and allocates nothing. Mistakes that show only with data (an
 // unknown name in a branch taken, a division by zero) are reported when
-// they are reached, in the same words as ever. The few constructs whose
-// type depends on the data (an ?: whose arms are of different kinds, say
-// an integer and a text) are printed by the interpreter the compiled
-// programs are tested against.
+// they are reached, in the same words as ever. What has no static type
+// (an ?: whose arms are of different types, say an integer and a text)
+// or cannot be compiled (a def recursing deeper than 32 calls) is an
+// error of the description at its file:line:col, when a selected label
+// uses it.
 package parseable

@@ -468,7 +468,7 @@ type opArgs struct {
 	fl   func(*frame) float64
 	tx   func(*frame) []byte
 	ap   func(*frame, []byte) []byte
-	v    func(*frame) value
+	v    func(*frame) scalar
 	cv   *conv
 	run  func(*frame)
 }

@@ -1,9 +1,5 @@
 package parseable
 
-import (
-	"fmt"
-)
-
 // The text functions of -J descriptions. atop's -J writes text as it is,
 // after replacing '"' and '\' by '#' in process names and command lines
 // (jsonsafe); where that would not be valid JSON, they repair it:
@@ -15,21 +11,6 @@ import (
 //
 // and both write a control byte (below 0x20) as \u00XX, which atop
 // writes raw (not valid JSON).
-
-// fnJSON is jsonsafe (hash) or jsonstr.
-func fnJSON(hash bool) func(*env, []value) (value, error) {
-	return func(_ *env, a []value) (value, error) {
-		s, ok := a[0].toStr()
-		if !ok {
-			return value{}, fmt.Errorf("of %s", a[0].kindName())
-		}
-		n, ok := a[1].toInt()
-		if !ok {
-			return value{}, fmt.Errorf("length is %s", a[1].kindName())
-		}
-		return strVal(string(appendJSONText(nil, []byte(s), n, hash))), nil
-	}
-}
 
 const hexDigits = "0123456789abcdef"
 
@@ -60,6 +41,9 @@ func appendJSONText(dst, s []byte, n int64, hash bool) []byte {
 func (c *compiler) jsonText(x, nx cx, hash bool) cx {
 	tx, n, s := x.tx, intOf(nx), c.newScratch()
 	r := txtCx(func(f *frame) []byte {
+		if s >= len(f.scratch) { // folded on constants, with no frame
+			return appendJSONText(nil, tx(f), n(f), hash)
+		}
 		b := appendJSONText(f.scratch[s][:0], tx(f), n(f), hash)
 		f.scratch[s] = b
 		return b

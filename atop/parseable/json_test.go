@@ -126,7 +126,6 @@ func TestJSONShippedCompile(t *testing.T) {
 		require.NoError(t, err)
 		for _, l := range d.labels {
 			cl := p.labels[l]
-			assert.Empty(t, cl.fallback, "%s %s is left to the interpreter", fx, l.name)
 			assert.Zero(t, cl.errOps, "%s %s has errors", fx, l.name)
 		}
 	}
