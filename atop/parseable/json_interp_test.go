@@ -30,4 +30,3 @@ func fnJSON(hash bool) func(*env, []value) (value, error) {
 		return strVal(string(appendJSONText(nil, []byte(s), n, hash))), nil
 	}
 }
-
