@@ -1,6 +1,7 @@
 package parseable
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -346,4 +347,43 @@ end
 	require.NoError(t, os.WriteFile(name, []byte("atop 2.4\noption json\nheader x\n"), 0o644))
 	_, err = findJSONDesc(dir, "2.3")
 	assert.ErrorContains(t, err, "describes atop 2.4")
+}
+
+// TestJSONSyntheticTexts: texts atop writes raw into -J (a disk name, an
+// interface name, a container name) and a task name with a control byte
+// come out valid JSON, escaped JSON's way, in the compiled programs and
+// the interpreter alike; on every version with -J's shape.
+func TestJSONSyntheticTexts(t *testing.T) {
+	for _, fx := range fixtureNames {
+		s := newSynthetic(t, fx)
+		set(t, s.sys, "dsk.dsk[0].name", `d"k\1`)
+		set(t, s.sys, "intf.intf[0].name", "e\tth")
+		set(t, s.tasks[0], "gen.name", "n\x01\"m")
+		var outs [2]bytes.Buffer
+		for k, interp := range []bool{false, true} {
+			d, err := findDesc("", s.ver.String())
+			require.NoError(t, err)
+			e, err := newEngine(&outs[k], d, s.hdr, Options{Labels: []string{"DSK,NET,PRG"}, JSON: true}, interp)
+			require.NoError(t, err)
+			require.NoError(t, e.sample(s.in))
+		}
+		got := outs[0].String()
+		require.Equal(t, outs[1].String(), got, "%s: the compiled program prints what the interpreter prints", fx)
+		var v struct {
+			DSK []struct{ Dskname string }
+			NET []struct{ Name string }
+			PRG []map[string]any
+		}
+		require.NoError(t, json.Unmarshal([]byte(got), &v), "%s: %.300s", fx, got)
+		assert.Equal(t, `d"k\1`, v.DSK[0].Dskname, fx)
+		assert.Contains(t, got, `"dskname": "d\"k\\1"`, fx)
+		assert.Equal(t, "e\tth", v.NET[0].Name, fx)
+		name := "(n\x01#m)"
+		if s.atLeast(11) {
+			name = "n\x01#m"
+			assert.Equal(t, name, v.PRG[0]["cmd"], fx)
+		} else {
+			assert.Equal(t, name, v.PRG[0]["name"], fx)
+		}
+	}
 }
