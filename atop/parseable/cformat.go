@@ -107,7 +107,7 @@ func (c *conv) bits() int {
 }
 
 // format appends the conversion of v to dst.
-func (c *conv) format(dst []byte, v value) ([]byte, error) {
+func (c *conv) format(dst []byte, v scalar) ([]byte, error) {
 	var body string
 	numeric := true
 	switch c.verb {

@@ -13,51 +13,51 @@ import (
 func TestConv(t *testing.T) {
 	for _, c := range []struct {
 		conv string
-		v    value
+		v    scalar
 		want string
 	}{
-		{"%d", intVal(-2147483648), "-2147483648"},
-		{"%d", intVal(1 << 32), "0"},                 // an int gets the low 32 bits
-		{"%d", intVal(0x1_8000_0000), "-2147483648"}, // with their sign
-		{"%lld", intVal(-1), "-1"},
-		{"%llu", intVal(-1), "18446744073709551615"},
-		{"%u", intVal(-1), "4294967295"},
-		{"%ld", intVal(1795641188), "1795641188"},
-		{"%hd", intVal(0x12345), "9029"},
-		{"%hd", intVal(0xffff), "-1"},
-		{"%x", intVal(-268435412), "f000002c"},
-		{"%x", intVal(0x3a), "3a"},
-		{"%c", intVal('y'), "y"},
-		{"%c", intVal(0), "\x00"},
-		{"%s", strVal("vda"), "vda"},
-		{"%s", strVal(""), ""},
-		{"%03d", intVal(3), "003"},
-		{"%03d", intVal(1234), "1234"},
-		{"%5d", intVal(-3), "   -3"},
-		{"%-4d", intVal(7), "7   "},
-		{"%.2f", floatVal(2.975), "2.98"}, // 2.975 is 2.97500000000000008882 in binary
-		{"%.2f", floatVal(0.125), "0.12"}, // an exact tie goes to even
-		{"%.2f", floatVal(0.375), "0.38"},
-		{"%.1f", float32Val(0.35), "0.3"}, // float 0.35 is 0.3499999940
-		{"%.1f", floatVal(0.05), "0.1"},   // double 0.05 is 0.05000000000000000277
-		{"%.0f", floatVal(0.5), "0"},
-		{"%.0f", floatVal(1.5), "2"},
-		{"%.0f", floatVal(2.5), "2"},
-		{"%.0f", floatVal(23.4), "23"},
-		{"%3.1f", floatVal(5), "5.0"},
-		{"%3.1f", floatVal(100), "100.0"},
-		{"%6.1f", floatVal(-1.25), "  -1.2"},
-		{"%f", floatVal(1.0 / 3), "0.333333"},
-		{"%.2f", floatVal(math.Inf(1)), "inf"},
-		{"%.2f", floatVal(math.Inf(-1)), "-inf"},
-		{"%.2f", floatVal(math.NaN()), "nan"},
-		{"%.2f", floatVal(math.Copysign(math.NaN(), -1)), "-nan"},
-		{"%5.1f", floatVal(math.NaN()), "  nan"},
-		{"%e", floatVal(12345.678), "1.234568e+04"},
-		{"%g", floatVal(0.0001), "0.0001"},
-		{"%g", floatVal(1e-5), "1e-05"},
-		{"%g", floatVal(123456789), "1.23457e+08"},
-		{"%d", float32Val(2.9), "2"},
+		{"%d", intScalar(-2147483648), "-2147483648"},
+		{"%d", intScalar(1 << 32), "0"},                 // an int gets the low 32 bits
+		{"%d", intScalar(0x1_8000_0000), "-2147483648"}, // with their sign
+		{"%lld", intScalar(-1), "-1"},
+		{"%llu", intScalar(-1), "18446744073709551615"},
+		{"%u", intScalar(-1), "4294967295"},
+		{"%ld", intScalar(1795641188), "1795641188"},
+		{"%hd", intScalar(0x12345), "9029"},
+		{"%hd", intScalar(0xffff), "-1"},
+		{"%x", intScalar(-268435412), "f000002c"},
+		{"%x", intScalar(0x3a), "3a"},
+		{"%c", intScalar('y'), "y"},
+		{"%c", intScalar(0), "\x00"},
+		{"%s", strScalar("vda"), "vda"},
+		{"%s", strScalar(""), ""},
+		{"%03d", intScalar(3), "003"},
+		{"%03d", intScalar(1234), "1234"},
+		{"%5d", intScalar(-3), "   -3"},
+		{"%-4d", intScalar(7), "7   "},
+		{"%.2f", floatScalar(2.975), "2.98"}, // 2.975 is 2.97500000000000008882 in binary
+		{"%.2f", floatScalar(0.125), "0.12"}, // an exact tie goes to even
+		{"%.2f", floatScalar(0.375), "0.38"},
+		{"%.1f", float32Scalar(0.35), "0.3"}, // float 0.35 is 0.3499999940
+		{"%.1f", floatScalar(0.05), "0.1"},   // double 0.05 is 0.05000000000000000277
+		{"%.0f", floatScalar(0.5), "0"},
+		{"%.0f", floatScalar(1.5), "2"},
+		{"%.0f", floatScalar(2.5), "2"},
+		{"%.0f", floatScalar(23.4), "23"},
+		{"%3.1f", floatScalar(5), "5.0"},
+		{"%3.1f", floatScalar(100), "100.0"},
+		{"%6.1f", floatScalar(-1.25), "  -1.2"},
+		{"%f", floatScalar(1.0 / 3), "0.333333"},
+		{"%.2f", floatScalar(math.Inf(1)), "inf"},
+		{"%.2f", floatScalar(math.Inf(-1)), "-inf"},
+		{"%.2f", floatScalar(math.NaN()), "nan"},
+		{"%.2f", floatScalar(math.Copysign(math.NaN(), -1)), "-nan"},
+		{"%5.1f", floatScalar(math.NaN()), "  nan"},
+		{"%e", floatScalar(12345.678), "1.234568e+04"},
+		{"%g", floatScalar(0.0001), "0.0001"},
+		{"%g", floatScalar(1e-5), "1e-05"},
+		{"%g", floatScalar(123456789), "1.23457e+08"},
+		{"%d", float32Scalar(2.9), "2"},
 	} {
 		cv, n, err := parseConv(c.conv + "rest")
 		require.NoError(t, err, c.conv)
@@ -75,10 +75,13 @@ func TestConvErrors(t *testing.T) {
 	}
 	cv, _, err := parseConv("%d")
 	require.NoError(t, err)
-	_, err = cv.format(nil, strVal("x"))
+	_, err = cv.format(nil, strScalar("x"))
 	assert.Error(t, err)
 	cv, _, err = parseConv("%s")
 	require.NoError(t, err)
-	_, err = cv.format(nil, intVal(1))
+	_, err = cv.format(nil, intScalar(1))
 	assert.Error(t, err)
 }
+
+func floatScalar(f float64) scalar   { return scalar{k: kFloat, f: f} }
+func float32Scalar(f float32) scalar { return scalar{k: kFloat, f: float64(f), f32: true} }

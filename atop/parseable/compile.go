@@ -5,7 +5,10 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/alecthomas/participle/v2/lexer"
+
 	"github.com/cstructgo/cstruct/cstruct"
+	"github.com/cstructgo/cstruct/internal/cexpr"
 )
 
 // A description is compiled once per layout (the version's Spec and the
@@ -13,12 +16,12 @@ import (
 // paths accessors at fixed offsets of the inflated parts, its expressions
 // typed closures, its print lines lists of ops, most of them a field read
 // and a strconv append. The program is immutable and shared by every
-// Printer of that layout; the state of one sample lives in a frame. The
-// tree-walking interpreter (expr.go, run.go) stays the reference: the
-// judge tests compare both on every log, and a label whose description
-// uses what the compiler does not type statically (an ?: whose arms have
-// different types, a def that recurses deeper than maxInline, an int128
-// field, …) is printed by the interpreter.
+// Printer of that layout; the state of one sample lives in a frame. A
+// tree-walking interpreter in the tests (interp_*_test.go) is the
+// reference: the judge tests compare both on every log. What the compiler
+// cannot type statically (an ?: whose arms have different types, a def
+// that recurses deeper than maxInline, an int128 field, …) is an error of
+// the description, with its file:line:col.
 
 // A program is a compiled description.
 type program struct {
@@ -28,12 +31,11 @@ type program struct {
 
 // A clabel is a compiled label.
 type clabel struct {
-	name     string
-	hdr      []op
-	body     []cstmt
-	fallback string // why the interpreter prints it; "" when compiled
-	errOps   int    // errors the compiler found, compiled into ops that report them when reached
-	tasks    *cloop // the label is one plain loop over the tasks (frame.fused)
+	name   string
+	hdr    []op
+	body   []cstmt
+	errOps int    // errors the compiler found, compiled into ops that report them when reached
+	tasks  *cloop // the label is one plain loop over the tasks (frame.fused)
 }
 
 type progKey struct {
@@ -84,7 +86,11 @@ func compileDesc(d *desc, lay *layoutInfo, sel []*labelDesc) (*program, error) {
 		}
 	}
 	for _, ld := range sel {
-		c.prog.labels[ld] = c.compileLabel(ld)
+		cl, err := c.compileLabel(ld)
+		if err != nil {
+			return nil, err
+		}
+		c.prog.labels[ld] = cl
 	}
 	return c.prog, nil
 }
@@ -93,7 +99,8 @@ func isBig(order interface{ Uint16([]byte) uint16 }) bool {
 	return order != nil && order.Uint16([]byte{0, 1}) == 1
 }
 
-// unsupported stops the compilation of a label: the interpreter prints it.
+// unsupported stops the compilation: what the compiler cannot type
+// statically is an error of the description, at c.pos.
 type unsupported struct{ msg string }
 
 // Limits of the compilation of one label.
@@ -109,6 +116,8 @@ type compiler struct {
 	prog *program
 
 	sysAcc, taskAcc, cgAcc cstruct.Accessor // the roots; cgAcc is invalid before 2.11
+	constOnly              bool             // a const's expression: no sample names (evalConst)
+	pos                    lexer.Position   // the expression compiled, for an error
 
 	lname  string
 	lctx   string // "parseable: LABEL: "
@@ -131,21 +140,67 @@ func (c *compiler) unsupported(format string, args ...any) {
 	panic(unsupported{fmt.Sprintf(format, args...)})
 }
 
-func (c *compiler) compileLabel(ld *labelDesc) (cl *clabel) {
-	cl = &clabel{name: ld.name}
-	c.lname, c.lctx = ld.name, "parseable: "+ld.name+": "
-	c.scope, c.depth, c.nodes, c.errOps = c.scope[:0], 0, 0, 0
-	// slots are the program's, not reused by the next label: labels can
-	// run interleaved (frame.fused)
+// guard runs fn and returns what stops it: the error of the description
+// at c.pos, under the label's name.
+func (c *compiler) guard(what string, fn func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			u, ok := r.(unsupported)
 			if !ok {
 				panic(r)
 			}
-			*cl = clabel{name: ld.name, fallback: u.msg}
+			line, col := 1, 1
+			if c.d.src != nil {
+				line, col = c.d.src.where(c.pos.Offset)
+			}
+			err = &descError{c.d.name, line, col, what + u.msg}
 		}
 	}()
+	fn()
+	return nil
+}
+
+// evalConst computes the const name = x of a description: compiled with
+// the description's constants and functions and none of a sample's
+// names, and run once.
+func evalConst(d *desc, name string, x cexpr.Node) (scalar, error) {
+	c := &compiler{d: d, constOnly: true}
+	var r cx
+	if err := c.guard("const "+name+": ", func() { r = c.load(c.expr(x)) }); err != nil {
+		return scalar{}, err
+	}
+	f := &frame{ints: make([]int64, c.nInts), flts: make([]float64, c.nFlts), txts: make([][]byte, c.nTxts),
+		scratch: make([][]byte, c.nScratch)}
+	var v scalar
+	switch {
+	case r.fail != nil:
+		r.fail(f)
+	case r.k == kInt:
+		v = scalar{k: kInt, i: r.intFn()(f), uns: r.uns}
+	case r.k == kFloat:
+		v = scalar{k: kFloat, f: r.fl(f), f32: r.f32}
+	case r.k == kStr:
+		v = strScalar(string(r.tx(f)))
+	default:
+		f.fail("", fmt.Errorf("%s is not a constant", r.loadedName()))
+	}
+	return v, f.err
+}
+
+func (c *compiler) compileLabel(ld *labelDesc) (*clabel, error) {
+	cl := &clabel{name: ld.name}
+	c.lname, c.lctx = ld.name, "parseable: "+ld.name+": "
+	c.scope, c.depth, c.nodes, c.errOps = c.scope[:0], 0, 0, 0
+	c.pos = lexer.Position{}
+	// slots are the program's, not reused by the next label: labels can
+	// run interleaved (frame.fused)
+	if err := c.guard("label "+ld.name+": ", func() { c.compileBody(cl, ld) }); err != nil {
+		return nil, err
+	}
+	return cl, nil
+}
+
+func (c *compiler) compileBody(cl *clabel, ld *labelDesc) {
 	cl.hdr = c.template(c.d.header, c.lctx+"header: ")
 	c.ctx = c.lctx
 	cl.body = c.block(ld.body)
@@ -155,7 +210,6 @@ func (c *compiler) compileLabel(ld *labelDesc) (cl *clabel) {
 	if len(cl.body) == 1 && cl.body[0].k == sFor && cl.body[0].loop.plainTasks {
 		cl.tasks = cl.body[0].loop
 	}
-	return cl
 }
 
 func (c *compiler) newInt() int     { c.nInts++; return c.nInts - 1 }
@@ -520,19 +574,18 @@ func needOf(a cstruct.Accessor) int {
 	return int(a.Offset() + a.Size())
 }
 
-// valueOf makes the interpreter's value of a scalar expression, for
-// conv.format.
-func valueOf(x cx) func(*frame) value {
+// valueOf makes the scalar of an expression, for conv.format.
+func valueOf(x cx) func(*frame) scalar {
 	switch x.k {
 	case kInt:
 		i, uns := x.intFn(), x.uns
-		return func(f *frame) value { return value{k: kInt, i: i(f), uns: uns} }
+		return func(f *frame) scalar { return scalar{k: kInt, i: i(f), uns: uns} }
 	case kFloat:
 		fl, f32 := x.fl, x.f32
-		return func(f *frame) value { return value{k: kFloat, f: fl(f), f32: f32} }
+		return func(f *frame) scalar { return scalar{k: kFloat, f: fl(f), f32: f32} }
 	}
 	tx := x.tx
-	return func(f *frame) value { return strVal(string(tx(f))) }
+	return func(f *frame) scalar { return strScalar(string(tx(f))) }
 }
 
 // ---- places: where a C value is ----

@@ -7,14 +7,15 @@ import (
 )
 
 // The operators of a description's expressions are internal/cexpr's
-// (its Descriptions profile, which gives the interpreter's results); this
-// file is the host that supplies the description's names to it: places
-// (C fields, resolved to accessors), lists and cgroups are host kinds,
-// names, members, indexes and calls are resolved by the compiler's own
-// functions (compile_expr.go), and a ?: whose arms differ in type is left
-// to the interpreter.
+// (its Descriptions profile, which gives the results of the interpreter
+// that judges the compiler in the tests); this file is the host that
+// supplies the description's names to it: places (C fields, resolved to
+// accessors), lists and cgroups are host kinds, names, members, indexes
+// and calls are resolved by the compiler's own functions
+// (compile_expr.go). A ?: whose arms differ in type has no static type:
+// it is an error of the description, at its place.
 
-// descProfile is Descriptions with the ?: the interpreter can give.
+// descProfile is Descriptions with a ?: of one type.
 var descProfile = func() *cexpr.Profile {
 	p := *cexpr.Descriptions
 	p.CondSameType = true
@@ -32,53 +33,63 @@ type descHost struct {
 	cexpr.BaseHost[frame]
 	c      *compiler
 	ctx    string
-	consts map[*cexpr.Ident]value // the literals of the expression
-	leaves map[*cexpr.Ident]cx    // operands compiled already
-	calls  map[*cexpr.Call]*callNode
-}
-
-// toC converts the interpreter's syntax tree into cexpr's: literals
-// become names resolved to their values (they are parsed already).
-func (h *descHost) toC(n node) cexpr.Node {
-	switch n := n.(type) {
-	case *litNode:
-		id := &cexpr.Ident{}
-		h.consts[id] = n.v
-		return id
-	case *identNode:
-		return &cexpr.Ident{Name: n.name}
-	case *memberNode:
-		return &cexpr.Member{X: h.toC(n.x), Name: n.name}
-	case *indexNode:
-		return &cexpr.Index{X: h.toC(n.x), I: h.toC(n.i)}
-	case *callNode:
-		cl := &cexpr.Call{Fun: &cexpr.Ident{Name: n.name}}
-		h.calls[cl] = n
-		return cl
-	case *unaryNode:
-		return &cexpr.Unary{Op: n.op, X: h.toC(n.x)}
-	case *binaryNode:
-		return &cexpr.Binary{Op: n.op, X: h.toC(n.a), Y: h.toC(n.b)}
-	case *condNode:
-		return &cexpr.Cond{C: h.toC(n.c), Then: h.toC(n.a), Else: h.toC(n.b)}
-	}
-	h.c.unsupported("node %T", n)
-	return nil
+	leaves map[*cexpr.Ident]cx // operands compiled already
 }
 
 // expr compiles an expression of a description.
-func (c *compiler) expr(n node) cx {
+func (c *compiler) expr(n cexpr.Node) cx {
+	c.pos = n.Position()
 	if c.nodes++; c.nodes > maxNodes {
 		c.unsupported("more than %d expression nodes", maxNodes)
 	}
-	h := &descHost{c: c, ctx: c.ctx, consts: map[*cexpr.Ident]value{}, calls: map[*cexpr.Call]*callNode{}}
-	x := h.toC(n)
-	o, err := cexpr.Compile(x, descProfile, cexpr.Host[frame](h))
+	h := &descHost{c: c, ctx: c.ctx}
+	o, err := cexpr.Compile(n, descProfile, cexpr.Host[frame](h))
 	if err != nil {
+		var e *cexpr.Error
+		if errors.As(err, &e) {
+			c.pos = e.Pos
+			c.unsupported("%s", e.Msg)
+		}
 		c.unsupported("%v", err)
 	}
-	_, cond := n.(*condNode)
-	return h.cxOf(o, cond)
+	x := h.cxOf(o)
+	if isCond(n) && !c.fresh(n) {
+		x.raw = "" // the arm taken names the value, as a field by its C type
+	}
+	return x
+}
+
+// isCond reports whether n is an ?:.
+func isCond(n cexpr.Node) bool {
+	for {
+		switch m := n.(type) {
+		case *cexpr.Paren:
+			n = m.X
+		case *cexpr.Cond:
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// fresh reports whether n computes a new scalar (not a name's or a
+// field's value), which messages name by its kind: "an integer".
+func (c *compiler) fresh(n cexpr.Node) bool {
+	switch n := n.(type) {
+	case *cexpr.Paren:
+		return c.fresh(n.X)
+	case *cexpr.Cond:
+		return c.fresh(n.Then) && c.fresh(n.Else)
+	case *cexpr.Lit, *cexpr.Unary, *cexpr.Binary:
+		return true
+	case *cexpr.Call:
+		name := n.Fun.(*cexpr.Ident).Name
+		_, isDef := c.d.defs[name]
+		_, isBuiltin := builtinArity[name]
+		return isBuiltin && !isDef
+	}
+	return false
 }
 
 // operand is a compiled expression as cexpr's operand: host kinds keep
@@ -131,7 +142,7 @@ func (h *descHost) operand(x cx) cexpr.Operand[frame] {
 }
 
 // cxOf is cexpr's operand as a cx.
-func (h *descHost) cxOf(o cexpr.Operand[frame], cond bool) cx {
+func (h *descHost) cxOf(o cexpr.Operand[frame]) cx {
 	if x, ok := o.Host.(cx); ok {
 		return x
 	}
@@ -149,11 +160,11 @@ func (h *descHost) cxOf(o cexpr.Operand[frame], cond bool) cx {
 		v := o.Value
 		switch v.Type.Kind {
 		case cexpr.KInt:
-			x = h.c.constant(value{k: kInt, i: v.I, uns: v.Type.Unsigned && v.Type.Bits == 64})
+			x = h.c.constant(scalar{k: kInt, i: v.I, uns: v.Type.Unsigned && v.Type.Bits == 64})
 		case cexpr.KFloat:
-			x = h.c.constant(value{k: kFloat, f: v.F, f32: v.Type.Bits == 32})
+			x = h.c.constant(scalar{k: kFloat, f: v.F, f32: v.Type.Bits == 32})
 		case cexpr.KText:
-			x = h.c.constant(strVal(string(v.S)))
+			x = h.c.constant(strScalar(string(v.S)))
 		default:
 			h.c.unsupported("a constant of %v", v.Type)
 		}
@@ -166,9 +177,6 @@ func (h *descHost) cxOf(o cexpr.Operand[frame], cond bool) cx {
 	default:
 		h.c.unsupported("a value of %v", o.Type)
 	}
-	if cond {
-		x.raw = "" // the interpreter names the arm taken
-	}
 	return x
 }
 
@@ -176,30 +184,31 @@ func (h *descHost) cx(o cexpr.Operand[frame]) cx {
 	if x, ok := o.Host.(cx); ok {
 		return x
 	}
-	return h.cxOf(o, false)
+	return h.cxOf(o)
 }
 
 func (h *descHost) Ident(id *cexpr.Ident) (cexpr.Operand[frame], error) {
 	if x, ok := h.leaves[id]; ok {
 		return h.operand(x), nil
 	}
-	if v, ok := h.consts[id]; ok {
-		return h.operand(h.c.constant(v)), nil
-	}
+	h.c.pos = id.Pos
 	return h.operand(h.c.ident(id.Name)), nil
 }
 
 func (h *descHost) Member(x cexpr.Operand[frame], m *cexpr.Member) (cexpr.Operand[frame], error) {
+	h.c.pos = m.Pos
 	return h.operand(h.c.member(h.cx(x), m.Name)), nil
 }
 
-func (h *descHost) Index(x, i cexpr.Operand[frame], _ *cexpr.Index) (cexpr.Operand[frame], error) {
+func (h *descHost) Index(x, i cexpr.Operand[frame], n *cexpr.Index) (cexpr.Operand[frame], error) {
+	h.c.pos = n.Pos
 	return h.operand(h.c.index(h.cx(x), h.cx(i))), nil
 }
 
+// Call compiles a call: the builder lets only names be called.
 func (h *descHost) Call(cl *cexpr.Call, _ cexpr.Args[frame]) (cexpr.Operand[frame], error) {
-	n := h.calls[cl]
-	return h.operand(h.c.call(n.name, n.args)), nil
+	fn := cl.Fun.(*cexpr.Ident)
+	return h.operand(h.c.call(fn, cl.Args)), nil
 }
 
 // Load reads a scalar field; structs, lists and cgroups stay (the
@@ -265,9 +274,9 @@ func (c *compiler) truth(x cx) cx {
 	}
 	switch {
 	case o.Type.Kind == cexpr.KNever:
-		return h.cxOf(o, false)
+		return h.cxOf(o)
 	case o.Const:
-		return c.constant(boolVal(o.Value.I == 0))
+		return c.constant(boolScalar(o.Value.I == 0))
 	}
 	not := o.Int
 	return boolCx(func(f *frame) bool { return not(f) == 0 })

@@ -14,6 +14,7 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/cstructgo/cstruct/defs"
+	"github.com/cstructgo/cstruct/internal/cexpr"
 )
 
 // DescFile is the name of the line description in a version directory of
@@ -21,17 +22,20 @@ import (
 const DescFile = "parseable.txt"
 
 // A desc is one version's description of atop -P output: the labels in
-// atop's table order, each a small program of let/for/if/print statements.
+// atop's table order, each a small program of let/for/if/print statements
+// over expressions that are cexpr's syntax trees.
 type desc struct {
 	name    string // where it was read from
 	version string // "2.13", as the file says
 	optZ    bool   // -Z is accepted (2.7+)
-	consts  map[string]value
+	json    bool   // option json: one JSON object per sample (json.go)
+	consts  map[string]scalar
 	defs    map[string]*def
 	header  template
 	labels  []*labelDesc
 	byName  map[string]*labelDesc
 	progs   sync.Map // progKey → *progEntry: the compiled programs (compile.go)
+	src     *spliced // the text that positions are offsets in
 }
 
 type labelDesc struct {
@@ -43,7 +47,7 @@ type labelDesc struct {
 type def struct {
 	name   string
 	params []string
-	body   node
+	body   cexpr.Node
 }
 
 // A template is a print line: literal text and %conv{expr} substitutions.
@@ -52,7 +56,7 @@ type template []piece
 type piece struct {
 	lit  string // literal text (conv == nil)
 	conv *conv
-	expr node
+	expr cexpr.Node
 }
 
 type stmt interface{ isStmt() }
@@ -60,18 +64,18 @@ type stmt interface{ isStmt() }
 type (
 	letStmt struct {
 		name string
-		expr node
+		expr cexpr.Node
 	}
 	printStmt struct{ tmpl template }
 	forStmt   struct {
 		index, elem string // index may be ""
-		over        node
-		count       node // nil: all elements
-		while       node // nil: no stop condition
+		over        cexpr.Node
+		count       cexpr.Node // nil: all elements
+		while       cexpr.Node // nil: no stop condition
 		body        []stmt
 	}
 	ifStmt struct {
-		cond        node
+		cond        cexpr.Node
 		then, else_ []stmt
 	}
 )
@@ -125,7 +129,7 @@ func loadDesc(fsys fs.FS, name string) (*desc, error) {
 // parseDesc parses the text of a description file.
 func parseDesc(name, src string) (*desc, error) {
 	sp := splice(src)
-	b := &builder{d: &desc{name: name, consts: map[string]value{}, defs: map[string]*def{}, byName: map[string]*labelDesc{}}, src: sp}
+	b := &builder{d: &desc{name: name, consts: map[string]scalar{}, defs: map[string]*def{}, byName: map[string]*labelDesc{}, src: sp}, src: sp}
 	f, err := parseSpliced(name, sp.text)
 	if err != nil {
 		return nil, b.syntaxError(err)
@@ -262,7 +266,7 @@ func (b *builder) syntaxError(err error) error {
 			msg = "else without if"
 		case t.Type == sym["Bad"] && (t.Value[0] == '"' || t.Value[0] == '\''):
 			msg = "unterminated literal " + t.Value
-		case atEnd && (strings.HasPrefix(want, "UnaryAST") || strings.HasPrefix(want, "exprAST")): // a Parseable is named as its type
+		case atEnd && (want == "expression)" || want == "Expr)"): // cexpr's word, or participle's for the Parseable
 			msg = "expression ends early"
 		case atEnd && (strings.HasPrefix(want, `")"`) || strings.HasPrefix(want, `"]"`) || strings.HasPrefix(want, `":"`)):
 			msg = "missing " + want[:3]
@@ -288,17 +292,25 @@ func (b *builder) file(f *fileAST) error {
 			d.version = l.Atop.Version
 		case l.Option != nil:
 			for _, o := range l.Option.Opts {
-				if o.Word != "Z" {
+				switch o.Word {
+				case "Z":
+					d.optZ = true
+				case "json":
+					d.json = true
+				default:
 					return b.errorf(o.Pos, "unknown option %q", o.Word)
 				}
-				d.optZ = true
 			}
 		case l.Const != nil:
 			x, err := b.expr(l.Const.X)
 			if err != nil {
 				return err
 			}
-			v, err := (&env{d: d}).evalConst(x)
+			v, err := evalConst(d, l.Const.Name, x)
+			var de *descError
+			if errors.As(err, &de) {
+				return err
+			}
 			if err != nil {
 				return b.errorf(l.Const.Pos, "const %s: %v", l.Const.Name, err)
 			}

@@ -57,6 +57,11 @@ func TestDescErrors(t *testing.T) {
 		{"atop 9.9\nheader x\nlabel A\n\tprint\tx\nend\n", "t.txt:4:2: unknown statement \"print\\tx\""},
 		{"atop 9.9\nheader x\nlabel A\nend x\n", "t.txt:4:1: text after end"},
 		{"atop 9.9\nlet x = 1\n", "t.txt:2:1: unknown line \"let\""},
+		// C's expressions that the language leaves out
+		{"atop 9.9\nheader %d{(x) 1}\n", "t.txt:2:11: a cast: write it as a call"},
+		{"atop 9.9\nheader %d{sizeof x}\n", "t.txt:2:11: no sizeof in descriptions"},
+		{"atop 9.9\nheader %d{+1}\n", "t.txt:2:11: unexpected \"+\""},
+		{"atop 9.9\nheader %d{a->b}\n", "t.txt:2:13: unexpected \">\""},
 	} {
 		_, err := parseDesc("t.txt", c.src)
 		if assert.Error(t, err, c.src) {

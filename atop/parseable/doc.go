@@ -33,6 +33,7 @@
 //
 //	atop 2.13                 the version the file describes
 //	option Z                  -Z is accepted (atop 2.7 and later)
+//	option json               a description of -J (json.txt), below
 //	const NAME = EXPR         a constant
 //	def NAME(A, B) = EXPR     a named expression with parameters
 //	header TEMPLATE           how every line starts
@@ -109,6 +110,10 @@
 //	each(fmt, list)        every element formatted with fmt, joined
 //	cgindex(task)          the index in cgroups of a process's cgroup by
 //	                       the pid lists, -1 for threads and unknown pids
+//	jsonsafe(s, n)         the first n bytes of s (all for n < 0), '"' and
+//	                       '\' as '#' (atop -J's names and command lines)
+//	jsonstr(s, n)          the same with '"' and '\' escaped (\" \\); both
+//	                       write a control byte as \u00XX
 //
 // An example, the DSK label of atop 2.8:
 //
@@ -125,6 +130,26 @@
 // nothing. Only the parts a selected label uses are inflated: -P CPU never
 // decodes the tasks.
 //
+// # atop's JSON (-J)
+//
+// Options.JSON prints what "atop -J LABELS -r FILE" prints, from a sibling
+// description of each version, json.txt, in the same language. It says
+// "option json", and a sample is then one line: the header (which opens
+// the JSON object), the text of the selected labels' print statements one
+// after the other, without line header or newline, and "}". For atop 2.8
+// and later the files are that version's json.c; atop 2.3 … 2.7 have no -J,
+// and their files give 2.8's shape with the keys those logs record. -J's
+// own words report a bad label list (JSONLabelError, ErrJSONLabelList).
+//
+//	label DSK
+//		print , "DSK": [
+//		for i, d in sys.dsk.dsk while d.name != ""
+//			print %s{i > 0 ? ", " : ""}{"dskname": "%s{jsonstr(d.name, 19)}", \
+//				"io_ms": %lld{d.io_ms}, …}
+//		end
+//		print ]
+//	end
+//
 // # Execution
 //
 // A description is read at run time and compiled once per layout (the
@@ -134,8 +159,9 @@
 // that read a field and append it. Printing a sample looks nothing up by
 // name and allocates nothing. Mistakes that show only with data (an
 // unknown name in a branch taken, a division by zero) are reported when
-// they are reached, in the same words as ever. The few constructs whose
-// type depends on the data (an ?: whose arms are of different kinds, say
-// an integer and a text) are printed by the interpreter the compiled
-// programs are tested against.
+// they are reached, in the same words as ever. What has no static type
+// (an ?: whose arms are of different types, say an integer and a text)
+// or cannot be compiled (a def recursing deeper than 32 calls) is an
+// error of the description at its file:line:col, when a selected label
+// uses it.
 package parseable

@@ -27,6 +27,10 @@ type Options struct {
 	// (as atop.Options.DefsDir for the struct definitions). Without one
 	// there, the embedded description is used.
 	DefsDir string
+	// JSON prints atop's -J output instead of -P's (json.go): one JSON
+	// object per sample, from the version's json.txt; Labels are the -J
+	// arguments then, and SpaceUnderscore is not used.
+	JSON bool
 	// Workers is how many samples Print formats at once (see
 	// atop.PipelineOptions.Workers): 0 means one per CPU, 1 one at a
 	// time on the caller's goroutine.
@@ -49,9 +53,8 @@ var ErrLabelList = errors.New("flag -P should be followed by label list")
 // which has no -Z.
 var ErrSpaceUnderscore = errors.New("-Z needs a raw log of atop 2.7 or later")
 
-// engine prints samples of one atop version: the labels' compiled
-// programs, or the interpreter for the labels that are not compiled (and
-// for all of them in the judge tests).
+// engine prints samples of one atop version with the labels' compiled
+// programs (or, in the judge tests, with the interpreter: newJudge).
 type engine struct {
 	w        io.Writer
 	d        *desc
@@ -63,8 +66,9 @@ type engine struct {
 	csel     []*clabel // the compiled sel
 	z        bool
 	loc      *time.Location
-	interp   bool      // the interpreter prints every label
+	interp   bool      // the tests' interpreter prints every label
 	steps    []step    // how the selected labels run
+	jsonHdr  []op      // -J: the compiled header that opens a sample (json.go)
 	frames   sync.Pool // *frame
 	buf      []byte
 }
@@ -76,7 +80,21 @@ type step struct {
 	group []*clabel
 }
 
+// newJudge makes the interpreter of the judge tests print the labels of
+// a sample (judge_test.go sets it); nil in the package itself.
+var newJudge func(g *engine, f *frame, in *sampleInput) interface {
+	printLabel(out []byte, ld *labelDesc) ([]byte, error)
+}
+
+// newEngine makes an engine for a log's header; interp is for the judge
+// tests, with newJudge set.
 func newEngine(w io.Writer, d *desc, h *atop.Header, opts Options, interp bool) (*engine, error) {
+	if opts.JSON {
+		return newJSONEngine(w, d, h, opts, interp)
+	}
+	if interp && newJudge == nil {
+		return nil, errors.New("parseable: no interpreter outside the tests")
+	}
 	if opts.SpaceUnderscore && !d.optZ {
 		return nil, fmt.Errorf("%w (this one is atop %s)", ErrSpaceUnderscore, d.version)
 	}
@@ -88,9 +106,11 @@ func newEngine(w io.Writer, d *desc, h *atop.Header, opts Options, interp bool) 
 	if err != nil {
 		return nil, err
 	}
-	prog, err := programFor(d, lay, sel)
-	if err != nil {
-		return nil, err
+	prog := &program{}
+	if !interp {
+		if prog, err = programFor(d, lay, sel); err != nil {
+			return nil, err
+		}
 	}
 	loc := opts.Location
 	if loc == nil {
@@ -104,7 +124,7 @@ func newEngine(w io.Writer, d *desc, h *atop.Header, opts Options, interp bool) 
 	}
 	for i := 0; i < len(sel); i++ {
 		j := i
-		for !interp && j < len(sel) && g.csel[j].fallback == "" && g.csel[j].tasks != nil {
+		for !interp && j < len(sel) && g.csel[j].tasks != nil {
 			j++
 		}
 		if j-i >= 2 {
@@ -187,10 +207,17 @@ func (g *engine) appendSample(dst []byte, in *sampleInput) ([]byte, error) {
 func (g *engine) run(f *frame, dst []byte, in *sampleInput, fuse bool) ([]byte, error) {
 	f.start(g, in)
 	out := dst
-	if in.flags&rrBoot != 0 {
+	if g.d.json {
+		var err error
+		if out, err = g.openJSON(f, out, in); err != nil {
+			return dst, err
+		}
+	} else if in.flags&rrBoot != 0 {
 		out = append(out, "RESET\n"...)
 	}
-	var r *run
+	var judge interface {
+		printLabel(out []byte, ld *labelDesc) ([]byte, error)
+	}
 	for _, st := range g.steps {
 		if st.group != nil && fuse {
 			if out = f.fused(out, st.group); f.err != nil {
@@ -199,20 +226,23 @@ func (g *engine) run(f *frame, dst []byte, in *sampleInput, fuse bool) ([]byte, 
 			continue
 		}
 		for i := st.i; i < st.i+max(len(st.group), 1); i++ {
-			if cl := g.csel[i]; !g.interp && cl.fallback == "" {
-				if out = f.label(out, cl); f.err != nil {
+			if !g.interp {
+				if out = f.label(out, g.csel[i]); f.err != nil {
 					return dst, f.err
 				}
 				continue
 			}
-			if r == nil {
-				r = newRun(g.d, &g.hdr, in, &f.parts, g.z, g.loc)
+			if judge == nil {
+				judge = newJudge(g, f, in)
 			}
 			var err error
-			if out, err = r.printLabel(out, g.sel[i]); err != nil {
+			if out, err = judge.printLabel(out, g.sel[i]); err != nil {
 				return dst, err
 			}
 		}
+	}
+	if g.d.json {
+		return append(out, "}\n"...), nil
 	}
 	return append(out, "SEP\n"...), nil
 }

@@ -26,6 +26,7 @@ type frame struct {
 	cgMap       bool            // cgByPID is this sample's
 
 	z                                 bool // -Z
+	json                              bool // -J: prints append no header and no newline
 	host                              []byte
 	hertz, pagesize                   int64
 	support, rrflags, epoch, interval int64
@@ -67,7 +68,7 @@ func (f *frame) start(g *engine, in *sampleInput) {
 	f.sysRoot = nil
 	f.cgPaths, f.pathBuf, f.cgPathsDone, f.cgMap = f.cgPaths[:0], f.pathBuf[:0], false, false
 	f.err = nil
-	f.z = g.z
+	f.z, f.json = g.z, g.d.json
 	f.host, f.hertz, f.pagesize = g.hostText, g.hdr.hertz, g.hdr.pagesize
 	f.support = sampleSupport(g.hdr.support, in.flags)
 	f.rrflags, f.epoch, f.interval = int64(in.flags), in.curtime, in.interval
@@ -95,6 +96,10 @@ func (f *frame) start(g *engine, in *sampleInput) {
 // label appends the lines of a compiled label: its header is rendered
 // once, then the statements run.
 func (f *frame) label(dst []byte, cl *clabel) []byte {
+	if f.json { // -J: no line headers
+		f.hdr = nil
+		return f.exec(dst, cl.body)
+	}
 	f.hdrBuf = append(f.fill(f.hdrBuf[:0], cl.hdr, nil), ' ')
 	if f.hdr = f.hdrBuf; f.err != nil {
 		return dst
@@ -111,7 +116,9 @@ func (f *frame) label(dst []byte, cl *clabel) []byte {
 func (f *frame) fused(dst []byte, group []*clabel) []byte {
 	f.hdrs, f.bufs = grow(f.hdrs, len(group)), grow(f.bufs, len(group))
 	for j, cl := range group {
-		if f.hdrs[j] = append(f.fill(f.hdrs[j][:0], cl.hdr, nil), ' '); f.err != nil {
+		if f.json {
+			f.hdrs[j] = f.hdrs[j][:0]
+		} else if f.hdrs[j] = append(f.fill(f.hdrs[j][:0], cl.hdr, nil), ' '); f.err != nil {
 			return dst
 		}
 		f.bufs[j] = f.bufs[j][:0]
@@ -337,7 +344,9 @@ func (f *frame) exec(dst []byte, body []cstmt) []byte {
 			}
 			dst = append(dst, f.hdr...)
 			dst = f.fill(dst, s.ops, rec)
-			dst = append(dst, '\n')
+			if !f.json {
+				dst = append(dst, '\n')
+			}
 		case sIf:
 			c := s.cond(f)
 			if f.err != nil {
@@ -459,7 +468,7 @@ type opArgs struct {
 	fl   func(*frame) float64
 	tx   func(*frame) []byte
 	ap   func(*frame, []byte) []byte
-	v    func(*frame) value
+	v    func(*frame) scalar
 	cv   *conv
 	run  func(*frame)
 }

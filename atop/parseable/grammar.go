@@ -3,8 +3,8 @@ package parseable
 // The grammar of the line descriptions (doc.go), as participle struct tags.
 // It runs on the logical lines that splice makes (continuations joined,
 // comments and blank lines dropped, each line ending in "\n"); a builder
-// turns the syntax tree into the desc with the same statements and
-// expression nodes as ever, so evaluation does not depend on it.
+// turns the syntax tree into the desc. Expressions are cexpr's: the
+// engine's one parser of C expressions runs on this lexer's tokens.
 //
 //	File      = { Top } .
 //	Top       = "atop" [ text ] EOL | "option" { word } EOL
@@ -15,11 +15,10 @@ package parseable
 //	          | "if" Expr EOL { Stmt } [ "else" [ text ] EOL { Stmt } ] End | Stray .
 //	End       = "end" [ text ] EOL .
 //	Template  = { text | "%%" | conv [ "{" Expr "}" ] } .     (conv without { is an error)
-//	Expr      = Binary [ "?" Expr ":" Expr ] .
-//	Binary    = Unary { binop Unary } .       (C precedence applied by the builder)
-//	Unary     = ( "-" | "!" | "~" ) Unary | Primary { "." Ident | "[" Expr "]" | "(" [ Expr { "," Expr } ] ")" } .
-//	Primary   = Number | Char | String | Ident | "(" Expr ")" .
+//	Expr      = a C expression: internal/cexpr's grammar (cexpr.Expr) .
 //
+// The builder keeps of C's expressions those of the language (doc.go):
+// no casts (int32(x) is a call), sizeof, offsetof, "->" or unary "+".
 // A keyword is the first word of a line, up to a space: "print\tx" is an
 // unknown statement. Stray lines (an unknown word, or a keyword out of its
 // place) are parsed to the end of the line so that build can name them.
@@ -29,6 +28,8 @@ import (
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/cstructgo/cstruct/internal/cexpr"
 )
 
 // keyword matches a line's first word w and the blanks after its space.
@@ -144,17 +145,17 @@ type wordAST struct {
 
 type constAST struct {
 	Pos  lexer.Position
-	Kw   string   `parser:"@Const"`
-	Name string   `parser:"@Ident \"=\""`
-	X    *exprAST `parser:"@@ EOL"`
+	Kw   string      `parser:"@Const"`
+	Name string      `parser:"@Ident \"=\""`
+	X    *cexpr.Expr `parser:"@@ EOL"`
 }
 
 type defAST struct {
 	Pos    lexer.Position
-	Kw     string   `parser:"@Def"`
-	Name   string   `parser:"@Ident \"(\""`
-	Params []string `parser:"( @Ident ( \",\" @Ident )* )? \")\" \"=\""`
-	X      *exprAST `parser:"@@ EOL"`
+	Kw     string      `parser:"@Def"`
+	Name   string      `parser:"@Ident \"(\""`
+	Params []string    `parser:"( @Ident ( \",\" @Ident )* )? \")\" \"=\""`
+	X      *cexpr.Expr `parser:"@@ EOL"`
 }
 
 type headerAST struct {
@@ -208,9 +209,9 @@ type stmtAST struct {
 }
 
 type letAST struct {
-	Kw   string   `parser:"@Let"`
-	Name string   `parser:"@Ident \"=\""`
-	X    *exprAST `parser:"@@ EOL"`
+	Kw   string      `parser:"@Let"`
+	Name string      `parser:"@Ident \"=\""`
+	X    *cexpr.Expr `parser:"@@ EOL"`
 }
 
 type printAST struct {
@@ -223,7 +224,7 @@ type forAST struct {
 	Kw      string          `parser:"@For"`
 	First   string          `parser:"@Ident"`
 	Second  string          `parser:"( \",\" @Ident )? \"in\""`
-	Over    *exprAST        `parser:"@@"`
+	Over    *cexpr.Expr     `parser:"@@"`
 	Clauses []*forClauseAST `parser:"@@* EOL"`
 	Body    []*stmtAST      `parser:"@@*"`
 	End     *endAST         `parser:"@@"`
@@ -231,17 +232,17 @@ type forAST struct {
 
 // forClauseAST is "count EXPR" or "while EXPR".
 type forClauseAST struct {
-	Kw string   `parser:"@(\"count\" | \"while\")"`
-	X  *exprAST `parser:"@@"`
+	Kw string      `parser:"@(\"count\" | \"while\")"`
+	X  *cexpr.Expr `parser:"@@"`
 }
 
 type ifAST struct {
-	Kw   string     `parser:"@If"`
-	Cond *exprAST   `parser:"@@ EOL"`
-	Then []*stmtAST `parser:"@@*"`
-	Else *elseAST   `parser:"( @@"`
-	Alt  []*stmtAST `parser:"  @@* )?"`
-	End  *endAST    `parser:"@@"`
+	Kw   string      `parser:"@If"`
+	Cond *cexpr.Expr `parser:"@@ EOL"`
+	Then []*stmtAST  `parser:"@@*"`
+	Else *elseAST    `parser:"( @@"`
+	Alt  []*stmtAST  `parser:"  @@* )?"`
+	End  *endAST     `parser:"@@"`
 }
 
 type templateAST struct {
@@ -252,53 +253,9 @@ type templateAST struct {
 // (ConvOpen is the conversion and its "{").
 type pieceAST struct {
 	Pos      lexer.Position
-	Text     string   `parser:"  @Lit"`
-	Percent  bool     `parser:"| @Percent"`
-	ConvOpen string   `parser:"| @ConvOpen"`
-	X        *exprAST `parser:"  @@ RBrace"`
-	Conv     string   `parser:"| @Conv"`
-}
-
-type exprAST struct {
-	Pos  lexer.Position
-	Cond *binaryAST `parser:"@@"`
-	Then *exprAST   `parser:"( \"?\" @@"`
-	Else *exprAST   `parser:"  \":\" @@ )?"`
-}
-
-// binaryAST is a flat chain of binary operations; build applies C's
-// precedence.
-type binaryAST struct {
-	Head *unaryAST      `parser:"@@"`
-	Tail []*binaryOpAST `parser:"@@*"`
-}
-
-type binaryOpAST struct {
-	Op string    `parser:"@(\"||\" | \"&&\" | \"|\" | \"^\" | \"&\" | \"==\" | \"!=\" | \"<\" | \">\" | \"<=\" | \">=\" | \"<<\" | \">>\" | \"+\" | \"-\" | \"*\" | \"/\" | \"%\")"`
-	X  *unaryAST `parser:"@@"`
-}
-
-type unaryAST struct {
-	Op       string       `parser:"( @(\"-\" | \"!\" | \"~\")"`
-	X        *unaryAST    `parser:"  @@ )"`
-	Primary  *primaryAST  `parser:"| @@"`
-	Suffixes []*suffixAST `parser:"  @@*"`
-}
-
-// suffixAST is a member (.name), an index ([i]) or a call's arguments.
-type suffixAST struct {
-	Pos    lexer.Position
-	Member string     `parser:"  \".\" @Ident"`
-	Index  *exprAST   `parser:"| \"[\" @@ \"]\""`
-	Call   bool       `parser:"| ( @\"(\""`
-	Args   []*exprAST `parser:"    ( @@ ( \",\" @@ )* )? \")\" )"`
-}
-
-type primaryAST struct {
-	Pos    lexer.Position
-	Number string   `parser:"  @Number"`
-	Char   string   `parser:"| @Char"`
-	String string   `parser:"| @String"`
-	Ident  string   `parser:"| @Ident"`
-	Paren  *exprAST `parser:"| \"(\" @@ \")\""`
+	Text     string      `parser:"  @Lit"`
+	Percent  bool        `parser:"| @Percent"`
+	ConvOpen string      `parser:"| @ConvOpen"`
+	X        *cexpr.Expr `parser:"  @@ RBrace"`
+	Conv     string      `parser:"| @Conv"`
 }

@@ -15,13 +15,22 @@ import (
 
 	"github.com/cstructgo/cstruct/atop"
 	"github.com/cstructgo/cstruct/cstruct"
+	"github.com/cstructgo/cstruct/internal/cexpr"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// The interpreter (expr.go, run.go) is the judge of the compiled programs:
-// both print every log, and they must agree byte for byte, errors
-// included.
+// The interpreter (interp_*_test.go) is the judge of the compiled
+// programs: both print every log, and they must agree byte for byte,
+// errors included.
+
+func init() {
+	newJudge = func(g *engine, f *frame, in *sampleInput) interface {
+		printLabel(out []byte, ld *labelDesc) ([]byte, error)
+	} {
+		return newRun(g.d, &g.hdr, in, &f.parts, g.z, g.loc)
+	}
+}
 
 const benchLog = "../../testdata/atop/bench/atop-2.8.1-large.raw"
 
@@ -114,8 +123,7 @@ func TestJudgeLargeLog(t *testing.T) {
 }
 
 // TestShippedCompile: every shipped description compiles for its
-// version's layout with no label left to the interpreter and no error
-// found in it.
+// version's layout with no error found in it.
 func TestShippedCompile(t *testing.T) {
 	for _, fx := range fixtureNames {
 		r, err := atop.Open(filepath.Join(testdata, "fixtures", fx))
@@ -130,7 +138,6 @@ func TestShippedCompile(t *testing.T) {
 		require.NoError(t, err)
 		for _, l := range d.labels {
 			cl := p.labels[l]
-			assert.Empty(t, cl.fallback, "%s %s is left to the interpreter", fx, l.name)
 			assert.Zero(t, cl.errOps, "%s %s has errors", fx, l.name)
 		}
 		p2, err := programFor(d, lay, nil)
@@ -164,68 +171,72 @@ func TestProgramSubset(t *testing.T) {
 	assert.Same(t, p, again, "programs of a selection are cached")
 }
 
-// TestFallback: what the compiler does not type statically goes to the
-// interpreter, which prints it.
-func TestFallback(t *testing.T) {
+// TestCompileErrors: what the compiler cannot type statically is an error
+// of the description at its file:line:col, when the label is selected.
+func TestCompileErrors(t *testing.T) {
 	log := filepath.Join(testdata, "fixtures", "atop-2.13.0-small.raw")
 	r, err := atop.Open(log)
 	require.NoError(t, err)
 	h := r.Header()
 	r.Close()
-	src := `atop 2.13
-def down(n) = n > 0 ? down(n - 1) + 1 : 0
-header %s{label}
-label CPU
-	print %d{down(40)} %lld{sys.cpu.nrcpu > 1 ? sys.cpu.all.utime : -1}
-end
-label MEM
-	print %lld{sys.mem.physmem}
-end
-`
-	d, err := parseDesc("t.txt", src)
-	require.NoError(t, err)
 	lay, err := layoutOf(h)
 	require.NoError(t, err)
-	p, err := programFor(d, lay, nil)
-	require.NoError(t, err)
-	assert.Contains(t, p.labels[d.byName["CPU"]].fallback, "deeper than")
-	assert.Empty(t, p.labels[d.byName["MEM"]].fallback)
+	for _, c := range []struct{ body, msg string }{
+		{"print %d{down(40)}", "t.txt:2:23: label CPU: defs nested deeper than 32"},
+		{"print %d{1} \\\n  %s{sys.cpu.nrcpu > 1 ? sys.cpu.all.utime : \"-\"}", "t.txt:6:24: label CPU: operator ?: on int64 and text"},
+		{"let c = sys.cpu.nrcpu > 1 ? sys.cpu : sys.mem", "t.txt:5:27: label CPU: operator ?: on struct cpustat and struct memstat"},
+		{"for c in sys.cpu.nrcpu ? cgroups : tasks\nend", "t.txt:5:24: label CPU: operator ?: on a list and a list"},
+	} {
+		src := "atop 2.13\ndef down(n) = n > 0 ? down(n - 1) + 1 : 0\nheader %s{label}\nlabel CPU\n" + c.body +
+			"\nend\nlabel MEM\n\tprint %lld{sys.mem.physmem}\nend\n"
+		d, err := parseDesc("t.txt", src)
+		require.NoError(t, err, c.body)
+		_, err = programFor(d, lay, nil)
+		if assert.Error(t, err, c.body) {
+			assert.Contains(t, err.Error(), c.msg, c.body)
+		}
+		_, err = programFor(d, lay, []*labelDesc{d.byName["MEM"]})
+		assert.NoError(t, err, "the labels not selected are not compiled")
+	}
 }
 
 // conversions lists every conversion of the shipped descriptions: of
 // their print lines, headers and each() formats.
 func conversions(t *testing.T) map[string]*conv {
 	convs := map[string]*conv{}
-	var walkNode func(n node)
-	walkNode = func(n node) {
+	var walkNode func(n cexpr.Node)
+	walkNode = func(n cexpr.Node) {
 		switch n := n.(type) {
-		case *callNode:
-			if n.name == "each" && len(n.args) == 2 {
-				if l, ok := n.args[0].(*litNode); ok && l.v.k == kStr {
-					if i := strings.IndexByte(l.v.s, '%'); i >= 0 {
-						cv, _, err := parseConv(l.v.s[i:])
+		case *cexpr.Call:
+			if n.Fun.(*cexpr.Ident).Name == "each" && len(n.Args) == 2 {
+				if l, ok := n.Args[0].(*cexpr.Lit); ok && l.Kind == cexpr.StringLit {
+					s := cexpr.UnquoteDesc(l.Text)
+					if i := strings.IndexByte(s, '%'); i >= 0 {
+						cv, _, err := parseConv(s[i:])
 						require.NoError(t, err)
 						convs[cv.text] = &cv
 					}
 				}
 			}
-			for _, a := range n.args {
+			for _, a := range n.Args {
 				walkNode(a)
 			}
-		case *memberNode:
-			walkNode(n.x)
-		case *indexNode:
-			walkNode(n.x)
-			walkNode(n.i)
-		case *unaryNode:
-			walkNode(n.x)
-		case *binaryNode:
-			walkNode(n.a)
-			walkNode(n.b)
-		case *condNode:
-			walkNode(n.c)
-			walkNode(n.a)
-			walkNode(n.b)
+		case *cexpr.Paren:
+			walkNode(n.X)
+		case *cexpr.Member:
+			walkNode(n.X)
+		case *cexpr.Index:
+			walkNode(n.X)
+			walkNode(n.I)
+		case *cexpr.Unary:
+			walkNode(n.X)
+		case *cexpr.Binary:
+			walkNode(n.X)
+			walkNode(n.Y)
+		case *cexpr.Cond:
+			walkNode(n.C)
+			walkNode(n.Then)
+			walkNode(n.Else)
 		}
 	}
 	walkTmpl := func(tm template) {
@@ -269,25 +280,25 @@ func conversions(t *testing.T) map[string]*conv {
 }
 
 // convValues are the values every conversion is judged on.
-func convValues() []value {
-	var vs []value
+func convValues() []scalar {
+	var vs []scalar
 	for _, n := range []int64{0, -1, math.MinInt64, math.MaxInt64, 1 << 31, 1<<31 - 1, 1 << 32, 255, 256, -129, 65535, 'y'} {
-		vs = append(vs, intVal(n), value{k: kInt, i: n, uns: true})
+		vs = append(vs, intScalar(n), scalar{k: kInt, i: n, uns: true})
 	}
-	vs = append(vs, uintVal(math.MaxUint64))
+	vs = append(vs, scalar{k: kInt, i: -1, uns: true})
 	for _, f := range []float64{0, math.Copysign(0, -1), -1, 2.675, 0.125, 1e21, -1e21, 1 << 31, 99.995, 1e-7,
 		math.NaN(), math.Copysign(math.NaN(), -1), math.Inf(1), math.Inf(-1), math.MaxFloat64} {
-		vs = append(vs, floatVal(f), float32Val(float32(f)))
+		vs = append(vs, floatScalar(f), float32Scalar(float32(f)))
 	}
 	for _, s := range []string{"", "vda", "a b", strings.Repeat("x", 40)} {
-		vs = append(vs, strVal(s))
+		vs = append(vs, strScalar(s))
 	}
 	return vs
 }
 
 // runtimeCx is a value as a compiled expression computes it at run time
 // (not a constant, so that nothing folds).
-func runtimeCx(v value) cx {
+func runtimeCx(v scalar) cx {
 	switch v.k {
 	case kInt:
 		return intCx(func(*frame) int64 { return v.i }, v.uns)
@@ -521,7 +532,7 @@ func TestRecordOps(t *testing.T) {
 				o := op{k: opField, lk: k.lk, fm: fm, src: srcTask, slot: 0, off: 8, need: int32(8 + k.size), x: &opArgs{pad: pad}}
 				st := (&compiler{}).printStmt([]op{o})
 				require.EqualValues(t, 0, st.rec)
-				want, err := cv.format(nil, intVal(st.ops[0].load(rec)))
+				want, err := cv.format(nil, intScalar(st.ops[0].load(rec)))
 				require.NoError(t, err)
 				got := (&frame{}).fill(nil, st.ops, rec)
 				require.Equal(t, string(want), string(got), "%s of lk %d, % x", text, k.lk, rec[8:8+k.size])

@@ -78,8 +78,8 @@ func layoutOf(h *atop.Header) (*layoutInfo, error) {
 	return l, nil
 }
 
-// parts are a sample's parts once asked for, shared by the compiled
-// labels and the interpreter.
+// parts are a sample's parts once asked for, shared by the labels of a
+// sample (and by the judge's interpreter in the tests).
 type parts struct {
 	src partSource
 	lay *layoutInfo
@@ -104,8 +104,8 @@ func (p *parts) reset(src partSource, lay *layoutInfo) {
 
 var errNoSystem = errors.New("no system statistics")
 
-// system returns the sample's struct sstat, checked as the interpreter
-// unpacks it.
+// system returns the sample's struct sstat, checked as cstruct unpacks
+// it (a field of dynamic length that does not fit fails the sample).
 func (p *parts) system() ([]byte, error) {
 	if !p.sysDone {
 		p.sysDone = true
@@ -140,42 +140,4 @@ func (p *parts) cgroups() ([]atop.Cgroup, error) {
 		}
 	}
 	return p.cgs, p.cgErr
-}
-
-// The interpreter's view of the parts: cstruct values.
-
-func (p *parts) systemValue() (cstruct.Value, error) {
-	b, err := p.system()
-	if err != nil {
-		return cstruct.Value{}, err
-	}
-	return p.lay.spec.UnpackWith(p.lay.sstat, b, cstruct.Options{Order: p.lay.order})
-}
-
-func (p *parts) taskValues() ([]cstruct.Value, error) {
-	b, n, err := p.tasks()
-	if err != nil {
-		return nil, err
-	}
-	size := p.lay.tstatLen
-	vs := make([]cstruct.Value, n)
-	for i := range vs {
-		vs[i], err = p.lay.spec.UnpackWith(p.lay.tstat, b[i*size:(i+1)*size], cstruct.Options{Order: p.lay.order, Base: int64(i * size)})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return vs, nil
-}
-
-func (p *parts) cgroupData() ([]cgroupData, error) {
-	cgs, err := p.cgroups()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]cgroupData, len(cgs))
-	for i, c := range cgs {
-		out[i] = cgroupData{cstat: c.Value, path: c.Path, pids: c.PIDs}
-	}
-	return out, nil
 }

@@ -256,7 +256,7 @@ func TestSpaceUnderscore(t *testing.T) {
 			if d := firstDiff(want.String(), got); d != "" {
 				t.Fatal(d)
 			}
-			if strings.Contains(log, "fixtures") { // their command lines have spaces
+			if strings.Contains(log, "fixtures") && !strings.Contains(log, "s390x") { // their command lines have spaces
 				assert.True(t, strings.Contains(got, " bash_-c_./work.sh_&_sleep_0.3;"), "no -Z command line")
 			}
 		})

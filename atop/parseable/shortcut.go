@@ -2,36 +2,36 @@ package parseable
 
 // Shortcuts for the grammar's hot productions. Participle runs the grammar
 // (grammar.go) exactly, but every alternative it tries costs a branch and
-// allocations, and most of a description is expressions in print
-// templates. topAST, stmtAST, exprAST and templateAST therefore implement
+// allocations. topAST, stmtAST and templateAST therefore implement
 // participle.Parseable: they read their tokens directly and build the tree
 // the grammar builds; at anything they do not take (in practice, only
 // mistakes and stray lines) they go back to where they started and run the
-// grammar of the production itself (topSyntax, stmtSyntax, exprSyntax,
-// templateSyntax), so errors are the grammar's. The grammar is LL(1)
-// without lookahead: a production that took a token either matches or
-// fails there, whoever runs it. A description the shortcuts take whole is
-// parsed by them straight from its tokens (shortFile), without building
-// participle's token stream. TestShortcutTrees compares all these ways.
+// grammar of the production itself (topSyntax, stmtSyntax,
+// templateSyntax), so errors are the grammar's. Expressions are
+// cexpr.Expr in both ways: the grammar and the shortcuts run the same
+// parser. The grammar is LL(1) without lookahead: a production that took a
+// token either matches or fails there, whoever runs it. A description the
+// shortcuts take whole is parsed by them alone (shortFile).
+// TestShortcutTrees compares all these ways.
 
 import (
 	"sync"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/cstructgo/cstruct/internal/cexpr"
 )
 
 // descShortcuts switches the shortcuts; tests turn them off to check that
 // they build what the grammar builds.
 var descShortcuts = true
 
-// topSyntax, stmtSyntax, exprSyntax and templateSyntax are topAST,
-// stmtAST, exprAST and templateAST without their Parse methods: the grammar
-// of their tags.
+// topSyntax, stmtSyntax and templateSyntax are topAST, stmtAST and
+// templateAST without their Parse methods: the grammar of their tags.
 type (
 	topSyntax      topAST
 	stmtSyntax     stmtAST
-	exprSyntax     exprAST
 	templateSyntax templateAST
 )
 
@@ -41,9 +41,6 @@ var (
 	})
 	stmtGrammar = sync.OnceValue(func() *participle.Parser[stmtSyntax] {
 		return participle.MustBuild[stmtSyntax](participle.Lexer(descLexer), participle.UseLookahead(0))
-	})
-	exprGrammar = sync.OnceValue(func() *participle.Parser[exprSyntax] {
-		return participle.MustBuild[exprSyntax](participle.Lexer(descLexer), participle.UseLookahead(0))
 	})
 	templateGrammar = sync.OnceValue(func() *participle.Parser[templateSyntax] {
 		return participle.MustBuild[templateSyntax](participle.Lexer(descLexer), participle.UseLookahead(0))
@@ -97,27 +94,6 @@ func (st *stmtAST) Parse(lex *lexer.PeekingLexer) error {
 }
 
 // Parse implements participle.Parseable.
-func (e *exprAST) Parse(lex *lexer.PeekingLexer) error {
-	if !startsExpr(lex.Peek()) {
-		return participle.NextMatch // the grammar takes no token either
-	}
-	if descShortcuts {
-		cp := lex.MakeCheckpoint()
-		if x, ok := shortExpr(&cursor{lex: lex}); ok {
-			*e = *x
-			return nil
-		}
-		lex.LoadCheckpoint(cp)
-	}
-	g, err := exprGrammar().ParseFromLexer(lex, participle.AllowTrailing(true))
-	if err != nil {
-		return err
-	}
-	*e = exprAST(*g)
-	return nil
-}
-
-// Parse implements participle.Parseable.
 func (tm *templateAST) Parse(lex *lexer.PeekingLexer) error {
 	if descShortcuts {
 		cp := lex.MakeCheckpoint()
@@ -135,37 +111,14 @@ func (tm *templateAST) Parse(lex *lexer.PeekingLexer) error {
 	return nil
 }
 
-// cursor reads tokens for the shortcuts: from a participle lexer, when a
-// Parseable runs, or from a slice (shortFile).
-type cursor struct {
-	lex  *lexer.PeekingLexer // if not nil, the tokens come from it
-	toks []lexer.Token       // else these, then eof
-	i    int
-	eof  lexer.Token
-}
+// cursor reads tokens for the shortcuts.
+type cursor struct{ lex *lexer.PeekingLexer }
 
 // Peek returns the next token.
-func (c *cursor) Peek() *lexer.Token {
-	switch {
-	case c.lex != nil:
-		return c.lex.Peek()
-	case c.i < len(c.toks):
-		return &c.toks[c.i]
-	}
-	return &c.eof
-}
+func (c *cursor) Peek() *lexer.Token { return c.lex.Peek() }
 
 // Next consumes the next token, if it is not the end.
-func (c *cursor) Next() *lexer.Token {
-	switch {
-	case c.lex != nil:
-		return c.lex.Next()
-	case c.i < len(c.toks):
-		c.i++
-		return &c.toks[c.i-1]
-	}
-	return &c.eof
-}
+func (c *cursor) Next() *lexer.Token { return c.lex.Next() }
 
 // parseSpliced parses a spliced description: with the shortcuts alone if
 // they take all of it, else with the grammar (which uses them where they
@@ -179,26 +132,19 @@ func parseSpliced(name, text string) (*fileAST, error) {
 	return descParser().ParseString(name, text)
 }
 
-// shortFile parses a spliced description with the shortcuts alone, straight
-// from its tokens, without building participle's token stream; it returns
-// false at anything they do not take, or at a token the lexer refuses.
+// shortFile parses a spliced description with the shortcuts alone; it
+// returns false at anything they do not take, or at a token the lexer
+// refuses.
 func shortFile(name, text string) (*fileAST, bool) {
 	l, err := descLexer.(lexer.StringDefinition).LexString(name, text)
 	if err != nil {
 		return nil, false
 	}
-	c := &cursor{toks: make([]lexer.Token, 0, len(text)/2+1)}
-	for {
-		t, err := l.Next()
-		if err != nil {
-			return nil, false
-		}
-		if t.EOF() {
-			c.eof = t
-			break
-		}
-		c.toks = append(c.toks, t)
+	lex, err := lexer.Upgrade(l)
+	if err != nil {
+		return nil, false
 	}
+	c := &cursor{lex: lex}
 	f := &fileAST{}
 	for !c.Peek().EOF() {
 		tp, ok := shortTop(c)
@@ -208,25 +154,6 @@ func shortFile(name, text string) (*fileAST, bool) {
 		f.Lines = append(f.Lines, tp)
 	}
 	return f, true
-}
-
-// startsExpr reports whether an expression can start with t.
-func startsExpr(t *lexer.Token) bool {
-	switch t.Type {
-	case tokNumber, tokChar, tokString, tokIdent:
-		return true
-	}
-	switch t.Value {
-	case "-", "!", "~", "(":
-		return true
-	}
-	return false
-}
-
-// binaryOps are the operators of binaryOpAST.
-var binaryOps = map[string]bool{
-	"||": true, "&&": true, "|": true, "^": true, "&": true, "==": true, "!=": true, "<": true, ">": true,
-	"<=": true, ">=": true, "<<": true, ">>": true, "+": true, "-": true, "*": true, "/": true, "%": true,
 }
 
 // shortTop follows topAST without its Stray alternative.
@@ -458,10 +385,7 @@ func shortTemplate(lex *cursor) (*templateAST, bool) {
 			p.Conv = lex.Next().Value
 		case tokConvOpen:
 			p.ConvOpen = lex.Next().Value
-			if !startsExpr(lex.Peek()) {
-				return nil, false
-			}
-			x, ok := shortExpr(lex)
+			x, ok := shortOperand(lex)
 			if !ok || lex.Peek().Type != tokRBrace {
 				return nil, false
 			}
@@ -472,136 +396,12 @@ func shortTemplate(lex *cursor) (*templateAST, bool) {
 	}
 }
 
-// shortExpr follows exprAST, at a token that starts an expression.
-func shortExpr(lex *cursor) (*exprAST, bool) {
-	e := &exprAST{Pos: lex.Peek().Pos}
-	var ok bool
-	if e.Cond, ok = shortBinary(lex); !ok {
+// shortOperand parses the expression that must come next, with the
+// grammar's own cexpr.Expr; false at a mistake, which the grammar reports.
+func shortOperand(lex *cursor) (*cexpr.Expr, bool) {
+	x := &cexpr.Expr{}
+	if err := x.Parse(lex.lex); err != nil {
 		return nil, false
 	}
-	if lex.Peek().Value != "?" {
-		return e, true
-	}
-	lex.Next()
-	if e.Then, ok = shortOperand(lex); !ok || lex.Peek().Value != ":" {
-		return nil, false
-	}
-	lex.Next()
-	if e.Else, ok = shortOperand(lex); !ok {
-		return nil, false
-	}
-	return e, true
-}
-
-// shortOperand follows an exprAST that must come next.
-func shortOperand(lex *cursor) (*exprAST, bool) {
-	if !startsExpr(lex.Peek()) {
-		return nil, false
-	}
-	return shortExpr(lex)
-}
-
-// shortBinary follows binaryAST.
-func shortBinary(lex *cursor) (*binaryAST, bool) {
-	b := &binaryAST{}
-	var ok bool
-	if b.Head, ok = shortUnary(lex); !ok {
-		return nil, false
-	}
-	for binaryOps[lex.Peek().Value] {
-		op := &binaryOpAST{Op: lex.Next().Value}
-		if op.X, ok = shortUnary(lex); !ok {
-			return nil, false
-		}
-		b.Tail = append(b.Tail, op)
-	}
-	return b, true
-}
-
-// shortUnary follows unaryAST.
-func shortUnary(lex *cursor) (*unaryAST, bool) {
-	u := &unaryAST{}
-	switch v := lex.Peek().Value; v {
-	case "-", "!", "~":
-		lex.Next()
-		u.Op = v
-		var ok bool
-		u.X, ok = shortUnary(lex)
-		return u, ok
-	}
-	var ok bool
-	if u.Primary, ok = shortPrimary(lex); !ok {
-		return nil, false
-	}
-	for {
-		t := lex.Peek()
-		switch t.Value {
-		case ".", "[", "(":
-		default:
-			return u, true
-		}
-		s := &suffixAST{Pos: t.Pos}
-		switch t.Value {
-		case ".":
-			lex.Next()
-			if lex.Peek().Type != tokIdent {
-				return nil, false
-			}
-			s.Member = lex.Next().Value
-		case "[":
-			lex.Next()
-			if s.Index, ok = shortOperand(lex); !ok || lex.Peek().Value != "]" {
-				return nil, false
-			}
-			lex.Next()
-		case "(":
-			lex.Next()
-			s.Call = true
-			if lex.Peek().Value != ")" {
-				for {
-					x, ok := shortOperand(lex)
-					if !ok {
-						return nil, false
-					}
-					s.Args = append(s.Args, x)
-					if lex.Peek().Value != "," {
-						break
-					}
-					lex.Next()
-				}
-				if lex.Peek().Value != ")" {
-					return nil, false
-				}
-			}
-			lex.Next()
-		}
-		u.Suffixes = append(u.Suffixes, s)
-	}
-}
-
-// shortPrimary follows primaryAST.
-func shortPrimary(lex *cursor) (*primaryAST, bool) {
-	t := lex.Peek()
-	p := &primaryAST{Pos: t.Pos}
-	switch t.Type {
-	case tokNumber:
-		p.Number = lex.Next().Value
-	case tokChar:
-		p.Char = lex.Next().Value
-	case tokString:
-		p.String = lex.Next().Value
-	case tokIdent:
-		p.Ident = lex.Next().Value
-	default:
-		if t.Value != "(" {
-			return nil, false
-		}
-		lex.Next()
-		var ok bool
-		if p.Paren, ok = shortOperand(lex); !ok || lex.Peek().Value != ")" {
-			return nil, false
-		}
-		lex.Next()
-	}
-	return p, true
+	return x, true
 }

@@ -18,6 +18,7 @@ type AtopCmd struct {
 	CSV       AtopCSVCmd       `cmd:"" name:"csv" help:"Tasks, a group of system statistics or cgroups as CSV with a header row."`
 	Timeline  AtopTimelineCmd  `cmd:"" help:"Process starts, execs and exits, deduplicated across samples and files and sorted by time (Timesketch JSON lines or CSV)."`
 	Parseable AtopParseableCmd `cmd:"" help:"What atop -P LABELS -r FILE prints, byte for byte (also: cstruct atop -P LABELS -r FILE)."`
+	AtopJSON  AtopAtopJSONCmd  `cmd:"" name:"atopjson" help:"What atop -J LABELS -r FILE prints, byte for byte (also: cstruct atop -J LABELS -r FILE); atop 2.8's shape for 2.3-2.7 logs."`
 	Defs      AtopDefsCmd      `cmd:"" help:"List the atop versions the embedded definitions cover; export them to edit (then --defs DIR)."`
 }
 

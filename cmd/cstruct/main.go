@@ -64,6 +64,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	var cli any = new(CLI)
 	if r := rewriteAtopArgs(args); len(r) >= 2 && r[1] == "parseable" && (len(args) < 2 || args[1] != "parseable") {
 		args, cli = r, new(parseableCLI)
+	} else if r := rewriteAtopJSONArgs(args); r != nil {
+		args, cli = r, new(atopJSONCLI)
 	}
 	parser, err := kong.New(cli,
 		kong.Name("cstruct"),

@@ -8,6 +8,17 @@ import (
 	"unicode/utf8"
 )
 
+// Literal is the value of a literal under the profile's rule, or an
+// *Error at the literal saying why it has none (for a caller that
+// refuses bad literals before Check, which may defer the error).
+func (p *Profile) Literal(l *Lit) (Value, error) {
+	v, msg := p.literal(l)
+	if msg != "" {
+		return Value{}, errorf(l.Pos, "%s", msg)
+	}
+	return v, nil
+}
+
 // literal is the value of a literal under the profile's rule; msg tells
 // why it has none.
 func (p *Profile) literal(l *Lit) (Value, string) {

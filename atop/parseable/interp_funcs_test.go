@@ -44,7 +44,7 @@ func init() {
 			return float32Val(float32(f)), nil
 		}},
 		"len": {1, func(_ *env, a []value) (value, error) {
-			switch v := a[0].scalar(); v.k {
+			switch v := a[0].loaded(); v.k {
 			case kList:
 				return intVal(int64(len(v.list))), nil
 			case kStr:
@@ -68,6 +68,8 @@ func init() {
 		"yn":          {1, fnYN},
 		"each":        {2, fnEach},
 		"cgindex":     {1, fnCgindex},
+		"jsonsafe":    {2, fnJSON(true)},
+		"jsonstr":     {2, fnJSON(false)},
 	}
 }
 
@@ -204,7 +206,7 @@ func fnAvg(_ *env, a []value) (value, error) {
 
 // unset0 prints atop's "unknown" -1 as 0.
 func fnUnset0(_ *env, a []value) (value, error) {
-	v := a[0].scalar()
+	v := a[0].loaded()
 	if v.k == kInt && v.i == -1 {
 		v.i = 0
 	}
@@ -258,7 +260,7 @@ func fnEach(e *env, a []value) (value, error) {
 	if !ok {
 		return value{}, fmt.Errorf("format is %s", a[0].kindName())
 	}
-	list := a[1].scalar()
+	list := a[1].loaded()
 	if list.k != kList {
 		return value{}, fmt.Errorf("of %s", list.kindName())
 	}
@@ -274,7 +276,7 @@ func fnEach(e *env, a []value) (value, error) {
 	var b []byte
 	for _, el := range list.list {
 		b = append(b, prefix...)
-		if b, err = cv.format(b, el); err != nil {
+		if b, err = formatValue(&cv, b, el); err != nil {
 			return value{}, err
 		}
 		b = append(b, suffix...)

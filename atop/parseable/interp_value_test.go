@@ -7,19 +7,6 @@ import (
 	"github.com/cstructgo/cstruct/cstruct"
 )
 
-// kind is the kind of a value in a line description.
-type kind uint8
-
-const (
-	kNone   kind = iota // nothing: an unknown name's absence, a missing cgroup
-	kInt                // a C integer (int64 bits; uns for unsigned long long)
-	kFloat              // a C float (f32) or double
-	kStr                // text: a char array read up to its NUL
-	kC                  // a struct, an array, or a scalar not read yet
-	kList               // tasks, cgroups, pids
-	kCgroup             // one cgroup of a sample
-)
-
 // value is what expressions compute. Integers follow C: they carry their
 // bits in i, and uns marks a 64-bit unsigned type (for division,
 // comparison and %llu). Floats remember whether they are C floats, so that
@@ -46,6 +33,31 @@ func boolVal(b bool) value {
 		return intVal(1)
 	}
 	return intVal(0)
+}
+
+// The interpreter (the judge of the compiled programs, judge_test.go):
+// its values and their conversions, as the engine had them before it was
+// compiled.
+
+// fromScalar is the value of a scalar of the compiler (a constant).
+func fromScalar(s scalar) value { return value{k: s.k, uns: s.uns, f32: s.f32, i: s.i, f: s.f, s: s.s} }
+
+// formatValue is conv.format of a value: a scalar is formatted, and
+// anything else fails as conv.format fails on it, named as it is.
+func formatValue(c *conv, dst []byte, v value) ([]byte, error) {
+	l := v.loaded()
+	switch l.k {
+	case kNone, kInt, kFloat, kStr:
+		out, err := c.format(dst, scalar{k: l.k, uns: l.uns, f32: l.f32, i: l.i, f: l.f, s: l.s})
+		if err != nil {
+			return dst, fmt.Errorf("%s of %s", c.text, v.kindName())
+		}
+		return out, nil
+	}
+	if c.verb == '%' {
+		return append(dst, '%'), nil
+	}
+	return dst, fmt.Errorf("%s of %s", c.text, v.kindName())
 }
 
 func (v value) kindName() string {
@@ -97,8 +109,8 @@ func load(cv cstruct.Value) value {
 	return value{k: kC, cv: cv}
 }
 
-// scalar reads a kC value if it is a scalar.
-func (v value) scalar() value {
+// loaded reads a kC value if it is a scalar.
+func (v value) loaded() value {
 	if v.k == kC {
 		return load(v.cv)
 	}
@@ -106,7 +118,7 @@ func (v value) scalar() value {
 }
 
 func (v value) toInt() (int64, bool) {
-	v = v.scalar()
+	v = v.loaded()
 	switch v.k {
 	case kInt:
 		return v.i, true
@@ -117,7 +129,7 @@ func (v value) toInt() (int64, bool) {
 }
 
 func (v value) toFloat() (float64, bool) {
-	v = v.scalar()
+	v = v.loaded()
 	switch v.k {
 	case kFloat:
 		return v.f, true
@@ -131,7 +143,7 @@ func (v value) toFloat() (float64, bool) {
 }
 
 func (v value) toStr() (string, bool) {
-	v = v.scalar()
+	v = v.loaded()
 	if v.k == kStr {
 		return v.s, true
 	}
@@ -141,7 +153,7 @@ func (v value) toStr() (string, bool) {
 // truth is C's truth of a value: non-zero; a non-empty text (atop tests
 // name[0]); a present cgroup.
 func (v value) truth() (bool, error) {
-	v = v.scalar()
+	v = v.loaded()
 	switch v.k {
 	case kInt:
 		return v.i != 0, nil
@@ -161,7 +173,7 @@ func (v value) truth() (bool, error) {
 
 // arith applies a binary operator with C's usual arithmetic conversions.
 func arith(op string, a, b value) (value, error) {
-	a, b = a.scalar(), b.scalar()
+	a, b = a.loaded(), b.loaded()
 	if a.k == kStr && b.k == kStr {
 		switch op {
 		case "==":

@@ -2,8 +2,7 @@ package parseable
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/cstructgo/cstruct/cstruct"
@@ -115,7 +114,7 @@ func (n *indexNode) eval(e *env) (value, error) {
 	i, ok := iv.toInt()
 	if !ok {
 		// the loaded kind, as cexpr words it ("index is text")
-		return value{}, fmt.Errorf("index is %s", iv.scalar().kindName())
+		return value{}, fmt.Errorf("index is %s", iv.loaded().kindName())
 	}
 	switch x.k {
 	case kC:
@@ -152,7 +151,7 @@ func (n *unaryNode) eval(e *env) (value, error) {
 	if err != nil {
 		return value{}, err
 	}
-	x = x.scalar()
+	x = x.loaded()
 	switch n.op {
 	case "!":
 		t, err := x.truth()
@@ -218,143 +217,56 @@ func (n *condNode) eval(e *env) (value, error) {
 	return n.b.eval(e)
 }
 
-// ---- building nodes from the syntax tree ----
+// ---- the interpreter's nodes of cexpr's syntax tree ----
 
-// expr builds the node of an expression.
-func (b *builder) expr(a *exprAST) (node, error) {
-	c, err := b.binary(a.Cond)
-	if err != nil || a.Then == nil {
-		return c, err
+// interpNodes caches the nodes of the desc's expressions.
+var interpNodes sync.Map // cexpr.Node → node
+
+// interp is the interpreter's node of an expression of a desc (which the
+// builder checked).
+func interp(n cexpr.Node) node {
+	if x, ok := interpNodes.Load(n); ok {
+		return x.(node)
 	}
-	x, err := b.expr(a.Then)
-	if err != nil {
-		return nil, err
-	}
-	y, err := b.expr(a.Else)
-	if err != nil {
-		return nil, err
-	}
-	return &condNode{c: c, a: x, b: y}, nil
+	x := toNode(n)
+	interpNodes.Store(n, x)
+	return x
 }
 
-// precedence of the binary operators, loosest first
-var precedence = map[string]int{
-	"||": 1, "&&": 2, "|": 3, "^": 4, "&": 5, "==": 6, "!=": 6,
-	"<": 7, ">": 7, "<=": 7, ">=": 7, "<<": 8, ">>": 8,
-	"+": 9, "-": 9, "*": 10, "/": 10, "%": 10,
-}
-
-// binary applies C's precedence to a flat operator chain (precedence
-// climbing), left-associatively.
-func (b *builder) binary(a *binaryAST) (node, error) {
-	operands := make([]node, 0, len(a.Tail)+1)
-	x, err := b.unary(a.Head)
-	if err != nil {
-		return nil, err
-	}
-	operands = append(operands, x)
-	for _, t := range a.Tail {
-		y, err := b.unary(t.X)
+func toNode(n cexpr.Node) node {
+	switch n := n.(type) {
+	case *cexpr.Lit:
+		v, err := cexpr.Descriptions.Literal(n)
 		if err != nil {
-			return nil, err
+			panic(err) // the builder refuses it
 		}
-		operands = append(operands, y)
+		switch v.Type.Kind {
+		case cexpr.KFloat:
+			return &litNode{v: floatVal(v.F)}
+		case cexpr.KText:
+			return &litNode{v: strVal(string(v.S))}
+		}
+		return &litNode{v: intVal(v.I)}
+	case *cexpr.Ident:
+		return &identNode{name: n.Name}
+	case *cexpr.Paren:
+		return toNode(n.X)
+	case *cexpr.Unary:
+		return &unaryNode{op: n.Op, x: toNode(n.X)}
+	case *cexpr.Binary:
+		return &binaryNode{op: n.Op, a: toNode(n.X), b: toNode(n.Y)}
+	case *cexpr.Cond:
+		return &condNode{c: toNode(n.C), a: toNode(n.Then), b: toNode(n.Else)}
+	case *cexpr.Member:
+		return &memberNode{x: toNode(n.X), name: n.Name}
+	case *cexpr.Index:
+		return &indexNode{x: toNode(n.X), i: toNode(n.I)}
+	case *cexpr.Call:
+		c := &callNode{name: n.Fun.(*cexpr.Ident).Name}
+		for _, a := range n.Args {
+			c.args = append(c.args, toNode(a))
+		}
+		return c
 	}
-	pos := 0 // the right operand of a.Tail[i] is operands[i+1]
-	var climb func(minPrec int) node
-	climb = func(minPrec int) node {
-		lhs := operands[pos]
-		for pos < len(a.Tail) {
-			op := a.Tail[pos].Op
-			prec := precedence[op]
-			if prec < minPrec {
-				break
-			}
-			pos++
-			lhs = &binaryNode{op: op, a: lhs, b: climb(prec + 1)}
-		}
-		return lhs
-	}
-	return climb(0), nil
-}
-
-func (b *builder) unary(a *unaryAST) (node, error) {
-	if a.Op != "" {
-		x, err := b.unary(a.X)
-		if err != nil {
-			return nil, err
-		}
-		if lit, isLit := x.(*litNode); isLit && a.Op == "-" {
-			v := lit.v
-			if v.k == kInt {
-				v.i = -v.i
-			} else {
-				v.f = -v.f
-			}
-			return &litNode{v: v}, nil
-		}
-		return &unaryNode{op: a.Op, x: x}, nil
-	}
-	x, err := b.primary(a.Primary)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range a.Suffixes {
-		switch {
-		case s.Member != "":
-			x = &memberNode{x: x, name: s.Member}
-		case s.Index != nil:
-			i, err := b.expr(s.Index)
-			if err != nil {
-				return nil, err
-			}
-			x = &indexNode{x: x, i: i}
-		default:
-			id, isIdent := x.(*identNode)
-			if !isIdent {
-				return nil, b.errorf(s.Pos, "only named functions can be called")
-			}
-			var args []node
-			for _, arg := range s.Args {
-				y, err := b.expr(arg)
-				if err != nil {
-					return nil, err
-				}
-				args = append(args, y)
-			}
-			x = &callNode{name: id.name, args: args}
-		}
-	}
-	return x, nil
-}
-
-func (b *builder) primary(a *primaryAST) (node, error) {
-	switch {
-	case a.Number != "":
-		text := a.Number
-		hex := len(text) > 1 && (text[1] == 'x' || text[1] == 'X')
-		if !hex && strings.ContainsAny(text, ".eE+-") {
-			f, err := strconv.ParseFloat(text, 64)
-			if err != nil {
-				return nil, b.errorf(a.Pos, "bad number %q", text)
-			}
-			return &litNode{v: floatVal(f)}, nil
-		}
-		n, err := strconv.ParseInt(text, 0, 64)
-		if err != nil {
-			return nil, b.errorf(a.Pos, "bad number %q", text)
-		}
-		return &litNode{v: intVal(n)}, nil
-	case a.Char != "":
-		s := cexpr.UnquoteDesc(a.Char)
-		if len(s) != 1 {
-			return nil, b.errorf(a.Pos, "bad character literal %s", a.Char)
-		}
-		return &litNode{v: intVal(int64(int8(s[0])))}, nil
-	case a.String != "":
-		return &litNode{v: strVal(cexpr.UnquoteDesc(a.String))}, nil
-	case a.Ident != "":
-		return &identNode{name: a.Ident}, nil
-	}
-	return b.expr(a.Paren)
+	panic(fmt.Sprintf("a %T in a desc", n)) // the builder refuses it
 }

@@ -15,74 +15,6 @@ type cgroupData struct {
 	pids  []int32
 }
 
-// headerInfo is what the engine needs from the file header.
-type headerInfo struct {
-	version  string // "2.13"
-	host     string
-	hertz    int64
-	pagesize int64
-	support  uint32 // the header's supportflags
-}
-
-// atop's support flags (the same bits in every version) and the raw
-// record flags they come from per sample.
-const (
-	supAcctActive = 0x0001
-	supIOStat     = 0x0004
-	supNetatop    = 0x0010
-	supNetatopd   = 0x0020
-	supDockStat   = 0x0040
-	supGPUStat    = 0x0080
-	supCgroupV2   = 0x0100
-	rawLogNG      = supAcctActive | supIOStat | supNetatop | supNetatopd
-
-	rrBoot          = 0x0001
-	rrNetatop       = 0x0004
-	rrNetatopd      = 0x0008
-	rrAcctActive    = 0x0010
-	rrIOStat        = 0x0020
-	rrContainerStat = 0x0040
-	rrGPUStat       = 0x0080
-	rrCgrStat       = 0x0100
-)
-
-// builtinConsts are names every description can use.
-var builtinConsts = map[string]value{
-	"ACCTACTIVE":    intVal(supAcctActive),
-	"IOSTAT":        intVal(supIOStat),
-	"NETATOP":       intVal(supNetatop),
-	"NETATOPD":      intVal(supNetatopd),
-	"DOCKSTAT":      intVal(supDockStat),
-	"CONTAINERSTAT": intVal(supDockStat),
-	"GPUSTAT":       intVal(supGPUStat),
-	"CGROUPV2":      intVal(supCgroupV2),
-	"RRBOOT":        intVal(rrBoot),
-}
-
-// sampleSupport is atop's supportflags while it shows a sample: the
-// header's, with the per-sample bits taken from the record flags (as
-// rawread does in every version).
-func sampleSupport(hdr uint32, flags uint16) int64 {
-	sf := hdr
-	set := func(bit uint32, on bool) {
-		if on {
-			sf |= bit
-		} else {
-			sf &^= bit
-		}
-	}
-	if hdr&rawLogNG == rawLogNG {
-		set(supAcctActive, flags&rrAcctActive != 0)
-		set(supIOStat, flags&rrIOStat != 0)
-	}
-	set(supNetatop, flags&rrNetatop != 0)
-	set(supNetatopd, flags&rrNetatopd != 0)
-	set(supDockStat, flags&rrContainerStat != 0)
-	set(supGPUStat, flags&rrGPUStat != 0)
-	set(supCgroupV2, flags&rrCgrStat != 0)
-	return int64(sf)
-}
-
 // run is the state of printing one sample.
 type run struct {
 	d     *desc
@@ -201,8 +133,6 @@ type env struct {
 	vars []binding
 }
 
-func (e *env) evalConst(x node) (value, error) { return x.eval(e) }
-
 func (e *env) lookup(name string) (value, error) {
 	for i := len(e.vars) - 1; i >= 0; i-- {
 		if e.vars[i].name == name {
@@ -252,10 +182,10 @@ func (e *env) lookup(name string) (value, error) {
 		}
 	}
 	if v, ok := e.d.consts[name]; ok {
-		return v, nil
+		return fromScalar(v), nil
 	}
 	if v, ok := builtinConsts[name]; ok {
-		return v, nil
+		return fromScalar(v), nil
 	}
 	return value{}, fmt.Errorf("unknown name %q", name)
 }
@@ -271,7 +201,7 @@ func (e *env) call(name string, args []value) (value, error) {
 		for i, a := range args {
 			e.vars[i] = binding{df.params[i], a}
 		}
-		v, err := df.body.eval(e)
+		v, err := interp(df.body).eval(e)
 		e.vars = saved
 		if err != nil {
 			return value{}, fmt.Errorf("%s: %w", name, err)
@@ -301,20 +231,24 @@ func (e *env) exec(out []byte, hdr []byte, body []stmt) ([]byte, error) {
 		switch s := s.(type) {
 		case *letStmt:
 			var v value
-			if v, err = s.expr.eval(e); err != nil {
+			if v, err = interp(s.expr).eval(e); err != nil {
 				return out, fmt.Errorf("let %s: %w", s.name, err)
 			}
 			e.vars = append(e.vars, binding{s.name, v})
 		case *printStmt:
-			out = append(out, hdr...)
-			out = append(out, ' ')
+			if !e.d.json {
+				out = append(out, hdr...)
+				out = append(out, ' ')
+			}
 			if out, err = e.fill(out, s.tmpl); err != nil {
 				return out, err
 			}
-			out = append(out, '\n')
+			if !e.d.json {
+				out = append(out, '\n')
+			}
 		case *ifStmt:
 			var c value
-			if c, err = s.cond.eval(e); err != nil {
+			if c, err = interp(s.cond).eval(e); err != nil {
 				return out, fmt.Errorf("if: %w", err)
 			}
 			t, err := c.truth()
@@ -339,7 +273,7 @@ func (e *env) exec(out []byte, hdr []byte, body []stmt) ([]byte, error) {
 }
 
 func (e *env) loop(out []byte, hdr []byte, s *forStmt) ([]byte, error) {
-	over, err := s.over.eval(e)
+	over, err := interp(s.over).eval(e)
 	if err != nil {
 		return out, fmt.Errorf("for %s: %w", s.elem, err)
 	}
@@ -356,7 +290,7 @@ func (e *env) loop(out []byte, hdr []byte, s *forStmt) ([]byte, error) {
 		return out, fmt.Errorf("for %s: %s is not a list", s.elem, over.kindName())
 	}
 	if s.count != nil {
-		cv, err := s.count.eval(e)
+		cv, err := interp(s.count).eval(e)
 		if err != nil {
 			return out, fmt.Errorf("for %s: count: %w", s.elem, err)
 		}
@@ -381,7 +315,7 @@ func (e *env) loop(out []byte, hdr []byte, s *forStmt) ([]byte, error) {
 		}
 		e.vars = append(e.vars, binding{s.elem, el})
 		if s.while != nil {
-			w, err := s.while.eval(e)
+			w, err := interp(s.while).eval(e)
 			if err != nil {
 				return out, fmt.Errorf("for %s: while: %w", s.elem, err)
 			}
@@ -408,11 +342,11 @@ func (e *env) fill(out []byte, t template) ([]byte, error) {
 			out = append(out, p.lit...)
 			continue
 		}
-		v, err := p.expr.eval(e)
+		v, err := interp(p.expr).eval(e)
 		if err != nil {
 			return out, fmt.Errorf("%s: %w", p.conv.text, err)
 		}
-		if out, err = p.conv.format(out, v); err != nil {
+		if out, err = formatValue(p.conv, out, v); err != nil {
 			return out, err
 		}
 	}
@@ -423,13 +357,54 @@ func (e *env) fill(out []byte, t template) ([]byte, error) {
 func (r *run) printLabel(out []byte, ld *labelDesc) ([]byte, error) {
 	r.label = ld.name
 	e := &env{d: r.d, r: r, vars: make([]binding, 0, 16)}
-	hdr, err := e.fill(nil, r.d.header)
-	if err != nil {
-		return out, fmt.Errorf("parseable: %s: header: %w", ld.name, err)
+	var hdr []byte
+	var err error
+	if !r.d.json { // -J's header opens the sample, not each line
+		if hdr, err = e.fill(nil, r.d.header); err != nil {
+			return out, fmt.Errorf("parseable: %s: header: %w", ld.name, err)
+		}
 	}
 	out, err = e.exec(out, hdr, ld.body)
 	if err != nil {
 		return out, fmt.Errorf("parseable: %s: %w", ld.name, err)
+	}
+	return out, nil
+}
+
+// The interpreter's view of the parts: cstruct values.
+
+func (p *parts) systemValue() (cstruct.Value, error) {
+	b, err := p.system()
+	if err != nil {
+		return cstruct.Value{}, err
+	}
+	return p.lay.spec.UnpackWith(p.lay.sstat, b, cstruct.Options{Order: p.lay.order})
+}
+
+func (p *parts) taskValues() ([]cstruct.Value, error) {
+	b, n, err := p.tasks()
+	if err != nil {
+		return nil, err
+	}
+	size := p.lay.tstatLen
+	vs := make([]cstruct.Value, n)
+	for i := range vs {
+		vs[i], err = p.lay.spec.UnpackWith(p.lay.tstat, b[i*size:(i+1)*size], cstruct.Options{Order: p.lay.order, Base: int64(i * size)})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return vs, nil
+}
+
+func (p *parts) cgroupData() ([]cgroupData, error) {
+	cgs, err := p.cgroups()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cgroupData, len(cgs))
+	for i, c := range cgs {
+		out[i] = cgroupData{cstat: c.Value, path: c.Path, pids: c.PIDs}
 	}
 	return out, nil
 }
