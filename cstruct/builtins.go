@@ -115,3 +115,10 @@ func normalizeWords(words []string) string {
 	sort.SliceStable(ws, func(i, j int) bool { return keywordOrder[ws[i]] < keywordOrder[ws[j]] })
 	return strings.Join(ws, " ")
 }
+
+// targetTypes changes the built-in types that a compiler target gives
+// their C meaning: wchar_t is a 4-byte int on Linux (dissect's wchar and
+// WCHAR stay UTF-16 code units).
+func targetTypes(m map[string]Type, abi ABI) {
+	m["wchar_t"] = m["int32"]
+}

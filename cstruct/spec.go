@@ -8,6 +8,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -30,9 +31,17 @@ type Config struct {
 	Natural bool
 	// Defines are predefined macros, as with -D NAME[=VALUE].
 	Defines map[string]string
+	// Undefines are removed from the predefined macros, as with -U NAME.
+	Undefines []string
 	// IncludeDirs are searched for #include files after the including
 	// file's directory.
 	IncludeDirs []fs.FS
+	// Target, when set, is the compiler whose predefined macros and system
+	// include directories (searched after IncludeDirs) the text sees, and
+	// whose C types it gets: wchar_t is the target's (4 bytes on Linux).
+	// Without one, a few macros of x86-64 (or, with ILP32, i386) Linux GCC
+	// are predefined. See [HostTarget]. A Target does not set Natural.
+	Target *Target
 	// Limits bound what data may demand when it is decoded.
 	Limits Limits
 }
@@ -72,6 +81,9 @@ type Spec struct {
 	cnamed  map[string]bool          // the names in cnames
 	mu      sync.Mutex               // guards consts and pending after loading
 	pending map[string][]lexer.Token // macros not yet evaluated as constants
+	pre     *cparse.Predefined       // the target's predefined macros
+	preErr  error                    // why they do not parse
+	incDirs []fs.FS                  // IncludeDirs, then the target's
 }
 
 // NewSpec returns an empty Spec that has only the built-in types.
@@ -83,7 +95,7 @@ func NewSpec(cfg Config) *Spec {
 	if order == nil {
 		order = binary.LittleEndian
 	}
-	return &Spec{
+	s := &Spec{
 		cfg:     cfg,
 		order:   order,
 		types:   builtinTypes(cfg.ABI),
@@ -92,7 +104,19 @@ func NewSpec(cfg Config) *Spec {
 		cnamed:  make(map[string]bool),
 		pending: make(map[string][]lexer.Token),
 		macros:  make(map[string]string),
+		incDirs: cfg.IncludeDirs,
 	}
+	if t := cfg.Target; t != nil {
+		s.pre, s.preErr = t.prepare()
+		s.incDirs = slices.Clip(s.incDirs)
+		for _, d := range t.IncludeDirs {
+			s.incDirs = append(s.incDirs, os.DirFS(d))
+		}
+		targetTypes(s.types, cfg.ABI)
+	} else {
+		s.pre = cparse.DefaultPredefined(cfg.ABI.PointerSize != 4)
+	}
+	return s
 }
 
 // Parse loads definition text with the default Config.
@@ -167,7 +191,13 @@ func (s *Spec) load(fsys fs.FS, filename string, src []byte) error {
 	for k, v := range s.cfg.Defines {
 		defines[k] = v
 	}
-	res, err := cparse.Preprocess(filename, src, cparse.Options{FS: fsys, IncludeDirs: s.cfg.IncludeDirs, Defines: defines})
+	if s.preErr != nil {
+		return fmt.Errorf("cstruct: target %s: %w", s.cfg.Target.Name, convertParseError(s.preErr))
+	}
+	res, err := cparse.Preprocess(filename, src, cparse.Options{
+		FS: fsys, IncludeDirs: s.incDirs, Defines: defines,
+		Undefines: s.cfg.Undefines, Predefined: s.pre,
+	})
 	if err != nil {
 		return convertParseError(err)
 	}
@@ -186,8 +216,8 @@ func (s *Spec) load(fsys fs.FS, filename string, src []byte) error {
 func (s *Spec) collectMacros(res *cparse.Result) {
 	for _, name := range res.Order {
 		m, ok := res.Macros[name]
-		if !ok {
-			continue
+		if !ok || m.Pos.Filename == "<built-in>" {
+			continue // predefined again by every load
 		}
 		vals := make([]string, len(m.Body))
 		for i, t := range m.Body {
@@ -201,7 +231,7 @@ func (s *Spec) collectMacros(res *cparse.Result) {
 			continue
 		}
 		s.macros[key] = body
-		if len(m.Body) == 0 || m.Pos.Filename == "<built-in>" {
+		if len(m.Body) == 0 {
 			continue
 		}
 		// evaluated when asked for (Const), not here: most macros never are

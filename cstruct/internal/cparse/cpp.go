@@ -19,8 +19,10 @@
 // expanded as again. That is C's "painted blue" rule; it stops #define A A
 // and mutual recursion.
 //
-// Predefined macros (cppPredefined) describe an x86-64 Linux GCC and make
-// common glibc/compiler noise words vanish; Options.Defines may override
+// Predefined macros are a target's (Options.Predefined: a compiler's own,
+// as gcc -dM -E prints them; by default a few that describe an x86-64 Linux
+// GCC) and cppPredefined, which make common glibc/compiler noise words
+// vanish; Options.Defines may override them and Options.Undefines remove
 // them.
 //
 // Limits: hostile input must not exhaust memory or time, so the work is
@@ -53,20 +55,37 @@ const (
 	cppDefaultDepth = 64        // default Options.MaxDepth
 )
 
-// cppPredefined are the macros every Preprocess call starts with, as
-// "NAME body" or "NAME(params) body". The first group describes the
-// target; the second makes words that real headers put around
-// declarations expand to nothing.
+// cppTargetLP64 and cppTargetILP32 are the default target macros (an
+// x86-64 or i386 Linux GCC, in brief) when Options.Predefined is nil.
+var (
+	cppTargetLP64 = []string{
+		"__x86_64__ 1",
+		"__LP64__ 1",
+		"__linux__ 1",
+		"__GNUC__ 12",
+		"__CHAR_BIT__ 8",
+		"__BYTE_ORDER__ 1234",
+		"__ORDER_LITTLE_ENDIAN__ 1234",
+		"__ORDER_BIG_ENDIAN__ 4321",
+	}
+	cppTargetILP32 = []string{
+		"__i386__ 1",
+		"__ILP32__ 1",
+		"__linux__ 1",
+		"__GNUC__ 12",
+		"__CHAR_BIT__ 8",
+		"__BYTE_ORDER__ 1234",
+		"__ORDER_LITTLE_ENDIAN__ 1234",
+		"__ORDER_BIG_ENDIAN__ 4321",
+	}
+)
+
+// cppPredefined are the macros every Preprocess call starts with after the
+// target's, as "NAME body" or "NAME(params) body". They say this is C and
+// cstruct, and make words that real headers put around declarations expand
+// to nothing (a system header that defines them itself redefines them).
 var cppPredefined = []string{
 	"__STDC__ 1",
-	"__x86_64__ 1",
-	"__LP64__ 1",
-	"__linux__ 1",
-	"__GNUC__ 12",
-	"__CHAR_BIT__ 8",
-	"__BYTE_ORDER__ 1234",
-	"__ORDER_LITTLE_ENDIAN__ 1234",
-	"__ORDER_BIG_ENDIAN__ 4321",
 	"__CSTRUCT__ 1",
 
 	"__BEGIN_DECLS",
@@ -110,8 +129,58 @@ type Options struct {
 	// Defines are predefined macros, like -D: name (or "F(a,b)") ->
 	// replacement text ("" = empty). They override cppPredefined.
 	Defines map[string]string
+	// Undefines are removed after Defines are defined, like -U.
+	Undefines []string
+	// Predefined are the target's predefined macros (NewPredefined); nil
+	// means DefaultPredefined(true).
+	Predefined *Predefined
 	// MaxDepth limits #include nesting; 0 means 64.
 	MaxDepth int
+}
+
+// Predefined is a parsed set of predefined macros, made once and shared by
+// every Preprocess call that uses it.
+type Predefined struct {
+	macros []*cppMacro
+}
+
+// NewPredefined parses a target's predefined macros, each "NAME body" or
+// "NAME(params) body" (a line of gcc -dM -E without its "#define "); the
+// set used is them followed by cppPredefined.
+func NewPredefined(defs []string) (*Predefined, error) {
+	p := &cppState{macros: map[string]*cppMacro{}}
+	out := &Predefined{}
+	for _, text := range append(slices.Clip(defs), cppPredefined...) {
+		m, err := p.defineText(cppBuiltinFile, text)
+		if err != nil {
+			return nil, err
+		}
+		p.setMacro(m)
+		out.macros = append(out.macros, m)
+	}
+	return out, nil
+}
+
+// DefaultPredefined is the predefined set used without a target: a few
+// macros of x86-64 (lp64) or i386 Linux GCC.
+func DefaultPredefined(lp64 bool) *Predefined {
+	if lp64 {
+		return defaultLP64()
+	}
+	return defaultILP32()
+}
+
+var (
+	defaultLP64  = sync.OnceValue(func() *Predefined { return mustPredefined(cppTargetLP64) })
+	defaultILP32 = sync.OnceValue(func() *Predefined { return mustPredefined(cppTargetILP32) })
+)
+
+func mustPredefined(defs []string) *Predefined {
+	p, err := NewPredefined(defs)
+	if err != nil {
+		panic(err) // built-in text
+	}
+	return p
 }
 
 // Result of preprocessing.
@@ -558,14 +627,14 @@ func (p *cppState) setMacro(m *cppMacro) {
 	p.macros[m.def.Name] = m
 }
 
-// predefine defines cppPredefined, then opt.Defines in the order of their
-// names.
+// predefine defines the predefined set, then opt.Defines in the order of
+// their names, then removes opt.Undefines.
 func (p *cppState) predefine() *Error {
-	builtins, err := cppBuiltins()
-	if err != nil {
-		return err
+	pre := p.opt.Predefined
+	if pre == nil {
+		pre = DefaultPredefined(true)
 	}
-	for _, m := range builtins {
+	for _, m := range pre.macros {
 		p.seq++ // = m.seq: the built-ins come first
 		p.macros[m.def.Name] = m
 	}
@@ -581,25 +650,11 @@ func (p *cppState) predefine() *Error {
 		}
 		p.setMacro(m)
 	}
+	for _, name := range p.opt.Undefines {
+		delete(p.macros, name)
+	}
 	return nil
 }
-
-// cppBuiltins are the macros of cppPredefined, numbered in order. They are
-// parsed once: a macro does not change once defined (#undef and a new
-// #define replace it), so every Preprocess call shares them.
-var cppBuiltins = sync.OnceValues(func() ([]*cppMacro, *Error) {
-	p := &cppState{macros: map[string]*cppMacro{}}
-	var out []*cppMacro
-	for _, text := range cppPredefined {
-		m, err := p.defineText(cppBuiltinFile, text)
-		if err != nil {
-			return nil, err
-		}
-		p.setMacro(m)
-		out = append(out, m)
-	}
-	return out, nil
-})
 
 // defineText parses "NAME body" or "NAME(params) body" as a #define in
 // file.
