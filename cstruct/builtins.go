@@ -80,6 +80,7 @@ func builtinTypes(abi ABI) map[string]Type {
 	add(ptr, "size_t", "uintptr_t", "SIZE_T", "ULONG_PTR", "DWORD_PTR", "UINT_PTR")
 	add(sptr, "ssize_t", "intptr_t", "ptrdiff_t", "SSIZE_T", "LONG_PTR", "INT_PTR")
 	add(tt, "time_t")
+	cTypes(m, abi)
 	return m
 }
 

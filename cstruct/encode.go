@@ -82,6 +82,8 @@ func (e *encoder) putScalar(t Type, b []byte, x any, path string, bitOff, bits i
 			order.PutUint16(b, h)
 		case 4:
 			order.PutUint32(b, math.Float32bits(float32(f)))
+		case 12, 16:
+			putFloat80(b, f, order)
 		default:
 			order.PutUint64(b, math.Float64bits(f))
 		}

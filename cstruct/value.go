@@ -470,6 +470,9 @@ func (v Value) Float() float64 {
 	if !ok {
 		panic(fmt.Sprintf("cstruct: Float of %s", v.typ))
 	}
+	if isFloat80(f) {
+		return float80(v.buf, v.order)
+	}
 	x := readUint(v.buf, v.order)
 	switch f.ByteSize {
 	case 2:

@@ -25,7 +25,20 @@ var (
 	attrParser = sync.OnceValue(func() *participle.Parser[attrList] {
 		return participle.MustBuild[attrList](participle.Lexer(Lexer), participle.UseLookahead(lookahead))
 	})
+	typeNameParser = sync.OnceValue(func() *participle.Parser[TypeName] {
+		return participle.MustBuild[TypeName](participle.Lexer(Lexer), participle.UseLookahead(lookahead))
+	})
 )
+
+// ParseTypeName parses tokens that must hold exactly one type name, as in
+// a cast or typeof.
+func ParseTypeName(tokens []lexer.Token) (*TypeName, error) {
+	if err := checkDepth(tokens); err != nil {
+		return nil, err
+	}
+	tn, err := typeNameParser().ParseFromLexer(upgrade(tokens))
+	return tn, convertError(err)
+}
 
 // Parse parses a preprocessed token stream into a File: the declarations
 // the shortcut takes (shortcut.go) straight from the tokens, the others
