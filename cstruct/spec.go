@@ -133,7 +133,10 @@ func (c *Config) ParseFiles(names ...string) (*Spec, error) {
 	return s, nil
 }
 
-// LoadFile adds the definitions of a file on disk.
+// LoadFile adds the definitions of a file on disk. Positions name it, and
+// the files it includes, as name does ("defs/x.h:3:5", "/abs/x.h:3:5").
+// Quoted includes are resolved relative to the including file (".."
+// included, as the C compiler does), then in Config.IncludeDirs.
 func (s *Spec) LoadFile(name string) error {
 	abs, err := filepath.Abs(name)
 	if err != nil {
@@ -141,25 +144,40 @@ func (s *Spec) LoadFile(name string) error {
 	}
 	root := filepath.VolumeName(abs) + string(filepath.Separator)
 	rel := filepath.ToSlash(strings.TrimPrefix(abs, root))
-	return s.LoadFS(os.DirFS(root), rel)
+	return s.loadFS(os.DirFS(root), rel, filepath.ToSlash(name))
 }
 
 // LoadFS adds the definitions of the file name inside fsys.
 func (s *Spec) LoadFS(fsys fs.FS, name string) error {
+	return s.loadFS(fsys, name, name)
+}
+
+// loadFS loads the file name of fsys, which the user calls display.
+func (s *Spec) loadFS(fsys fs.FS, name, display string) error {
 	src, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return fmt.Errorf("cstruct: %w", err)
+		return fmt.Errorf("cstruct: %s: %w", display, unwrapPath(err))
 	}
-	return s.load(fsys, name, src)
+	return s.load(fsys, name, display, src)
+}
+
+// unwrapPath drops the path of an *fs.PathError, which names the file
+// inside its FS rather than as the user gave it.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // Load adds definition text to the Spec, as dissect's cs.load does: later
 // texts see the types, constants and macros of earlier ones.
 func (s *Spec) Load(filename string, src []byte) error {
-	return s.load(nil, filename, src)
+	return s.load(nil, filename, filename, src)
 }
 
-func (s *Spec) load(fsys fs.FS, filename string, src []byte) error {
+func (s *Spec) load(fsys fs.FS, filename, display string, src []byte) error {
 	defines := make(map[string]string, len(s.cfg.Defines)+len(s.macros))
 	for k, v := range s.macros {
 		defines[k] = v
@@ -167,7 +185,9 @@ func (s *Spec) load(fsys fs.FS, filename string, src []byte) error {
 	for k, v := range s.cfg.Defines {
 		defines[k] = v
 	}
-	res, err := cparse.Preprocess(filename, src, cparse.Options{FS: fsys, IncludeDirs: s.cfg.IncludeDirs, Defines: defines})
+	res, err := cparse.Preprocess(filename, src, cparse.Options{
+		FS: fsys, Name: display, IncludeDirs: s.cfg.IncludeDirs, IncludeNames: includeNames(s.cfg.IncludeDirs), Defines: defines,
+	})
 	if err != nil {
 		return convertParseError(err)
 	}

@@ -34,6 +34,7 @@ package cparse
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"slices"
@@ -112,6 +113,14 @@ type Options struct {
 	Defines map[string]string
 	// MaxDepth limits #include nesting; 0 means 64.
 	MaxDepth int
+	// Name is the main file's name as the user gave it ("defs/x.h",
+	// "/abs/x.h"), used in positions and for the names of the files it
+	// includes; "" means the filename given to Preprocess.
+	Name string
+	// IncludeNames name IncludeDirs (by index) for positions and error
+	// messages, as the user gave them; a missing or empty name leaves
+	// positions as paths inside the directory.
+	IncludeNames []string
 }
 
 // Result of preprocessing.
@@ -146,7 +155,11 @@ func Preprocess(filename string, src []byte, opt Options) (*Result, error) {
 	if err := p.predefine(); err != nil {
 		return nil, err
 	}
-	toks, err := lexTokens(filename, src)
+	display := opt.Name
+	if display == "" {
+		display = filename
+	}
+	toks, err := lexTokens(display, src)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +167,7 @@ func Preprocess(filename string, src []byte, opt Options) (*Result, error) {
 	if p.input > cppMaxInput {
 		return nil, lexErrorf(toks[0].Pos, "input too large")
 	}
-	if err := p.processFile(&cppFile{name: filename, toks: toks}, 0); err != nil {
+	if err := p.processFile(&cppFile{name: filename, display: display, toks: toks}, 0); err != nil {
 		return nil, err
 	}
 
@@ -214,11 +227,12 @@ type cppCached struct {
 
 // cppFile is a file being preprocessed.
 type cppFile struct {
-	name  string // path inside its FS
-	fsIdx int    // index into cppState.fss
-	toks  []lexTok
-	i     int // next token
-	conds []cppCond
+	name    string // path inside its FS
+	display string // name in positions: as the user knows the file
+	fsIdx   int    // index into cppState.fss
+	toks    []lexTok
+	i       int // next token
+	conds   []cppCond
 }
 
 // cppCond is an open #if/#ifdef/#ifndef.
@@ -613,30 +627,50 @@ func (p *cppState) defineText(file, text string) (*cppMacro, *Error) {
 	return p.parseDefine(dir, line)
 }
 
-// include carries out #include or #include_next.
+// include carries out #include or #include_next. A quoted name is looked
+// for in the including file's directory, then in the include directories;
+// an angled one in the include directories only; #include_next goes on
+// with the include directory after the one of the including file. A
+// quoted name found nowhere is an error that names the directories
+// searched; an angled one is left to the interpreter's built-in types.
 func (p *cppState) include(f *cppFile, dir lexTok, args []lexTok, depth int) *Error {
-	name, angled, err := p.headerName(dir, args)
+	name, at, angled, err := p.headerName(dir, args)
 	if err != nil {
 		return err
 	}
 	type candidate struct {
-		fsIdx int
-		path  string
+		fsIdx   int
+		path    string
+		display string // file name in positions
+		where   string // the directory, for the error
 	}
 	var cands []candidate
 	first := 1 // the first include dir to search
 	if dir.Value == "include_next" {
 		first = max(f.fsIdx+1, 1)
 	} else if !angled {
-		cands = append(cands, candidate{f.fsIdx, path.Join(path.Dir(f.name), name)})
+		cands = append(cands, candidate{f.fsIdx, path.Join(path.Dir(f.name), name),
+			path.Join(path.Dir(f.display), name), path.Dir(f.display)})
 	}
 	for i := first; i < len(p.fss); i++ {
-		cands = append(cands, candidate{i, path.Clean(name)})
+		c := candidate{i, path.Clean(name), path.Clean(name), fmt.Sprintf("include directory %d", i)}
+		if i-1 < len(p.opt.IncludeNames) && p.opt.IncludeNames[i-1] != "" {
+			c.where = p.opt.IncludeNames[i-1]
+			c.display = path.Join(c.where, c.path)
+		}
+		cands = append(cands, c)
 	}
 
+	var searched []string
 	for _, c := range cands {
 		fsys := p.fss[c.fsIdx]
-		if fsys == nil || !fs.ValidPath(c.path) {
+		if fsys == nil {
+			continue
+		}
+		if !slices.Contains(searched, c.where) {
+			searched = append(searched, c.where)
+		}
+		if !fs.ValidPath(c.path) {
 			continue
 		}
 		key := cppFileKey(c.fsIdx, c.path)
@@ -648,9 +682,9 @@ func (p *cppState) include(f *cppFile, dir lexTok, args []lexTok, depth int) *Er
 			}
 			file = &cppCached{}
 			if rerr != nil {
-				file.err = lexErrorf(dir.Pos, "cannot read include file %q: %v", name, rerr)
+				file.err = lexErrorf(at, "cannot read include file %q: %v", name, rerr)
 			} else {
-				file.toks, file.err = lexTokens(c.path, data)
+				file.toks, file.err = lexTokens(c.display, data)
 			}
 			p.files[key] = file
 		}
@@ -668,35 +702,39 @@ func (p *cppState) include(f *cppFile, dir lexTok, args []lexTok, depth int) *Er
 		if p.includes > cppMaxIncludes || p.input > cppMaxInput {
 			return lexErrorf(dir.Pos, "too much input (an #include loop?)")
 		}
-		return p.processFile(&cppFile{name: c.path, fsIdx: c.fsIdx, toks: file.toks}, depth+1)
+		return p.processFile(&cppFile{name: c.path, display: c.display, fsIdx: c.fsIdx, toks: file.toks}, depth+1)
 	}
 	if angled {
 		return nil // system headers are built into the interpreter
 	}
-	return lexErrorf(dir.Pos, "cannot find include file %q", name)
+	if len(searched) == 0 {
+		return lexErrorf(at, "%s: no such file or directory (no include directory to search)", name)
+	}
+	return lexErrorf(at, "%s: no such file or directory (searched: %s)", name, strings.Join(searched, ", "))
 }
 
 // headerName returns the file named by an #include directive: "name" or
 // <name> as written, or else after macro expansion.
-func (p *cppState) headerName(dir lexTok, args []lexTok) (name string, angled bool, err *Error) {
+// at is the position of the name.
+func (p *cppState) headerName(dir lexTok, args []lexTok) (name string, at lexer.Position, angled bool, err *Error) {
 	if len(args) > 0 && args[0].Type != lexString && !args[0].is("<") {
 		if args, err = p.expandList(args); err != nil {
-			return "", false, err
+			return "", at, false, err
 		}
 	}
 	switch {
 	case len(args) > 0 && args[0].Type == lexString && args[0].bad == "" && args[0].Value[0] == '"':
 		v := args[0].Value
-		return v[1 : len(v)-1], false, nil
+		return v[1 : len(v)-1], args[0].Pos, false, nil
 	case len(args) > 0 && args[0].is("<"):
 		for i := 1; i < len(args); i++ {
 			if args[i].is(">") {
-				return cppSpell(args[1:i]), true, nil
+				return cppSpell(args[1:i]), args[0].Pos, true, nil
 			}
 		}
-		return "", false, lexErrorf(args[0].Pos, "missing terminating > character")
+		return "", at, false, lexErrorf(args[0].Pos, "missing terminating > character")
 	}
-	return "", false, lexErrorf(dir.Pos, `#%s expects "FILENAME" or <FILENAME>`, dir.Value)
+	return "", at, false, lexErrorf(dir.Pos, `#%s expects "FILENAME" or <FILENAME>`, dir.Value)
 }
 
 // pragmaPack passes "#pragma pack(args)" on as "__pragma_pack ( args ) ;",
