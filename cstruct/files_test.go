@@ -56,3 +56,29 @@ func TestLoadFileNames(t *testing.T) {
 	err = NewSpec(Config{}).LoadFile("defs/none.h")
 	assert.EqualError(t, err, "cstruct: defs/none.h: no such file or directory")
 }
+
+// TestLoadBounds checks the bounds on definition text: per file, in all
+// (across loads), and the refusal of files that are no regular files.
+func TestLoadBounds(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		err := NewSpec(Config{}).LoadFile("/dev/zero")
+		assert.EqualError(t, err, "cstruct: /dev/zero: not a regular file (a character device)")
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"a.h": "struct a { int x; };\n"}) // 21 bytes
+	a := filepath.Join(dir, "a.h")
+
+	s := NewSpec(Config{Limits: Limits{MaxFileSize: 20}})
+	err := s.LoadFile(a)
+	assert.EqualError(t, err, "cstruct: "+a+": file too large (21 bytes, more than 20)")
+	err = s.Load("text.h", []byte("struct a { int x; };\n"))
+	assert.EqualError(t, err, "text.h:1:1: file too large (21 bytes, more than 20)")
+
+	s = NewSpec(Config{Limits: Limits{MaxInputSize: 50}})
+	require.NoError(t, s.LoadFile(a))
+	require.NoError(t, s.Load("b.h", []byte("struct b { int x; };\n")))
+	err = s.Load("c.h", []byte("struct c { int x; };\n"))
+	assert.EqualError(t, err, "c.h:1:1: file too large (21 bytes, more than 8)")
+	_, err = (&Config{Limits: Limits{MaxInputSize: 21}}).ParseFiles(a, a)
+	assert.EqualError(t, err, "cstruct: "+a+": file too large (21 bytes, more than 0)")
+}

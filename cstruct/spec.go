@@ -33,14 +33,35 @@ type Config struct {
 	// IncludeDirs are searched for #include files after the including
 	// file's directory.
 	IncludeDirs []fs.FS
-	// Limits bound what data may demand when it is decoded.
+	// Limits bound what definitions and data may demand.
 	Limits Limits
 }
 
-// Limits bound the work and memory that decoding data may cause.
+// Limits bound the work and memory that definition text and decoding data
+// may cause.
 type Limits struct {
 	MaxElements int64 // elements in one array; 0 means 1<<24
 	MaxDepth    int   // nesting of structs and arrays; 0 means 64
+
+	// MaxFileSize bounds one definition file (or text given to Load) in
+	// bytes, and MaxInputSize all the definition text a Spec reads, every
+	// file and include file counted; 0 means 8 MiB and 32 MiB. (glibc's
+	// largest headers are under 200 KB.)
+	MaxFileSize, MaxInputSize int64
+}
+
+func (l Limits) maxFileSize() int64 {
+	if l.MaxFileSize <= 0 {
+		return 8 << 20
+	}
+	return l.MaxFileSize
+}
+
+func (l Limits) maxInputSize() int64 {
+	if l.MaxInputSize <= 0 {
+		return 32 << 20
+	}
+	return l.MaxInputSize
 }
 
 func (l Limits) maxElements() int64 {
@@ -72,6 +93,7 @@ type Spec struct {
 	cnamed  map[string]bool          // the names in cnames
 	mu      sync.Mutex               // guards consts and pending after loading
 	pending map[string][]lexer.Token // macros not yet evaluated as constants
+	read    int64                    // bytes of definition text read, for Limits.MaxInputSize
 }
 
 // NewSpec returns an empty Spec that has only the built-in types.
@@ -154,7 +176,7 @@ func (s *Spec) LoadFS(fsys fs.FS, name string) error {
 
 // loadFS loads the file name of fsys, which the user calls display.
 func (s *Spec) loadFS(fsys fs.FS, name, display string) error {
-	src, err := fs.ReadFile(fsys, name)
+	src, err := cparse.ReadFile(fsys, name, s.sizeLeft())
 	if err != nil {
 		return fmt.Errorf("cstruct: %s: %w", display, unwrapPath(err))
 	}
@@ -177,6 +199,11 @@ func (s *Spec) Load(filename string, src []byte) error {
 	return s.load(nil, filename, filename, src)
 }
 
+// sizeLeft is the most bytes the next definition file may have.
+func (s *Spec) sizeLeft() int64 {
+	return max(min(s.cfg.Limits.maxFileSize(), s.cfg.Limits.maxInputSize()-s.read), 0)
+}
+
 func (s *Spec) load(fsys fs.FS, filename, display string, src []byte) error {
 	defines := make(map[string]string, len(s.cfg.Defines)+len(s.macros))
 	for k, v := range s.macros {
@@ -185,9 +212,17 @@ func (s *Spec) load(fsys fs.FS, filename, display string, src []byte) error {
 	for k, v := range s.cfg.Defines {
 		defines[k] = v
 	}
+	left := s.cfg.Limits.maxInputSize() - s.read
+	if left <= 0 && len(src) > 0 {
+		return ErrorList{{Pos: Pos{File: display, Line: 1, Col: 1}, Msg: fmt.Sprintf("%v (definitions of more than %d bytes in all)", cparse.ErrTooLarge, s.cfg.Limits.maxInputSize())}}
+	}
 	res, err := cparse.Preprocess(filename, src, cparse.Options{
 		FS: fsys, Name: display, IncludeDirs: s.cfg.IncludeDirs, IncludeNames: includeNames(s.cfg.IncludeDirs), Defines: defines,
+		MaxFileSize: s.cfg.Limits.maxFileSize(), MaxInputSize: max(left, 1),
 	})
+	if res != nil {
+		s.read += res.InputSize
+	}
 	if err != nil {
 		return convertParseError(err)
 	}

@@ -48,7 +48,7 @@ import (
 
 const (
 	cppMaxExpansion = 1_000_000 // tokens made (or copied as arguments) by macro expansion, per Preprocess call
-	cppMaxInput     = 4 << 20   // tokens read from files, counting each inclusion
+	cppMaxInput     = 2 << 20   // tokens read from files, counting each inclusion
 	cppMaxIncludes  = 1 << 16   // #include directives carried out
 	cppMaxNesting   = 1000      // macro calls nested in arguments; #if parentheses and operators
 	cppDefaultDepth = 64        // default Options.MaxDepth
@@ -113,6 +113,9 @@ type Options struct {
 	Defines map[string]string
 	// MaxDepth limits #include nesting; 0 means 64.
 	MaxDepth int
+	// MaxFileSize bounds the bytes of each file (the main text too), and
+	// MaxInputSize those of all of them together; 0 means no bound.
+	MaxFileSize, MaxInputSize int64
 	// Name is the main file's name as the user gave it ("defs/x.h",
 	// "/abs/x.h"), used in positions and for the names of the files it
 	// includes; "" means the filename given to Preprocess.
@@ -135,6 +138,9 @@ type Result struct {
 	Macros map[string]*Macro
 	// Order lists the names of Macros in order of (last) definition.
 	Order []string
+	// InputSize is the number of bytes read: the main text and each
+	// include file (once, however often it is included).
+	InputSize int64
 }
 
 // Preprocess lexes and preprocesses src, the text of file filename (a
@@ -159,19 +165,21 @@ func Preprocess(filename string, src []byte, opt Options) (*Result, error) {
 	if display == "" {
 		display = filename
 	}
-	toks, err := lexTokens(display, src)
+	if p.tooBig(int64(len(src))) {
+		return nil, lexErrorf(lexer.Position{Filename: display, Line: 1, Column: 1},
+			"%v (%d bytes, more than %d)", ErrTooLarge, len(src), p.sizeLeft())
+	}
+	p.read = int64(len(src))
+	toks, err := lexTokens(display, src, cppMaxInput)
 	if err != nil {
 		return nil, err
 	}
 	p.input = len(toks)
-	if p.input > cppMaxInput {
-		return nil, lexErrorf(toks[0].Pos, "input too large")
-	}
 	if err := p.processFile(&cppFile{name: filename, display: display, toks: toks}, 0); err != nil {
 		return nil, err
 	}
 
-	res := &Result{Tokens: p.out, Macros: make(map[string]*Macro, len(p.macros))}
+	res := &Result{Tokens: p.out, Macros: make(map[string]*Macro, len(p.macros)), InputSize: p.read}
 	all := make([]*cppMacro, 0, len(p.macros))
 	for _, m := range p.macros {
 		all = append(all, m)
@@ -195,11 +203,12 @@ type cppState struct {
 	files    map[string]*cppCached // include files read so far
 	out      []lexer.Token
 
-	produced int  // tokens made by macro expansion
-	input    int  // tokens read from files
-	includes int  // #include directives carried out
-	nesting  int  // current nesting of argument expansion
-	inIf     bool // expanding an #if expression: protect operands of "defined"
+	read     int64 // bytes of files read
+	produced int   // tokens made by macro expansion
+	input    int   // tokens read from files
+	includes int   // #include directives carried out
+	nesting  int   // current nesting of argument expansion
+	inIf     bool  // expanding an #if expression: protect operands of "defined"
 }
 
 // cppMacro is a macro definition.
@@ -261,6 +270,24 @@ func (f *cppFile) restOfLine() []lexTok {
 	}
 	f.i++
 	return f.toks[start : f.i-1]
+}
+
+// sizeLeft is the most bytes the next file may have; -1 for no bound.
+func (p *cppState) sizeLeft() int64 {
+	left := int64(-1)
+	if m := p.opt.MaxInputSize; m > 0 {
+		left = max(m-p.read, 0)
+	}
+	if m := p.opt.MaxFileSize; m > 0 && (left < 0 || m < left) {
+		left = m
+	}
+	return left
+}
+
+// tooBig reports whether a file of n bytes is over the bounds.
+func (p *cppState) tooBig(n int64) bool {
+	left := p.sizeLeft()
+	return left >= 0 && n > left
 }
 
 func cppFileKey(fsIdx int, name string) string {
@@ -618,7 +645,7 @@ var cppBuiltins = sync.OnceValues(func() ([]*cppMacro, *Error) {
 // defineText parses "NAME body" or "NAME(params) body" as a #define in
 // file.
 func (p *cppState) defineText(file, text string) (*cppMacro, *Error) {
-	toks, err := lexTokens(file, []byte(text))
+	toks, err := lexTokens(file, []byte(text), 0)
 	if err != nil {
 		return nil, err
 	}
@@ -676,15 +703,16 @@ func (p *cppState) include(f *cppFile, dir lexTok, args []lexTok, depth int) *Er
 		key := cppFileKey(c.fsIdx, c.path)
 		file := p.files[key]
 		if file == nil {
-			data, rerr := fs.ReadFile(fsys, c.path)
+			data, rerr := ReadFile(fsys, c.path, p.sizeLeft())
 			if errors.Is(rerr, fs.ErrNotExist) || errors.Is(rerr, fs.ErrInvalid) {
 				continue
 			}
 			file = &cppCached{}
 			if rerr != nil {
-				file.err = lexErrorf(at, "cannot read include file %q: %v", name, rerr)
+				file.err = lexErrorf(at, "cannot read include file %s: %v", c.display, rerr)
 			} else {
-				file.toks, file.err = lexTokens(c.display, data)
+				p.read += int64(len(data))
+				file.toks, file.err = lexTokens(c.display, data, max(cppMaxInput-p.input, 1))
 			}
 			p.files[key] = file
 		}
@@ -1135,7 +1163,7 @@ func cppStringize(arg []lexTok, at lexTok) lexTok {
 // cppPaste implements ##: the token spelt as l followed by r.
 func cppPaste(l, r, at lexTok) (lexTok, *Error) {
 	text := l.Value + r.Value
-	toks, err := lexTokens("", []byte(text))
+	toks, err := lexTokens("", []byte(text), 0)
 	// A pasted number may be malformed (C allows "0x" ## "1F" by way of "0x").
 	if err != nil || len(toks) != 2 || toks[0].bad != "" && toks[0].Type != lexInt && toks[0].Type != lexFloat {
 		return l, lexErrorf(at.Pos, "pasting %q and %q does not give a valid preprocessing token", l.Value, r.Value)

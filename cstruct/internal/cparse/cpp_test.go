@@ -328,7 +328,7 @@ func TestIfExpressions(t *testing.T) {
 		{"0xFFFFFFFFFFFFFFFF / 2 > 0", 1},
 	}
 	for _, tt := range tests {
-		toks, lerr := lexTokens("", []byte(tt.expr))
+		toks, lerr := lexTokens("", []byte(tt.expr), 0)
 		require.Nil(t, lerr)
 		toks = toks[:len(toks)-1] // the line end
 		v, err := cppEval(toks, lexTok{Token: lexer.Token{Value: "if"}})
