@@ -95,7 +95,9 @@
 // io.ErrUnexpectedEOF when the input ends early). Lengths taken from data
 // are bounded by [Limits] before anything is allocated, and a Value never
 // holds more than the input it views. Macro expansion and include depth
-// are bounded too.
+// are bounded too, and so is definition text: [Limits] caps the bytes of
+// each file and of all of them, the preprocessor the tokens, and only
+// regular files are read (a device or FIFO is an error, not a hang).
 //
 // # Concurrency
 //
