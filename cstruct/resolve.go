@@ -522,6 +522,9 @@ func (r *resolver) enumSpec(es *cparse.EnumSpec) (Type, error) {
 	var big []bool // unsigned values above the int64 range
 	bigNext := false
 	for _, it := range es.Body.Items {
+		if !validEnumName(it.Name) {
+			return nil, r.errorf(it.Pos, "invalid enumerator name %q", it.Name)
+		}
 		v, isBig := next, bigNext
 		if it.Value != nil {
 			x, err := r.constValue(it.Value)

@@ -266,3 +266,15 @@ func enumBase(s *Spec, vals []EnumValue, big []bool, packed bool) *Int {
 	}
 	return intOfSize(s, 8, !huge && neg)
 }
+
+// validEnumName reports whether an enumerator's name is a C identifier or,
+// as dissect allows, one that starts with digits ("32BIT"); a number alone
+// is no name.
+func validEnumName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
+}

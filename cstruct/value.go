@@ -175,6 +175,9 @@ func (v Value) Len() int {
 	if v.lay != nil {
 		return v.lay.n
 	}
+	if _, void := Underlying(a.Elem).(*Void); void {
+		return 0 // void x[4] reads as an empty list, as in dissect
+	}
 	if a.Kind == Fixed {
 		return int(a.Len)
 	}

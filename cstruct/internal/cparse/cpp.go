@@ -410,11 +410,34 @@ func (p *cppState) text(f *cppFile) *Error {
 		if !ok {
 			return nil
 		}
-		if t.bad != "" {
+		if t.bad != "" && !digitName(t) {
 			return lexErrorf(t.Pos, "%s", t.bad)
 		}
 		p.out = append(p.out, t.Token)
 	}
+}
+
+// digitName reports whether t is a malformed number that is a name
+// starting with digits ("32BIT"): dissect's enum members may be named so.
+// It is passed on as an Int token; the grammar takes it as an enumerator
+// name, and anywhere else it is the invalid number it is.
+func digitName(t lexTok) bool {
+	v := t.Value
+	if t.Type != lexInt || v == "" || v[0] < '0' || v[0] > '9' {
+		return false
+	}
+	letter := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= '0' && c <= '9':
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			letter = true
+		default:
+			return false
+		}
+	}
+	return letter
 }
 
 // plainText copies the tokens from f.i that are no macro names (nor

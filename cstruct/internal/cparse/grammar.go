@@ -215,10 +215,11 @@ type EnumBody struct {
 	Items []*Enumerator `parser:"\"{\" ( @@ \",\"? )* \"}\""`
 }
 
-// Enumerator is "NAME [= value]".
+// Enumerator is "NAME [= value]". As in dissect, NAME may start with
+// digits ("32BIT", an Int token to the lexer).
 type Enumerator struct {
 	Pos   lexer.Position
-	Name  string `parser:"@Ident"`
+	Name  string `parser:"@(Ident | Int)"`
 	Value *Expr  `parser:"( \"=\" @@ )?"`
 }
 
