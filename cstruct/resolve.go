@@ -463,6 +463,10 @@ func (r *resolver) arraySuffix(a *cparse.ArraySuffix, elem Type) (Type, error) {
 		return nil, r.errorf(a.Pos, "array of incomplete type %s", st)
 	}
 	if a.Size == nil {
+		if inner, ok := elem.(*Array); ok && inner.Kind == Dynamic {
+			// C refuses a variable-length element; dissect wants a depth
+			return nil, r.errorf(a.Pos, "array of %s needs a length: the elements' length depends on the data (write [N][%s])", elem, inner.Expr)
+		}
 		return &Array{Elem: elem, Kind: ZeroTerm, Len: -1}, nil
 	}
 	if isEOF(a.Size) && !r.fieldInScope("EOF") {
