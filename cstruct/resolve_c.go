@@ -1,6 +1,7 @@
 package cstruct
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/cstructgo/cstruct/cstruct/internal/cparse"
@@ -168,7 +169,7 @@ func (r *resolver) typedefAttrs(t Type, td *cparse.Typedef, d *cparse.InitDeclar
 					if es <= 0 || n <= 0 || n%es != 0 || n&(n-1) != 0 {
 						return nil, 0, r.errorf(it.Pos, "vector_size(%d) of %s", n, t)
 					}
-					t = &Typedef{Name: "vector", Type: &Array{Elem: t, Kind: Fixed, Len: n / es}, Alignof: n}
+					t = &Typedef{Name: fmt.Sprintf("%s __attribute__((vector_size(%d)))", t, n), Type: &Array{Elem: t, Kind: Fixed, Len: n / es}, Alignof: n}
 				case "aligned":
 					n := int64(16)
 					if len(it.Args) > 0 {
