@@ -110,6 +110,8 @@ func TestEnumDigitNames(t *testing.T) {
 	assert.ErrorContains(t, err, `e.h:1:10: invalid enumerator name "1"`)
 	_, err = Parse("e.h", []byte("struct s { char a[3y]; };"))
 	assert.ErrorContains(t, err, `e.h:1:19: invalid integer constant "3y"`)
+	_, err = Parse("e.h", []byte("struct s { char 3y; };"))
+	assert.ErrorContains(t, err, `e.h:1:17: invalid integer constant "3y"`)
 }
 
 // TestCDeviations are the places where this package follows C, not

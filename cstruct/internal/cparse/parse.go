@@ -341,6 +341,11 @@ func convertError(err error) error {
 	if errors.As(err, &own) {
 		return own
 	}
+	var ute *participle.UnexpectedTokenError
+	if errors.As(err, &ute) && ute.Unexpected.Type == intType && digitName(lexTok{Token: ute.Unexpected}) {
+		// a name that starts with digits is an enumerator's only
+		return &Error{Pos: ute.Unexpected.Pos, Msg: fmt.Sprintf("invalid integer constant %q", ute.Unexpected.Value)}
+	}
 	var perr participle.Error
 	if errors.As(err, &perr) {
 		return &Error{Pos: perr.Position(), Msg: perr.Message()}
