@@ -111,6 +111,12 @@ func (a Accessor) Float(b []byte) float64 {
 		return math.Float64frombits(a.Uint(b))
 	case 2:
 		return float16(uint16(a.Uint(b)))
+	case 12, 16:
+		order := binary.ByteOrder(binary.LittleEndian)
+		if a.in.be {
+			order = binary.BigEndian
+		}
+		return float80(a.Bytes(b), order)
 	}
 	panic("cstruct: Float of " + a.typeString())
 }

@@ -80,6 +80,7 @@ func builtinTypes(abi ABI) map[string]Type {
 	add(ptr, "size_t", "uintptr_t", "SIZE_T", "ULONG_PTR", "DWORD_PTR", "UINT_PTR")
 	add(sptr, "ssize_t", "intptr_t", "ptrdiff_t", "SSIZE_T", "LONG_PTR", "INT_PTR")
 	add(tt, "time_t")
+	cTypes(m, abi)
 	return m
 }
 
@@ -114,4 +115,11 @@ func normalizeWords(words []string) string {
 	}
 	sort.SliceStable(ws, func(i, j int) bool { return keywordOrder[ws[i]] < keywordOrder[ws[j]] })
 	return strings.Join(ws, " ")
+}
+
+// targetTypes changes the built-in types that a compiler target gives
+// their C meaning: wchar_t is a 4-byte int on Linux (dissect's wchar and
+// WCHAR stay UTF-16 code units).
+func targetTypes(m map[string]Type, abi ABI) {
+	m["wchar_t"] = m["int32"]
 }

@@ -45,7 +45,25 @@
 // offsetof, comparisons, logic and ?: in constant expressions,
 // __attribute__((packed)), aligned(N), _Alignas, and
 // __attribute__((scalar_storage_order("big-endian"))) for a per-struct byte
-// order.
+// order. For system headers: asm labels (glibc's __REDIRECT), function
+// typedefs, casts to typedef names in constants ((__u64)-32), long double
+// (x87, read and written as float64), __builtin_va_list, typeof and
+// __typeof__, _Static_assert, __extension__, __has_include, and the
+// attributes aligned on a typedef, mode(QI|HI|SI|DI|TI|word), vector_size
+// and packed enums. Enum members may be named as in dissect ("32BIT").
+//
+// # System headers: targets
+//
+// A [Target] is a compiler's predefined macros and system include
+// directories: with [Config].Target set to [HostTarget] (gcc -dM -E and
+// gcc's search list when gcc is installed, else [BuiltinTarget], gcc 12 on
+// x86_64 or i386 Linux) and Natural layout, "#include <linux/tcp.h>" or
+// <sys/stat.h> loads as under gcc, wchar_t is 4 bytes, and an angled
+// include that is not found is an error. Without a target, a few macros of
+// x86-64 Linux gcc are predefined (i386 with ILP32) and a missing <x> is
+// left to the built-in types. TestSystemHeadersGCC loads every header under
+// /usr/include/linux and ~120 glibc headers this way and compares every
+// struct with gcc's DWARF.
 //
 // # Layout
 //
@@ -86,6 +104,23 @@
 //     forward declaration "struct x;" is accepted.
 //   - Enum members that do not match keep their number (as dissect 4+);
 //     flags render as "A|B" with unknown bits as a number.
+//   - An enum without a base type is sized as gcc sizes it: unsigned int,
+//     int, or 8 bytes when its values need them (dissect: uint32 always);
+//     packed and mode(...) enums are smaller.
+//   - #undef of a name that is not defined is fine, as in C (dissect: an
+//     error).
+//   - "1 + + 2" is 3, as in C (dissect: a syntax error).
+//   - char argv[][argc], an array of elements whose length depends on the
+//     data, is refused as C refuses it (dissect: "Depth required").
+//   - A missing #include "x" is an error naming the directories searched
+//     (dissect records includes and loads nothing); a missing <x> is one
+//     under a Target.
+//   - long double exists (16 bytes, x87; 12 under ILP32), and wchar_t is 4
+//     bytes under a Target (dissect's wchar and WCHAR stay UTF-16 units).
+//
+// As dissect does: Pack writes the union member that covers the union
+// (the largest of those given), so a union packs back to the bytes it was
+// unpacked from; void x[N] reads as an empty list.
 //
 // # Security
 //
@@ -95,7 +130,9 @@
 // io.ErrUnexpectedEOF when the input ends early). Lengths taken from data
 // are bounded by [Limits] before anything is allocated, and a Value never
 // holds more than the input it views. Macro expansion and include depth
-// are bounded too.
+// are bounded too, and so is definition text: [Limits] caps the bytes of
+// each file and of all of them, the preprocessor the tokens, and only
+// regular files are read (a device or FIFO is an error, not a hang).
 //
 // # Concurrency
 //

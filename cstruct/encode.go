@@ -82,6 +82,8 @@ func (e *encoder) putScalar(t Type, b []byte, x any, path string, bitOff, bits i
 			order.PutUint16(b, h)
 		case 4:
 			order.PutUint32(b, math.Float32bits(float32(f)))
+		case 12, 16:
+			putFloat80(b, f, order)
 		default:
 			order.PutUint64(b, math.Float64bits(f))
 		}
@@ -289,8 +291,11 @@ func subMap(st *Struct, m map[string]any) map[string]any {
 }
 
 func (e *encoder) encodeUnion(st *Struct, m map[string]any, path string, start int) error {
-	// The first declared member that has a value is written; the others
-	// overlay it and are not written.
+	// Of the members that have a value, the one that covers most of the
+	// union is written (the first declared of equals), as dissect does:
+	// the others overlay it, and a union packs back to the bytes it was
+	// unpacked from.
+	var best []byte
 	for i := range st.Fields {
 		f := &st.Fields[i]
 		var val any
@@ -307,11 +312,21 @@ func (e *encoder) encodeUnion(st *Struct, m map[string]any, path string, start i
 		if !ok {
 			continue
 		}
-		if err := e.encode(f.Type, val, joinPath(path, f.Name)); err != nil {
+		e.buf = e.buf[:start]
+		fp := joinPath(path, f.Name)
+		if f.IsBitfield() {
+			e.buf = append(e.buf, make([]byte, (f.BitOffset+f.BitSize+7)/8)...)
+			if err := e.putScalar(f.Type, e.buf[start:], val, fp, f.BitOffset, f.BitSize); err != nil {
+				return err
+			}
+		} else if err := e.encode(f.Type, val, fp); err != nil {
 			return err
 		}
-		break
+		if best == nil || len(e.buf)-start > len(best) {
+			best = append(best[:0], e.buf[start:]...)
+		}
 	}
+	e.buf = append(e.buf[:start], best...)
 	return e.pad(st, start)
 }
 

@@ -3,6 +3,8 @@ package cstruct
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -140,17 +142,22 @@ func (r *resolver) typedef(td *cparse.Typedef) error {
 			return err
 		}
 		if t == nil {
-			continue // function type: not data
+			t = funcType // a function type: no data, but a name for pointers
 		}
+		t, align, err := r.typedefAttrs(t, td, d)
+		if err != nil {
+			return err
+		}
+		def := &Typedef{Name: name, Type: t, Alignof: align}
 		if prev, ok := r.s.types[name]; ok {
-			if prev == t || Underlying(prev) == Underlying(t) {
+			if prev == t || Underlying(prev) == Underlying(t) && prev.Align() == def.Align() {
 				continue
 			}
-			if _, builtin := builtinTypes(r.s.cfg.ABI)[name]; !builtin {
+			if !builtinNames()[name] {
 				return r.errorf(d.Pos, "%q redefined as a different type", name)
 			}
 		}
-		r.s.types[name] = &Typedef{Name: name, Type: t}
+		r.s.types[name] = def
 		r.s.names = append(r.s.names, name)
 	}
 	return nil
@@ -172,6 +179,8 @@ func (r *resolver) typeSpec(ts *cparse.TypeSpec) (Type, error) {
 		return r.structSpec(ts.Struct)
 	case ts.Enum != nil:
 		return r.enumSpec(ts.Enum)
+	case ts.Typeof != nil:
+		return r.typeofSpec(ts.Typeof)
 	case len(ts.Words) > 0:
 		name := normalizeWords(words(ts.Words))
 		if t, ok := r.s.types[name]; ok {
@@ -405,6 +414,15 @@ func (r *resolver) allowedDynamic(t Type) bool {
 // returns the declared type and name; a nil type means a function.
 func (r *resolver) declarator(d *cparse.Declarator, base Type, inStruct bool) (Type, string, error) {
 	t := base
+	if isFuncType(t) && len(d.Ptrs) == 0 {
+		if d.Nested == nil && len(d.Suffixes) == 0 {
+			return nil, d.Name, nil // f_t f; declares a function
+		}
+		t = nil
+	}
+	if isFuncType(t) {
+		t = &Void{} // a pointer to a function: an address
+	}
 	for range d.Ptrs {
 		t = &Pointer{Elem: t, ByteSize: r.s.cfg.ABI.PointerSize}
 	}
@@ -445,6 +463,10 @@ func (r *resolver) arraySuffix(a *cparse.ArraySuffix, elem Type) (Type, error) {
 		return nil, r.errorf(a.Pos, "array of incomplete type %s", st)
 	}
 	if a.Size == nil {
+		if inner, ok := elem.(*Array); ok && inner.Kind == Dynamic {
+			// C refuses a variable-length element; dissect wants a depth
+			return nil, r.errorf(a.Pos, "array of %s needs a length: the elements' length depends on the data (write [N][%s])", elem, inner.Expr)
+		}
 		return &Array{Elem: elem, Kind: ZeroTerm, Len: -1}, nil
 	}
 	if isEOF(a.Size) && !r.fieldInScope("EOF") {
@@ -501,16 +523,23 @@ func (r *resolver) enumSpec(es *cparse.EnumSpec) (Type, error) {
 	if flag {
 		next = 1
 	}
+	var big []bool // unsigned values above the int64 range
+	bigNext := false
 	for _, it := range es.Body.Items {
-		v := next
+		if !validEnumName(it.Name) {
+			return nil, r.errorf(it.Pos, "invalid enumerator name %q", it.Name)
+		}
+		v, isBig := next, bigNext
 		if it.Value != nil {
-			x, err := r.constExpr(it.Value)
+			x, err := r.constValue(it.Value)
 			if err != nil {
 				return nil, err
 			}
-			v = x
+			v, isBig = x.I, x.Type.Unsigned && x.I < 0
 		}
+		bigNext = isBig && v != -1 || !isBig && v == math.MaxInt64
 		e.Values = append(e.Values, EnumValue{Name: it.Name, Value: v})
+		big = append(big, isBig)
 		r.s.setConst(it.Name, v)
 		if flag {
 			next = 1
@@ -532,10 +561,23 @@ func (r *resolver) enumSpec(es *cparse.EnumSpec) (Type, error) {
 		}
 		e.Base = base
 	} else {
-		e.Base = r.s.types["uint32"].(*Int)
-		for _, v := range e.Values {
-			if v.Value < 0 {
-				e.Base = r.s.types["int32"].(*Int)
+		var mode layoutMode
+		var order binary.ByteOrder
+		if err := r.attrs(append(slices.Clip(es.Attrs), es.Trail...), &mode, &order); err != nil {
+			return nil, err
+		}
+		e.Base = enumBase(r.s, e.Values, big, mode.packed)
+		for _, a := range append(slices.Clip(es.Attrs), es.Trail...) {
+			for _, it := range a.Items {
+				if strings.Trim(it.Name, "_") == "mode" {
+					t, err := r.modeType(e, it)
+					if err != nil {
+						return nil, err
+					}
+					if me, ok := t.(*Enum); ok {
+						e.Base = me.Base
+					}
+				}
 			}
 		}
 	}

@@ -71,6 +71,7 @@ func (r *resolver) length(e *cparse.Expr) (n *Expr, v cexpr.Value, err error) {
 
 // check checks e as a scalar under prof.
 func (r *resolver) check(e *cparse.Expr, prof *cexpr.Profile, h *exprHost) (*cexpr.Program[lenFrame], error) {
+	e.X = r.fixCasts(e.X)
 	p, err := cexpr.Check(e.X, prof, cexpr.Host[lenFrame](h))
 	if err == nil {
 		p, err = p.Scalar()

@@ -8,6 +8,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -30,17 +31,46 @@ type Config struct {
 	Natural bool
 	// Defines are predefined macros, as with -D NAME[=VALUE].
 	Defines map[string]string
+	// Undefines are removed from the predefined macros, as with -U NAME.
+	Undefines []string
 	// IncludeDirs are searched for #include files after the including
 	// file's directory.
 	IncludeDirs []fs.FS
-	// Limits bound what data may demand when it is decoded.
+	// Target, when set, is the compiler whose predefined macros and system
+	// include directories (searched after IncludeDirs) the text sees, and
+	// whose C types it gets: wchar_t is the target's (4 bytes on Linux).
+	// Without one, a few macros of x86-64 (or, with ILP32, i386) Linux GCC
+	// are predefined. See [HostTarget]. A Target does not set Natural.
+	Target *Target
+	// Limits bound what definitions and data may demand.
 	Limits Limits
 }
 
-// Limits bound the work and memory that decoding data may cause.
+// Limits bound the work and memory that definition text and decoding data
+// may cause.
 type Limits struct {
 	MaxElements int64 // elements in one array; 0 means 1<<24
 	MaxDepth    int   // nesting of structs and arrays; 0 means 64
+
+	// MaxFileSize bounds one definition file (or text given to Load) in
+	// bytes, and MaxInputSize all the definition text a Spec reads, every
+	// file and include file counted; 0 means 8 MiB and 32 MiB. (glibc's
+	// largest headers are under 200 KB.)
+	MaxFileSize, MaxInputSize int64
+}
+
+func (l Limits) maxFileSize() int64 {
+	if l.MaxFileSize <= 0 {
+		return 8 << 20
+	}
+	return l.MaxFileSize
+}
+
+func (l Limits) maxInputSize() int64 {
+	if l.MaxInputSize <= 0 {
+		return 32 << 20
+	}
+	return l.MaxInputSize
 }
 
 func (l Limits) maxElements() int64 {
@@ -72,6 +102,11 @@ type Spec struct {
 	cnamed  map[string]bool          // the names in cnames
 	mu      sync.Mutex               // guards consts and pending after loading
 	pending map[string][]lexer.Token // macros not yet evaluated as constants
+	read    int64                    // bytes of definition text read, for Limits.MaxInputSize
+	pre     *cparse.Predefined       // the target's predefined macros
+	preErr  error                    // why they do not parse
+	incDirs []fs.FS                  // IncludeDirs, then the target's
+	incName []string                 // their names
 }
 
 // NewSpec returns an empty Spec that has only the built-in types.
@@ -83,7 +118,7 @@ func NewSpec(cfg Config) *Spec {
 	if order == nil {
 		order = binary.LittleEndian
 	}
-	return &Spec{
+	s := &Spec{
 		cfg:     cfg,
 		order:   order,
 		types:   builtinTypes(cfg.ABI),
@@ -92,7 +127,21 @@ func NewSpec(cfg Config) *Spec {
 		cnamed:  make(map[string]bool),
 		pending: make(map[string][]lexer.Token),
 		macros:  make(map[string]string),
+		incDirs: cfg.IncludeDirs,
 	}
+	if t := cfg.Target; t != nil {
+		s.pre, s.preErr = t.prepare()
+		s.incDirs = slices.Clip(s.incDirs)
+		for _, d := range t.IncludeDirs {
+			s.incDirs = append(s.incDirs, os.DirFS(d))
+		}
+		targetTypes(s.types, cfg.ABI)
+		s.incName = append(includeNames(cfg.IncludeDirs), t.IncludeDirs...)
+	} else {
+		s.incName = includeNames(cfg.IncludeDirs)
+		s.pre = cparse.DefaultPredefined(cfg.ABI.PointerSize != 4)
+	}
+	return s
 }
 
 // Parse loads definition text with the default Config.
@@ -133,7 +182,10 @@ func (c *Config) ParseFiles(names ...string) (*Spec, error) {
 	return s, nil
 }
 
-// LoadFile adds the definitions of a file on disk.
+// LoadFile adds the definitions of a file on disk. Positions name it, and
+// the files it includes, as name does ("defs/x.h:3:5", "/abs/x.h:3:5").
+// Quoted includes are resolved relative to the including file (".."
+// included, as the C compiler does), then in Config.IncludeDirs.
 func (s *Spec) LoadFile(name string) error {
 	abs, err := filepath.Abs(name)
 	if err != nil {
@@ -141,25 +193,45 @@ func (s *Spec) LoadFile(name string) error {
 	}
 	root := filepath.VolumeName(abs) + string(filepath.Separator)
 	rel := filepath.ToSlash(strings.TrimPrefix(abs, root))
-	return s.LoadFS(os.DirFS(root), rel)
+	return s.loadFS(os.DirFS(root), rel, filepath.ToSlash(name))
 }
 
 // LoadFS adds the definitions of the file name inside fsys.
 func (s *Spec) LoadFS(fsys fs.FS, name string) error {
-	src, err := fs.ReadFile(fsys, name)
+	return s.loadFS(fsys, name, name)
+}
+
+// loadFS loads the file name of fsys, which the user calls display.
+func (s *Spec) loadFS(fsys fs.FS, name, display string) error {
+	src, err := cparse.ReadFile(fsys, name, s.sizeLeft())
 	if err != nil {
-		return fmt.Errorf("cstruct: %w", err)
+		return fmt.Errorf("cstruct: %s: %w", display, unwrapPath(err))
 	}
-	return s.load(fsys, name, src)
+	return s.load(fsys, name, display, src)
+}
+
+// unwrapPath drops the path of an *fs.PathError, which names the file
+// inside its FS rather than as the user gave it.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // Load adds definition text to the Spec, as dissect's cs.load does: later
 // texts see the types, constants and macros of earlier ones.
 func (s *Spec) Load(filename string, src []byte) error {
-	return s.load(nil, filename, src)
+	return s.load(nil, filename, filename, src)
 }
 
-func (s *Spec) load(fsys fs.FS, filename string, src []byte) error {
+// sizeLeft is the most bytes the next definition file may have.
+func (s *Spec) sizeLeft() int64 {
+	return max(min(s.cfg.Limits.maxFileSize(), s.cfg.Limits.maxInputSize()-s.read), 0)
+}
+
+func (s *Spec) load(fsys fs.FS, filename, display string, src []byte) error {
 	defines := make(map[string]string, len(s.cfg.Defines)+len(s.macros))
 	for k, v := range s.macros {
 		defines[k] = v
@@ -167,7 +239,21 @@ func (s *Spec) load(fsys fs.FS, filename string, src []byte) error {
 	for k, v := range s.cfg.Defines {
 		defines[k] = v
 	}
-	res, err := cparse.Preprocess(filename, src, cparse.Options{FS: fsys, IncludeDirs: s.cfg.IncludeDirs, Defines: defines})
+	if s.preErr != nil {
+		return fmt.Errorf("cstruct: target %s: %w", s.cfg.Target.Name, convertParseError(s.preErr))
+	}
+	left := s.cfg.Limits.maxInputSize() - s.read
+	if left <= 0 && len(src) > 0 {
+		return ErrorList{{Pos: Pos{File: display, Line: 1, Col: 1}, Msg: fmt.Sprintf("%v (definitions of more than %d bytes in all)", cparse.ErrTooLarge, s.cfg.Limits.maxInputSize())}}
+	}
+	res, err := cparse.Preprocess(filename, src, cparse.Options{
+		FS: fsys, Name: display, IncludeDirs: s.incDirs, IncludeNames: s.incName, Defines: defines,
+		Undefines: s.cfg.Undefines, Predefined: s.pre, SystemIncludes: s.cfg.Target != nil,
+		MaxFileSize: s.cfg.Limits.maxFileSize(), MaxInputSize: max(left, 1),
+	})
+	if res != nil {
+		s.read += res.InputSize
+	}
 	if err != nil {
 		return convertParseError(err)
 	}
@@ -186,8 +272,8 @@ func (s *Spec) load(fsys fs.FS, filename string, src []byte) error {
 func (s *Spec) collectMacros(res *cparse.Result) {
 	for _, name := range res.Order {
 		m, ok := res.Macros[name]
-		if !ok {
-			continue
+		if !ok || m.Pos.Filename == "<built-in>" {
+			continue // predefined again by every load
 		}
 		vals := make([]string, len(m.Body))
 		for i, t := range m.Body {
@@ -201,7 +287,7 @@ func (s *Spec) collectMacros(res *cparse.Result) {
 			continue
 		}
 		s.macros[key] = body
-		if len(m.Body) == 0 || m.Pos.Filename == "<built-in>" {
+		if len(m.Body) == 0 {
 			continue
 		}
 		// evaluated when asked for (Const), not here: most macros never are

@@ -137,6 +137,9 @@ type Enum struct {
 type Typedef struct {
 	Name string
 	Type Type
+	// Alignof, if not 0, is the alignment the typedef gives its type
+	// (__attribute__((aligned(N))) or a vector type), larger or smaller.
+	Alignof int64
 }
 
 // Void has no size and reads nothing.
@@ -176,11 +179,16 @@ func (t *Float) Align() int64 {
 }
 func (t *Pointer) Align() int64 { return t.ByteSize }
 func (t *Enum) Align() int64    { return t.Base.Alignof }
-func (t *Typedef) Align() int64 { return t.Type.Align() }
-func (t *Void) Align() int64    { return 1 }
-func (t *LEB128) Align() int64  { return 1 }
-func (t *Struct) Align() int64  { return t.ByteAlign }
-func (t *Array) Align() int64   { return t.Elem.Align() }
+func (t *Typedef) Align() int64 {
+	if t.Alignof > 0 {
+		return t.Alignof
+	}
+	return t.Type.Align()
+}
+func (t *Void) Align() int64   { return 1 }
+func (t *LEB128) Align() int64 { return 1 }
+func (t *Struct) Align() int64 { return t.ByteAlign }
+func (t *Array) Align() int64  { return t.Elem.Align() }
 
 func (t *Int) String() string   { return t.Name }
 func (t *Char) String() string  { return "char" }

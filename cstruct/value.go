@@ -175,6 +175,9 @@ func (v Value) Len() int {
 	if v.lay != nil {
 		return v.lay.n
 	}
+	if _, void := Underlying(a.Elem).(*Void); void {
+		return 0 // void x[4] reads as an empty list, as in dissect
+	}
 	if a.Kind == Fixed {
 		return int(a.Len)
 	}
@@ -469,6 +472,9 @@ func (v Value) Float() float64 {
 	f, ok := Underlying(v.typ).(*Float)
 	if !ok {
 		panic(fmt.Sprintf("cstruct: Float of %s", v.typ))
+	}
+	if isFloat80(f) {
+		return float80(v.buf, v.order)
 	}
 	x := readUint(v.buf, v.order)
 	switch f.ByteSize {

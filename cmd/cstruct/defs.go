@@ -18,6 +18,8 @@ type DefsFlags struct {
 	ABI     string   `name:"abi" enum:"lp64,ilp32" default:"lp64" help:"Sizes of long, pointers, time_t (lp64, ilp32)."`
 	Define  []string `short:"D" name:"define" sep:"none" placeholder:"NAME[=VALUE]" help:"Predefine a macro."`
 	Include []string `short:"I" name:"include" sep:"none" placeholder:"DIR" help:"Directory to search for #include files."`
+	Undef   []string `short:"U" name:"undef" sep:"none" placeholder:"NAME" help:"Remove a predefined macro."`
+	Target  string   `name:"target" enum:",host,builtin" default:"" placeholder:"host" help:"Compile as this machine's C compiler does: its predefined macros and system include directories (gcc's when gcc is installed; 'builtin': gcc 12 on Linux, without running gcc), with natural layout."`
 }
 
 func (d *DefsFlags) config() cstruct.Config {
@@ -37,6 +39,15 @@ func (d *DefsFlags) config() cstruct.Config {
 	}
 	for _, dir := range d.Include {
 		cfg.IncludeDirs = append(cfg.IncludeDirs, os.DirFS(dir))
+	}
+	cfg.Undefines = d.Undef
+	switch d.Target {
+	case "host":
+		cfg.Target = cstruct.HostTarget(cfg.ABI)
+		cfg.Natural = true
+	case "builtin":
+		cfg.Target = cstruct.BuiltinTarget(cfg.ABI)
+		cfg.Natural = true
 	}
 	return cfg
 }

@@ -19,8 +19,10 @@
 // expanded as again. That is C's "painted blue" rule; it stops #define A A
 // and mutual recursion.
 //
-// Predefined macros (cppPredefined) describe an x86-64 Linux GCC and make
-// common glibc/compiler noise words vanish; Options.Defines may override
+// Predefined macros are a target's (Options.Predefined: a compiler's own,
+// as gcc -dM -E prints them; by default a few that describe an x86-64 Linux
+// GCC) and cppPredefined, which make common glibc/compiler noise words
+// vanish; Options.Defines may override them and Options.Undefines remove
 // them.
 //
 // Limits: hostile input must not exhaust memory or time, so the work is
@@ -34,6 +36,7 @@ package cparse
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"slices"
@@ -47,26 +50,43 @@ import (
 
 const (
 	cppMaxExpansion = 1_000_000 // tokens made (or copied as arguments) by macro expansion, per Preprocess call
-	cppMaxInput     = 4 << 20   // tokens read from files, counting each inclusion
+	cppMaxInput     = 2 << 20   // tokens read from files, counting each inclusion
 	cppMaxIncludes  = 1 << 16   // #include directives carried out
 	cppMaxNesting   = 1000      // macro calls nested in arguments; #if parentheses and operators
 	cppDefaultDepth = 64        // default Options.MaxDepth
 )
 
-// cppPredefined are the macros every Preprocess call starts with, as
-// "NAME body" or "NAME(params) body". The first group describes the
-// target; the second makes words that real headers put around
-// declarations expand to nothing.
+// cppTargetLP64 and cppTargetILP32 are the default target macros (an
+// x86-64 or i386 Linux GCC, in brief) when Options.Predefined is nil.
+var (
+	cppTargetLP64 = []string{
+		"__x86_64__ 1",
+		"__LP64__ 1",
+		"__linux__ 1",
+		"__GNUC__ 12",
+		"__CHAR_BIT__ 8",
+		"__BYTE_ORDER__ 1234",
+		"__ORDER_LITTLE_ENDIAN__ 1234",
+		"__ORDER_BIG_ENDIAN__ 4321",
+	}
+	cppTargetILP32 = []string{
+		"__i386__ 1",
+		"__ILP32__ 1",
+		"__linux__ 1",
+		"__GNUC__ 12",
+		"__CHAR_BIT__ 8",
+		"__BYTE_ORDER__ 1234",
+		"__ORDER_LITTLE_ENDIAN__ 1234",
+		"__ORDER_BIG_ENDIAN__ 4321",
+	}
+)
+
+// cppPredefined are the macros every Preprocess call starts with after the
+// target's, as "NAME body" or "NAME(params) body". They say this is C and
+// cstruct, and make words that real headers put around declarations expand
+// to nothing (a system header that defines them itself redefines them).
 var cppPredefined = []string{
 	"__STDC__ 1",
-	"__x86_64__ 1",
-	"__LP64__ 1",
-	"__linux__ 1",
-	"__GNUC__ 12",
-	"__CHAR_BIT__ 8",
-	"__BYTE_ORDER__ 1234",
-	"__ORDER_LITTLE_ENDIAN__ 1234",
-	"__ORDER_BIG_ENDIAN__ 4321",
 	"__CSTRUCT__ 1",
 
 	"__BEGIN_DECLS",
@@ -110,8 +130,73 @@ type Options struct {
 	// Defines are predefined macros, like -D: name (or "F(a,b)") ->
 	// replacement text ("" = empty). They override cppPredefined.
 	Defines map[string]string
+	// SystemIncludes makes an #include <name> that is found nowhere an
+	// error, as in a compiler (the include directories are a target's);
+	// without it the include is skipped: the interpreter has built-in types.
+	SystemIncludes bool
+	// Undefines are removed after Defines are defined, like -U.
+	Undefines []string
+	// Predefined are the target's predefined macros (NewPredefined); nil
+	// means DefaultPredefined(true).
+	Predefined *Predefined
 	// MaxDepth limits #include nesting; 0 means 64.
 	MaxDepth int
+	// MaxFileSize bounds the bytes of each file (the main text too), and
+	// MaxInputSize those of all of them together; 0 means no bound.
+	MaxFileSize, MaxInputSize int64
+	// Name is the main file's name as the user gave it ("defs/x.h",
+	// "/abs/x.h"), used in positions and for the names of the files it
+	// includes; "" means the filename given to Preprocess.
+	Name string
+	// IncludeNames name IncludeDirs (by index) for positions and error
+	// messages, as the user gave them; a missing or empty name leaves
+	// positions as paths inside the directory.
+	IncludeNames []string
+}
+
+// Predefined is a parsed set of predefined macros, made once and shared by
+// every Preprocess call that uses it.
+type Predefined struct {
+	macros []*cppMacro
+}
+
+// NewPredefined parses a target's predefined macros, each "NAME body" or
+// "NAME(params) body" (a line of gcc -dM -E without its "#define "); the
+// set used is them followed by cppPredefined.
+func NewPredefined(defs []string) (*Predefined, error) {
+	p := &cppState{macros: map[string]*cppMacro{}}
+	out := &Predefined{}
+	for _, text := range append(slices.Clip(defs), cppPredefined...) {
+		m, err := p.defineText(cppBuiltinFile, text)
+		if err != nil {
+			return nil, err
+		}
+		p.setMacro(m)
+		out.macros = append(out.macros, m)
+	}
+	return out, nil
+}
+
+// DefaultPredefined is the predefined set used without a target: a few
+// macros of x86-64 (lp64) or i386 Linux GCC.
+func DefaultPredefined(lp64 bool) *Predefined {
+	if lp64 {
+		return defaultLP64()
+	}
+	return defaultILP32()
+}
+
+var (
+	defaultLP64  = sync.OnceValue(func() *Predefined { return mustPredefined(cppTargetLP64) })
+	defaultILP32 = sync.OnceValue(func() *Predefined { return mustPredefined(cppTargetILP32) })
+)
+
+func mustPredefined(defs []string) *Predefined {
+	p, err := NewPredefined(defs)
+	if err != nil {
+		panic(err) // built-in text
+	}
+	return p
 }
 
 // Result of preprocessing.
@@ -126,6 +211,9 @@ type Result struct {
 	Macros map[string]*Macro
 	// Order lists the names of Macros in order of (last) definition.
 	Order []string
+	// InputSize is the number of bytes read: the main text and each
+	// include file (once, however often it is included).
+	InputSize int64
 }
 
 // Preprocess lexes and preprocesses src, the text of file filename (a
@@ -146,19 +234,25 @@ func Preprocess(filename string, src []byte, opt Options) (*Result, error) {
 	if err := p.predefine(); err != nil {
 		return nil, err
 	}
-	toks, err := lexTokens(filename, src)
+	display := opt.Name
+	if display == "" {
+		display = filename
+	}
+	if p.tooBig(int64(len(src))) {
+		return nil, lexErrorf(lexer.Position{Filename: display, Line: 1, Column: 1},
+			"%v (%d bytes, more than %d)", ErrTooLarge, len(src), p.sizeLeft())
+	}
+	p.read = int64(len(src))
+	toks, err := lexTokens(display, src, cppMaxInput)
 	if err != nil {
 		return nil, err
 	}
 	p.input = len(toks)
-	if p.input > cppMaxInput {
-		return nil, lexErrorf(toks[0].Pos, "input too large")
-	}
-	if err := p.processFile(&cppFile{name: filename, toks: toks}, 0); err != nil {
+	if err := p.processFile(&cppFile{name: filename, display: display, toks: toks}, 0); err != nil {
 		return nil, err
 	}
 
-	res := &Result{Tokens: p.out, Macros: make(map[string]*Macro, len(p.macros))}
+	res := &Result{Tokens: p.out, Macros: make(map[string]*Macro, len(p.macros)), InputSize: p.read}
 	all := make([]*cppMacro, 0, len(p.macros))
 	for _, m := range p.macros {
 		all = append(all, m)
@@ -182,11 +276,12 @@ type cppState struct {
 	files    map[string]*cppCached // include files read so far
 	out      []lexer.Token
 
-	produced int  // tokens made by macro expansion
-	input    int  // tokens read from files
-	includes int  // #include directives carried out
-	nesting  int  // current nesting of argument expansion
-	inIf     bool // expanding an #if expression: protect operands of "defined"
+	read     int64 // bytes of files read
+	produced int   // tokens made by macro expansion
+	input    int   // tokens read from files
+	includes int   // #include directives carried out
+	nesting  int   // current nesting of argument expansion
+	inIf     bool  // expanding an #if expression: protect operands of "defined"
 }
 
 // cppMacro is a macro definition.
@@ -214,11 +309,12 @@ type cppCached struct {
 
 // cppFile is a file being preprocessed.
 type cppFile struct {
-	name  string // path inside its FS
-	fsIdx int    // index into cppState.fss
-	toks  []lexTok
-	i     int // next token
-	conds []cppCond
+	name    string // path inside its FS
+	display string // name in positions: as the user knows the file
+	fsIdx   int    // index into cppState.fss
+	toks    []lexTok
+	i       int // next token
+	conds   []cppCond
 }
 
 // cppCond is an open #if/#ifdef/#ifndef.
@@ -247,6 +343,24 @@ func (f *cppFile) restOfLine() []lexTok {
 	}
 	f.i++
 	return f.toks[start : f.i-1]
+}
+
+// sizeLeft is the most bytes the next file may have; -1 for no bound.
+func (p *cppState) sizeLeft() int64 {
+	left := int64(-1)
+	if m := p.opt.MaxInputSize; m > 0 {
+		left = max(m-p.read, 0)
+	}
+	if m := p.opt.MaxFileSize; m > 0 && (left < 0 || m < left) {
+		left = m
+	}
+	return left
+}
+
+// tooBig reports whether a file of n bytes is over the bounds.
+func (p *cppState) tooBig(n int64) bool {
+	left := p.sizeLeft()
+	return left >= 0 && n > left
 }
 
 func cppFileKey(fsIdx int, name string) string {
@@ -296,11 +410,34 @@ func (p *cppState) text(f *cppFile) *Error {
 		if !ok {
 			return nil
 		}
-		if t.bad != "" {
+		if t.bad != "" && !digitName(t) {
 			return lexErrorf(t.Pos, "%s", t.bad)
 		}
 		p.out = append(p.out, t.Token)
 	}
+}
+
+// digitName reports whether t is a malformed number that is a name
+// starting with digits ("32BIT"): dissect's enum members may be named so.
+// It is passed on as an Int token; the grammar takes it as an enumerator
+// name, and anywhere else it is the invalid number it is.
+func digitName(t lexTok) bool {
+	v := t.Value
+	if t.Type != lexInt || v == "" || v[0] < '0' || v[0] > '9' {
+		return false
+	}
+	letter := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= '0' && c <= '9':
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			letter = true
+		default:
+			return false
+		}
+	}
+	return letter
 }
 
 // plainText copies the tokens from f.i that are no macro names (nor
@@ -337,7 +474,7 @@ func (p *cppState) directive(f *cppFile, line []lexTok, depth int) *Error {
 	case "if", "ifdef", "ifndef":
 		c := cppCond{dir: dir, taken: true}
 		if f.active() {
-			v, err := p.condition(dir, args)
+			v, err := p.condition(f, dir, args)
 			if err != nil {
 				return err
 			}
@@ -365,7 +502,7 @@ func (p *cppState) directive(f *cppFile, line []lexTok, depth int) *Error {
 			}
 			c.active = false
 			if !c.taken {
-				v, err := p.condition(dir, args)
+				v, err := p.condition(f, dir, args)
 				if err != nil {
 					return err
 				}
@@ -424,13 +561,14 @@ func (p *cppState) needName(dir lexTok, args []lexTok) *Error {
 
 // condition evaluates the condition of #if, #ifdef, #ifndef, #elif,
 // #elifdef or #elifndef.
-func (p *cppState) condition(dir lexTok, args []lexTok) (bool, *Error) {
+func (p *cppState) condition(f *cppFile, dir lexTok, args []lexTok) (bool, *Error) {
 	switch dir.Value {
 	case "ifdef", "ifndef", "elifdef", "elifndef":
 		if len(args) == 0 || args[0].Type != lexIdent {
 			return false, p.needName(dir, args)
 		}
 		_, defined := p.macros[args[0].Value]
+		defined = defined || cppHasInclude[args[0].Value]
 		return defined == strings.HasSuffix(dir.Value, "ifdef"), nil
 	}
 	if len(args) == 0 {
@@ -448,6 +586,15 @@ func (p *cppState) condition(dir lexTok, args []lexTok) (bool, *Error) {
 	toks := make([]lexTok, 0, len(exp))
 	for i := 0; i < len(exp); i++ {
 		t := exp[i]
+		if t.Type == lexIdent && cppHasInclude[t.Value] {
+			v, end, err := p.hasIncludeOp(f, exp, i)
+			if err != nil {
+				return false, err
+			}
+			toks = append(toks, lexTok{Token: lexer.Token{Type: lexInt, Value: v, Pos: t.Pos}, space: t.space})
+			i = end
+			continue
+		}
 		if t.Type != lexIdent || t.Value != "defined" {
 			toks = append(toks, t)
 			continue
@@ -468,7 +615,7 @@ func (p *cppState) condition(dir lexTok, args []lexTok) (bool, *Error) {
 			j++
 		}
 		v := "0"
-		if _, ok := p.macros[name]; ok {
+		if _, ok := p.macros[name]; ok || cppHasInclude[name] {
 			v = "1"
 		}
 		toks = append(toks, lexTok{Token: lexer.Token{Type: lexInt, Value: v, Pos: t.Pos}, space: t.space})
@@ -558,14 +705,14 @@ func (p *cppState) setMacro(m *cppMacro) {
 	p.macros[m.def.Name] = m
 }
 
-// predefine defines cppPredefined, then opt.Defines in the order of their
-// names.
+// predefine defines the predefined set, then opt.Defines in the order of
+// their names, then removes opt.Undefines.
 func (p *cppState) predefine() *Error {
-	builtins, err := cppBuiltins()
-	if err != nil {
-		return err
+	pre := p.opt.Predefined
+	if pre == nil {
+		pre = DefaultPredefined(true)
 	}
-	for _, m := range builtins {
+	for _, m := range pre.macros {
 		p.seq++ // = m.seq: the built-ins come first
 		p.macros[m.def.Name] = m
 	}
@@ -581,30 +728,16 @@ func (p *cppState) predefine() *Error {
 		}
 		p.setMacro(m)
 	}
+	for _, name := range p.opt.Undefines {
+		delete(p.macros, name)
+	}
 	return nil
 }
-
-// cppBuiltins are the macros of cppPredefined, numbered in order. They are
-// parsed once: a macro does not change once defined (#undef and a new
-// #define replace it), so every Preprocess call shares them.
-var cppBuiltins = sync.OnceValues(func() ([]*cppMacro, *Error) {
-	p := &cppState{macros: map[string]*cppMacro{}}
-	var out []*cppMacro
-	for _, text := range cppPredefined {
-		m, err := p.defineText(cppBuiltinFile, text)
-		if err != nil {
-			return nil, err
-		}
-		p.setMacro(m)
-		out = append(out, m)
-	}
-	return out, nil
-})
 
 // defineText parses "NAME body" or "NAME(params) body" as a #define in
 // file.
 func (p *cppState) defineText(file, text string) (*cppMacro, *Error) {
-	toks, err := lexTokens(file, []byte(text))
+	toks, err := lexTokens(file, []byte(text), 0)
 	if err != nil {
 		return nil, err
 	}
@@ -613,44 +746,43 @@ func (p *cppState) defineText(file, text string) (*cppMacro, *Error) {
 	return p.parseDefine(dir, line)
 }
 
-// include carries out #include or #include_next.
+// include carries out #include or #include_next. A quoted name is looked
+// for in the including file's directory, then in the include directories;
+// an angled one in the include directories only; #include_next goes on
+// with the include directory after the one of the including file. A
+// quoted name found nowhere is an error that names the directories
+// searched; an angled one is left to the interpreter's built-in types.
 func (p *cppState) include(f *cppFile, dir lexTok, args []lexTok, depth int) *Error {
-	name, angled, err := p.headerName(dir, args)
+	name, at, angled, err := p.headerName(dir, args)
 	if err != nil {
 		return err
 	}
-	type candidate struct {
-		fsIdx int
-		path  string
-	}
-	var cands []candidate
-	first := 1 // the first include dir to search
-	if dir.Value == "include_next" {
-		first = max(f.fsIdx+1, 1)
-	} else if !angled {
-		cands = append(cands, candidate{f.fsIdx, path.Join(path.Dir(f.name), name)})
-	}
-	for i := first; i < len(p.fss); i++ {
-		cands = append(cands, candidate{i, path.Clean(name)})
-	}
-
+	cands := p.includeCands(f, name, angled, dir.Value == "include_next")
+	var searched []string
 	for _, c := range cands {
 		fsys := p.fss[c.fsIdx]
-		if fsys == nil || !fs.ValidPath(c.path) {
+		if fsys == nil {
+			continue
+		}
+		if !slices.Contains(searched, c.where) {
+			searched = append(searched, c.where)
+		}
+		if !fs.ValidPath(c.path) {
 			continue
 		}
 		key := cppFileKey(c.fsIdx, c.path)
 		file := p.files[key]
 		if file == nil {
-			data, rerr := fs.ReadFile(fsys, c.path)
+			data, rerr := ReadFile(fsys, c.path, p.sizeLeft())
 			if errors.Is(rerr, fs.ErrNotExist) || errors.Is(rerr, fs.ErrInvalid) {
 				continue
 			}
 			file = &cppCached{}
 			if rerr != nil {
-				file.err = lexErrorf(dir.Pos, "cannot read include file %q: %v", name, rerr)
+				file.err = lexErrorf(at, "cannot read include file %s: %v", c.display, rerr)
 			} else {
-				file.toks, file.err = lexTokens(c.path, data)
+				p.read += int64(len(data))
+				file.toks, file.err = lexTokens(c.display, data, max(cppMaxInput-p.input, 1))
 			}
 			p.files[key] = file
 		}
@@ -668,35 +800,86 @@ func (p *cppState) include(f *cppFile, dir lexTok, args []lexTok, depth int) *Er
 		if p.includes > cppMaxIncludes || p.input > cppMaxInput {
 			return lexErrorf(dir.Pos, "too much input (an #include loop?)")
 		}
-		return p.processFile(&cppFile{name: c.path, fsIdx: c.fsIdx, toks: file.toks}, depth+1)
+		return p.processFile(&cppFile{name: c.path, display: c.display, fsIdx: c.fsIdx, toks: file.toks}, depth+1)
 	}
-	if angled {
+	if angled && !p.opt.SystemIncludes {
 		return nil // system headers are built into the interpreter
 	}
-	return lexErrorf(dir.Pos, "cannot find include file %q", name)
+	if len(searched) == 0 {
+		return lexErrorf(at, "%s: no such file or directory (no include directory to search)", name)
+	}
+	return lexErrorf(at, "%s: no such file or directory (searched: %s)", name, strings.Join(searched, ", "))
+}
+
+// cppCandidate is a place where an included file may be.
+type cppCandidate struct {
+	fsIdx   int
+	path    string
+	display string // file name in positions
+	where   string // the directory, for the error
+}
+
+// includeCands lists where #include (next: #include_next) of name, in
+// file f, looks, in order.
+func (p *cppState) includeCands(f *cppFile, name string, angled, next bool) []cppCandidate {
+	type candidate = cppCandidate
+	var cands []candidate
+	first := 1 // the first include dir to search
+	if next {
+		first = max(f.fsIdx+1, 1)
+	} else if !angled {
+		cands = append(cands, candidate{f.fsIdx, path.Join(path.Dir(f.name), name),
+			path.Join(path.Dir(f.display), name), path.Dir(f.display)})
+	}
+	for i := first; i < len(p.fss); i++ {
+		c := candidate{i, path.Clean(name), path.Clean(name), fmt.Sprintf("include directory %d", i)}
+		if i-1 < len(p.opt.IncludeNames) && p.opt.IncludeNames[i-1] != "" {
+			c.where = p.opt.IncludeNames[i-1]
+			c.display = path.Join(c.where, c.path)
+		}
+		cands = append(cands, c)
+	}
+	return cands
+}
+
+// hasInclude reports whether #include (next: #include_next) of name, in
+// file f, would find a file: __has_include and __has_include_next.
+func (p *cppState) hasInclude(f *cppFile, name string, angled, next bool) bool {
+	for _, c := range p.includeCands(f, name, angled, next) {
+		if fsys := p.fss[c.fsIdx]; fsys != nil && fs.ValidPath(c.path) {
+			if _, ok := p.files[cppFileKey(c.fsIdx, c.path)]; ok {
+				return true
+			}
+			if fi, err := fs.Stat(fsys, c.path); err == nil && !fi.IsDir() {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // headerName returns the file named by an #include directive: "name" or
 // <name> as written, or else after macro expansion.
-func (p *cppState) headerName(dir lexTok, args []lexTok) (name string, angled bool, err *Error) {
+// at is the position of the name.
+func (p *cppState) headerName(dir lexTok, args []lexTok) (name string, at lexer.Position, angled bool, err *Error) {
 	if len(args) > 0 && args[0].Type != lexString && !args[0].is("<") {
 		if args, err = p.expandList(args); err != nil {
-			return "", false, err
+			return "", at, false, err
 		}
 	}
 	switch {
 	case len(args) > 0 && args[0].Type == lexString && args[0].bad == "" && args[0].Value[0] == '"':
 		v := args[0].Value
-		return v[1 : len(v)-1], false, nil
+		return v[1 : len(v)-1], args[0].Pos, false, nil
 	case len(args) > 0 && args[0].is("<"):
 		for i := 1; i < len(args); i++ {
 			if args[i].is(">") {
-				return cppSpell(args[1:i]), true, nil
+				return cppSpell(args[1:i]), args[0].Pos, true, nil
 			}
 		}
-		return "", false, lexErrorf(args[0].Pos, "missing terminating > character")
+		return "", at, false, lexErrorf(args[0].Pos, "missing terminating > character")
 	}
-	return "", false, lexErrorf(dir.Pos, `#%s expects "FILENAME" or <FILENAME>`, dir.Value)
+	return "", at, false, lexErrorf(dir.Pos, `#%s expects "FILENAME" or <FILENAME>`, dir.Value)
 }
 
 // pragmaPack passes "#pragma pack(args)" on as "__pragma_pack ( args ) ;",
@@ -834,6 +1017,10 @@ func (x *cppExpander) next() (lexTok, bool, *Error) {
 			x.protectOperand()
 			return t, true, nil
 		}
+		if x.p.inIf && cppHasInclude[t.Value] {
+			x.protectGroup()
+			return t, true, nil
+		}
 		m := x.p.macros[t.Value]
 		if m == nil {
 			return t, true, nil
@@ -885,6 +1072,74 @@ func (x *cppExpander) next() (lexTok, bool, *Error) {
 			x.pending = append(x.pending, b)
 		}
 	}
+}
+
+// cppHasInclude are the operators of #if that test for a header; like
+// "defined", they count as defined macros.
+var cppHasInclude = map[string]bool{"__has_include": true, "__has_include_next": true}
+
+// protectGroup paints the names in the parenthesised operand of
+// __has_include, so that <linux/x.h> keeps its "linux".
+func (x *cppExpander) protectGroup() {
+	t, ok := x.peek()
+	if !ok || !t.is("(") {
+		return
+	}
+	var toks []lexTok
+	for depth := 0; ; {
+		t, ok := x.read()
+		if !ok {
+			break
+		}
+		if t.Type == lexIdent {
+			t.hide = t.hide.with(t.Value)
+		}
+		toks = append(toks, t)
+		if t.is("(") {
+			depth++
+		} else if t.is(")") {
+			if depth--; depth == 0 {
+				break
+			}
+		}
+	}
+	for i := len(toks) - 1; i >= 0; i-- {
+		x.pending = append(x.pending, toks[i])
+	}
+}
+
+// hasIncludeOp evaluates __has_include ( "name" ) or ( <name> ) (or
+// __has_include_next) at exp[i]: "1" or "0", and the index of its ")".
+func (p *cppState) hasIncludeOp(f *cppFile, exp []lexTok, i int) (string, int, *Error) {
+	op := exp[i]
+	if i+1 >= len(exp) || !exp[i+1].is("(") {
+		return "", 0, lexErrorf(op.Pos, "missing '(' after %q", op.Value)
+	}
+	end := -1
+	for j := i + 2; j < len(exp); j++ {
+		if exp[j].is(")") {
+			end = j
+			break
+		}
+	}
+	if end < 0 {
+		return "", 0, lexErrorf(op.Pos, "missing ')' after %q operand", op.Value)
+	}
+	arg := exp[i+2 : end]
+	var name string
+	angled := false
+	switch {
+	case len(arg) == 1 && arg[0].Type == lexString && arg[0].bad == "" && arg[0].Value[0] == '"':
+		name = arg[0].Value[1 : len(arg[0].Value)-1]
+	case len(arg) >= 2 && arg[0].is("<") && arg[len(arg)-1].is(">"):
+		name, angled = cppSpell(arg[1:len(arg)-1]), true
+	default:
+		return "", 0, lexErrorf(op.Pos, `operator %q requires a header name ("x" or <x>)`, op.Value)
+	}
+	if p.hasInclude(f, name, angled, op.Value == "__has_include_next") {
+		return "1", end, nil
+	}
+	return "0", end, nil
 }
 
 // protectOperand paints the operand of "defined" in an #if expression,
@@ -1097,7 +1352,7 @@ func cppStringize(arg []lexTok, at lexTok) lexTok {
 // cppPaste implements ##: the token spelt as l followed by r.
 func cppPaste(l, r, at lexTok) (lexTok, *Error) {
 	text := l.Value + r.Value
-	toks, err := lexTokens("", []byte(text))
+	toks, err := lexTokens("", []byte(text), 0)
 	// A pasted number may be malformed (C allows "0x" ## "1F" by way of "0x").
 	if err != nil || len(toks) != 2 || toks[0].bad != "" && toks[0].Type != lexInt && toks[0].Type != lexFloat {
 		return l, lexErrorf(at.Pos, "pasting %q and %q does not give a valid preprocessing token", l.Value, r.Value)

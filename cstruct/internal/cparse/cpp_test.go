@@ -328,7 +328,7 @@ func TestIfExpressions(t *testing.T) {
 		{"0xFFFFFFFFFFFFFFFF / 2 > 0", 1},
 	}
 	for _, tt := range tests {
-		toks, lerr := lexTokens("", []byte(tt.expr))
+		toks, lerr := lexTokens("", []byte(tt.expr), 0)
 		require.Nil(t, lerr)
 		toks = toks[:len(toks)-1] // the line end
 		v, err := cppEval(toks, lexTok{Token: lexer.Token{Value: "if"}})
@@ -450,7 +450,7 @@ func TestIncludes(t *testing.T) {
 	assert.Equal(t, "in_b", join(res.Tokens))
 
 	_, err = run("missing.h")
-	assert.EqualError(t, err, `missing.h:2:2: cannot find include file "nowhere.h"`)
+	assert.EqualError(t, err, `missing.h:2:10: nowhere.h: no such file or directory (searched: ., include directory 1, include directory 2)`)
 
 	res, err = run("missingsys.h")
 	require.NoError(t, err)
@@ -484,7 +484,7 @@ func TestIncludes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "sys2", join(res.Tokens))
 	_, err = Preprocess("x.h", []byte("#include \"b.h\"\n"), Options{})
-	assert.EqualError(t, err, `x.h:1:2: cannot find include file "b.h"`)
+	assert.EqualError(t, err, `x.h:1:10: b.h: no such file or directory (no include directory to search)`)
 
 	// #include_next continues with the next include directory.
 	inc1["next.h"] = &fstest.MapFile{Data: []byte("first\n#include_next <next.h>\n")}
@@ -492,6 +492,27 @@ func TestIncludes(t *testing.T) {
 	res, err = Preprocess("x.h", []byte("#include <next.h>\n"), opt)
 	require.NoError(t, err)
 	assert.Equal(t, "first second", join(res.Tokens))
+}
+
+// TestIncludeNames checks that positions and messages name files and
+// directories as the user gave them, and that a quoted include is looked
+// for only next to the including file and in the include directories.
+func TestIncludeNames(t *testing.T) {
+	fsys := fstest.MapFS{
+		"abs/dir/main.h":  {Data: []byte("#include \"sub/a.h\"\n")},
+		"abs/dir/sub/a.h": {Data: []byte("#include \"b.h\"\n")},
+		"abs/dir/sub/b.h": {Data: []byte("#include \"i.h\"\n")},
+		"abs/dir/top.h":   {Data: []byte("#include \"abs/dir/sub/b.h\"\n")},
+	}
+	inc := fstest.MapFS{"i.h": {Data: []byte("#include \"x.h\"\n")}}
+	opt := Options{FS: fsys, Name: "/abs/dir/main.h", IncludeDirs: []fs.FS{inc, fstest.MapFS{}}, IncludeNames: []string{"/inc"}}
+	_, err := Preprocess("abs/dir/main.h", fsys["abs/dir/main.h"].Data, opt)
+	assert.EqualError(t, err, "/inc/i.h:1:10: x.h: no such file or directory (searched: /inc, include directory 2)")
+
+	// Not from the root of the file system that holds the file.
+	opt.Name = "dir/top.h"
+	_, err = Preprocess("abs/dir/top.h", fsys["abs/dir/top.h"].Data, opt)
+	assert.EqualError(t, err, "dir/top.h:1:10: abs/dir/sub/b.h: no such file or directory (searched: dir, /inc, include directory 2)")
 }
 
 // TestIncludeBlowUp checks that a file including itself twice per level,

@@ -10,7 +10,7 @@ import (
 func BenchmarkParseExpr(b *testing.B) {
 	for _, src := range []string{"MAXCPU", "(MAXCPU + 1) * 2", "sizeof(struct x) / 4 - 1"} {
 		b.Run(src, func(b *testing.B) {
-			lt, err := lexTokens("", []byte(src))
+			lt, err := lexTokens("", []byte(src), 0)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -11,12 +11,14 @@ package cparse
 //	Typedef     = "typedef" DeclSpec [ InitDeclarator { "," InitDeclarator } ] [ ";" ] .
 //	Declaration = DeclSpec [ InitDeclarator { "," InitDeclarator } ] ( ";" | FuncBody ) .
 //	DeclSpec    = { Qualifier } TypeSpec { Qualifier } .
-//	TypeSpec    = StructSpec | EnumSpec | builtin-word { builtin-word } | Ident .
+//	TypeSpec    = StructSpec | EnumSpec | builtin-word { builtin-word } | Ident | Typeof .
+//	Typeof      = ( "typeof" | "__typeof__" | "__typeof" ) "(" TypeName | Expr ")" .
 //	StructSpec  = ( "struct" | "union" ) { Attribute } [ Ident ] [ "{" { Member } "}" ] { Attribute } .
 //	EnumSpec    = ( "enum" | "flag" ) { Attribute } [ Ident ] [ ":" TypeName ] [ "{" { Enumerator [ "," ] } "}" ] .
-//	Member      = Pragma | ";" | DeclSpec [ MemberDecl { "," MemberDecl } ] ";" .
+//	Member      = Pragma | StaticAssert | ";" | DeclSpec [ MemberDecl { "," MemberDecl } ] ";" .
 //	MemberDecl  = ( Declarator [ ":" Expr ] | ":" Expr ) { Attribute } .
-//	Declarator  = { "*" { qualifier } } ( Ident | "(" Declarator ")" ) { "[" [ Expr ] "]" | Params } { Attribute } .
+//	Declarator  = { "*" { qualifier } } ( Ident | "(" Declarator ")" ) { "[" [ Expr ] "]" | Params } [ AsmLabel ] { Attribute } .
+//	AsmLabel    = ( "__asm__" | "__asm" | "asm" ) "(" tokens ")" .
 //	Expr        = a C expression (internal/cexpr's grammar) .
 
 import (
@@ -113,6 +115,7 @@ func (q *Qualifier) Parse(lex *lexer.PeekingLexer) error {
 type TypeSpec struct {
 	Pos    lexer.Position
 	Name   TypeIdent   `parser:"  @@"`
+	Typeof *Typeof     `parser:"| @@"`
 	Words  []TypeWord  `parser:"| @@+"`
 	Struct *StructSpec `parser:"| @@"`
 	Enum   *EnumSpec   `parser:"| @@"`
@@ -136,11 +139,12 @@ type StructBody struct {
 
 // Member is one line of a struct body.
 type Member struct {
-	Pos    lexer.Position
-	Simple *SimpleMember `parser:"  @@"`
-	Field  *MemberFields `parser:"| @@"`
-	Pragma *Pragma       `parser:"| @@"`
-	Empty  bool          `parser:"| @\";\""`
+	Pos          lexer.Position
+	Simple       *SimpleMember `parser:"  @@"`
+	StaticAssert *Balanced     `parser:"| (\"_Static_assert\" | \"static_assert\") @@ \";\""`
+	Field        *MemberFields `parser:"| @@"`
+	Pragma       *Pragma       `parser:"| @@"`
+	Empty        bool          `parser:"| @\";\""`
 }
 
 // SimpleMember is the common shape of a member line, "T a, *b[N], c:3;"
@@ -211,10 +215,11 @@ type EnumBody struct {
 	Items []*Enumerator `parser:"\"{\" ( @@ \",\"? )* \"}\""`
 }
 
-// Enumerator is "NAME [= value]".
+// Enumerator is "NAME [= value]". As in dissect, NAME may start with
+// digits ("32BIT", an Int token to the lexer).
 type Enumerator struct {
 	Pos   lexer.Position
-	Name  string `parser:"@Ident"`
+	Name  string `parser:"@(Ident | Int)"`
 	Value *Expr  `parser:"( \"=\" @@ )?"`
 }
 
@@ -232,8 +237,57 @@ type Declarator struct {
 	Name     string       `parser:"( @Ident"`
 	Nested   *Declarator  `parser:"| \"(\" @@ \")\" )"`
 	Suffixes []*Suffix    `parser:"@@*"`
+	Asm      *AsmLabel    `parser:"@@?"`
 	Attrs    []*Attribute `parser:"@@*"`
 }
+
+// AsmLabel is GCC's asm label on a declaration, "__asm__ ("name")" (the
+// symbol name, glibc's __REDIRECT): skipped.
+type AsmLabel struct {
+	Pos    lexer.Position
+	Tokens []lexer.Token
+}
+
+// Parse implements participle.Parseable.
+func (a *AsmLabel) Parse(lex *lexer.PeekingLexer) error {
+	t := lex.Peek()
+	if t.EOF() || !asmWords[t.Value] {
+		return participle.NextMatch
+	}
+	a.Pos = t.Pos
+	lex.Next()
+	inner, err := groupInner(lex, "(", ")", t.Pos)
+	a.Tokens = inner
+	return err
+}
+
+var asmWords = map[string]bool{"__asm__": true, "__asm": true, "asm": true}
+
+// Typeof is GCC's typeof (typeof, __typeof__, __typeof) of a type name or
+// an expression; the tokens inside the parentheses are kept for the
+// resolver (ParseTypeName, ParseExpr).
+type Typeof struct {
+	Pos    lexer.Position
+	Tokens []lexer.Token
+}
+
+// Parse implements participle.Parseable.
+func (ty *Typeof) Parse(lex *lexer.PeekingLexer) error {
+	t := lex.Peek()
+	if t.EOF() || !typeofWords[t.Value] {
+		return participle.NextMatch
+	}
+	ty.Pos = t.Pos
+	lex.Next()
+	inner, err := groupInner(lex, "(", ")", t.Pos)
+	if err == nil && len(inner) == 0 {
+		err = &Error{Pos: t.Pos, Msg: "empty " + t.Value + "()"}
+	}
+	ty.Tokens = inner
+	return err
+}
+
+var typeofWords = map[string]bool{"typeof": true, "__typeof__": true, "__typeof": true}
 
 // PtrLevel is one "*" with its qualifiers.
 type PtrLevel struct {
@@ -505,6 +559,7 @@ var keywords = map[string]bool{
 	"struct": true, "union": true, "enum": true, "flag": true, "typedef": true, "sizeof": true,
 	"offsetof": true, "__builtin_offsetof": true, "__attribute__": true, "__attribute": true,
 	"_Alignas": true, "alignas": true, "_Static_assert": true, "static_assert": true, "__pragma_pack": true,
+	"typeof": true, "__typeof__": true, "__typeof": true, "__asm__": true, "__asm": true,
 }
 
 // TypeIdent is a type name written as an identifier (a typedef or a

@@ -100,7 +100,7 @@ func (d lexDefinition) LexString(filename string, input string) (lexer.Lexer, er
 }
 
 func (lexDefinition) LexBytes(filename string, input []byte) (lexer.Lexer, error) {
-	toks, err := lexTokens(filename, input)
+	toks, err := lexTokens(filename, input, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -148,10 +148,11 @@ func (t lexTok) is(p string) bool {
 }
 
 // lexTokens splits src into tokens. Every line, including the last, ends
-// with a lexNewline token; empty lines produce none. The only error is an
-// unterminated block comment: other problems are recorded in lexTok.bad.
-func lexTokens(filename string, src []byte) ([]lexTok, *Error) {
-	s := &lexScanner{filename: filename, src: src, line: 1, col: 1}
+// with a lexNewline token; empty lines produce none. The errors are an
+// unterminated block comment and more than max tokens (max > 0): other
+// problems are recorded in lexTok.bad.
+func lexTokens(filename string, src []byte, max int) ([]lexTok, *Error) {
+	s := &lexScanner{filename: filename, src: src, line: 1, col: 1, max: max}
 	s.text, s.marks = lexSplice(src)
 	return s.scan()
 }
@@ -198,6 +199,7 @@ type lexScanner struct {
 	text     []byte
 	marks    []lexMark
 	toks     []lexTok
+	max      int // bound on len(toks), if > 0
 
 	mark      int // marks[:mark] lie before the last position asked for
 	removed   int // bytes removed before it
@@ -228,7 +230,9 @@ func (s *lexScanner) pos(i int) lexer.Position {
 
 func (s *lexScanner) emit(typ lexer.TokenType, start, end int, space bool, bad string) {
 	if s.toks == nil {
-		s.toks = make([]lexTok, 0, len(s.text)/3+16)
+		// Most text has a token per 3 to 8 bytes; hostile text may have
+		// none, so the slice grows as tokens come.
+		s.toks = make([]lexTok, 0, min(len(s.text)/4+16, 1<<16))
 		s.str = string(s.text)
 	}
 	s.toks = append(s.toks, lexTok{
@@ -242,6 +246,9 @@ func (s *lexScanner) scan() ([]lexTok, *Error) {
 	text := s.text
 	space := true
 	for i := 0; i < len(text); {
+		if s.max > 0 && len(s.toks) > s.max {
+			return nil, lexErrorf(s.toks[s.max].Pos, "too much input (more than %d tokens)", s.max)
+		}
 		c := text[i]
 		switch {
 		case c == '\n':
@@ -313,6 +320,9 @@ func (s *lexScanner) scan() ([]lexTok, *Error) {
 			s.emit(lexPunct, i, i+n, space, bad)
 			i, space = i+n, false
 		}
+	}
+	if s.max > 0 && len(s.toks) > s.max {
+		return nil, lexErrorf(s.toks[s.max].Pos, "too much input (more than %d tokens)", s.max)
 	}
 	if len(s.toks) == 0 || s.toks[len(s.toks)-1].Type != lexNewline {
 		s.emit(lexNewline, len(text), len(text), true, "")

@@ -25,7 +25,23 @@ var (
 	attrParser = sync.OnceValue(func() *participle.Parser[attrList] {
 		return participle.MustBuild[attrList](participle.Lexer(Lexer), participle.UseLookahead(lookahead))
 	})
+	memberParser = sync.OnceValue(func() *participle.Parser[Member] {
+		return participle.MustBuild[Member](participle.Lexer(Lexer), participle.UseLookahead(lookahead))
+	})
+	typeNameParser = sync.OnceValue(func() *participle.Parser[TypeName] {
+		return participle.MustBuild[TypeName](participle.Lexer(Lexer), participle.UseLookahead(lookahead))
+	})
 )
+
+// ParseTypeName parses tokens that must hold exactly one type name, as in
+// a cast or typeof.
+func ParseTypeName(tokens []lexer.Token) (*TypeName, error) {
+	if err := checkDepth(tokens); err != nil {
+		return nil, err
+	}
+	tn, err := typeNameParser().ParseFromLexer(upgrade(tokens))
+	return tn, convertError(err)
+}
 
 // Parse parses a preprocessed token stream into a File: the declarations
 // the shortcut takes (shortcut.go) straight from the tokens, the others
@@ -112,7 +128,90 @@ func parseChunk(tokens []lexer.Token) (*File, error) {
 // parseGrammar parses tokens with the file grammar.
 func parseGrammar(tokens []lexer.Token) (*File, error) {
 	f, err := fileParser().ParseFromLexer(upgrade(tokens))
-	return f, convertError(err)
+	if err != nil {
+		return f, convertError(err)
+	}
+	return f, bodyErrors(f)
+}
+
+// bodyErrors finds the syntax errors inside struct and union bodies: the
+// grammar, failing to read a body, reads "struct s" without one and the
+// braces as a function body. A body after a struct, union or enum without
+// a function declarator is read again as a struct body, and the error is
+// that of its offending token.
+func bodyErrors(f *File) error {
+	for _, d := range f.Decls {
+		decl := d.Declaration
+		if decl == nil || decl.Body == nil || hasParams(decl) {
+			continue
+		}
+		ts := decl.Spec.Type
+		if ts.Struct == nil || ts.Struct.Body != nil {
+			continue
+		}
+		if err := memberErrors(decl.Body.Tokens); err != nil {
+			return err
+		}
+		return &Error{Pos: decl.Body.Tokens[0].Pos, Msg: `unexpected "{" (a body without a function declarator)`}
+	}
+	return nil
+}
+
+// memberErrors parses the members of a body "{ ... }" one at a time and
+// returns the first one's error; a member that is a struct with a body of
+// its own is searched inside first.
+func memberErrors(body []lexer.Token) error {
+	toks := body[1 : len(body)-1]
+	for start := 0; start < len(toks); {
+		end := declEnd(toks, start)
+		m := toks[start:end]
+		for i, t := range m {
+			if t.Value == "{" && i > 0 && (m[i-1].Value == "struct" || m[i-1].Value == "union" ||
+				i > 1 && (m[i-2].Value == "struct" || m[i-2].Value == "union")) {
+				if close := groupEnd(m, i); close > i {
+					if err := memberErrors(m[i : close+1]); err != nil {
+						return err
+					}
+				}
+				break
+			}
+		}
+		if _, err := memberParser().ParseFromLexer(upgrade(m)); err != nil {
+			return convertError(err)
+		}
+		start = end
+	}
+	return nil
+}
+
+// groupEnd returns the index of the bracket that closes toks[open], or -1.
+func groupEnd(toks []lexer.Token, open int) int {
+	depth := 0
+	for i := open; i < len(toks); i++ {
+		switch toks[i].Value {
+		case "(", "[", "{":
+			depth++
+		case ")", "]", "}":
+			if depth--; depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// hasParams reports whether a declaration declares a function.
+func hasParams(d *Declaration) bool {
+	for _, id := range d.Decls {
+		for dd := id.Decl; dd != nil; dd = dd.Nested {
+			for _, s := range dd.Suffixes {
+				if s.Params != nil {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // declEnd returns the end of the declaration that starts at tokens[start]:
@@ -241,6 +340,11 @@ func convertError(err error) error {
 	var own *Error
 	if errors.As(err, &own) {
 		return own
+	}
+	var ute *participle.UnexpectedTokenError
+	if errors.As(err, &ute) && ute.Unexpected.Type == intType && digitName(lexTok{Token: ute.Unexpected}) {
+		// a name that starts with digits is an enumerator's only
+		return &Error{Pos: ute.Unexpected.Pos, Msg: fmt.Sprintf("invalid integer constant %q", ute.Unexpected.Value)}
 	}
 	var perr participle.Error
 	if errors.As(err, &perr) {
