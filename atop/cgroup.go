@@ -75,6 +75,11 @@ func (s *Sample) decodeCgroups() ([]Cgroup, error) {
 	fail := func(part int, err error) error {
 		return &SampleError{Sample: s.Index, Offset: s.Offset + s.parts[part].off, Part: partNames[part], Err: err}
 	}
+	for _, i := range []int{partCStat, partPIDs} {
+		if err := s.fits(i); err != nil {
+			return nil, err
+		}
+	}
 	b.cst = grow(b.cst, int(s.coriglen))
 	if err := s.inflate(partCStat, b.cst); err != nil {
 		return nil, err

@@ -48,6 +48,7 @@ type Sample struct {
 	data     []byte // record and compressed parts
 	parts    [4]span
 	coriglen int64
+	limit    int64 // Options.MaxInflated
 	bufs     *sampleBufs
 	gen      uint64
 
@@ -133,6 +134,30 @@ func (s *Sample) Compressed(part string) []byte {
 			p := s.parts[i]
 			return s.data[p.off : p.off+p.n]
 		}
+	}
+	return nil
+}
+
+// size is what part i inflates to.
+func (s *Sample) size(i int) int64 {
+	switch i {
+	case partSStat:
+		return s.Header.l.sstatSize
+	case partTStat:
+		return int64(s.NTask) * s.Header.l.tstatSize
+	case partCStat:
+		return s.coriglen
+	}
+	return 4 * int64(s.NCgroupPID)
+}
+
+// fits checks, before its buffer is made, that part i may be inflated:
+// its size is within Options.MaxInflated (the system statistics, of the
+// size the definitions give, always are).
+func (s *Sample) fits(i int) error {
+	if n := s.size(i); i != partSStat && s.limit > 0 && n > s.limit {
+		return &SampleError{Sample: s.Index, Offset: s.Offset + s.parts[i].off, Part: partNames[i],
+			Err: &LimitError{Part: partNames[i], Size: n, Limit: s.limit, Tasks: s.NTask}}
 	}
 	return nil
 }
@@ -269,6 +294,9 @@ func (s *Sample) decodeTasks() ([]Task, error) {
 	l := s.Header.l
 	size := int(l.tstatSize)
 	b := s.bufs
+	if err := s.fits(partTStat); err != nil {
+		return nil, err
+	}
 	b.tstat = grow(b.tstat, s.NTask*size)
 	if err := s.inflate(partTStat, b.tstat); err != nil {
 		return nil, err
