@@ -73,7 +73,7 @@ func (s *Sample) decodeCgroups() ([]Cgroup, error) {
 	}
 	b := s.bufs
 	fail := func(part int, err error) error {
-		return &SampleError{Sample: s.Index, Offset: s.Offset + s.parts[part].off, Part: partNames[part], Err: err}
+		return s.partError(part, err)
 	}
 	for _, i := range []int{partCStat, partPIDs} {
 		if err := s.fits(i); err != nil {

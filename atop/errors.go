@@ -122,6 +122,7 @@ func (e *TornError) Missing() int64 { return e.Want - e.Have }
 // comes from [Sample.System], [Sample.Tasks] or [Sample.Cgroups]; the other
 // samples are not affected.
 type SampleError struct {
+	File   string // the sample's file (Sample.File); "" if not known
 	Sample int    // index of the sample
 	Offset int64  // where the part starts in the input
 	Part   string // "sstat", "tstat", "cstat" or "pidlist"
@@ -129,7 +130,11 @@ type SampleError struct {
 }
 
 func (e *SampleError) Error() string {
-	return fmt.Sprintf("atop: sample %d: %s at offset %#x: %v", e.Sample, e.Part, e.Offset, e.Err)
+	file := ""
+	if e.File != "" {
+		file = e.File + ": "
+	}
+	return fmt.Sprintf("atop: %ssample %d: %s at offset %#x: %v", file, e.Sample, e.Part, e.Offset, e.Err)
 }
 
 func (e *SampleError) Unwrap() error { return e.Err }

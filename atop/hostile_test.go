@@ -3,10 +3,11 @@ package atop_test
 import (
 	"bytes"
 	"io"
+	"runtime"
 	"testing"
 
 	"github.com/cstructgo/cstruct/atop"
-	"github.com/cstructgo/cstruct/atop/internal/atoptest"
+	"github.com/cstructgo/cstruct/internal/atoptest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -112,7 +113,11 @@ func TestManyTasks(t *testing.T) {
 		assert.Equal(t, n, s.NTask)
 		_, err = s.System()
 		assert.NoError(t, err, "the system statistics are read")
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
 		_, err = s.Tasks()
+		runtime.ReadMemStats(&after)
+		assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "allocated for refused tasks")
 		checkLimit(t, err, "tstat", s.Offset+96+int64(len(s.Compressed("sstat"))))
 		assert.Contains(t, err.Error(), "33826 tasks would inflate to 32.0 MiB, more than the limit of 32.0 MiB per part")
 		_, err = s.TaskBytes()

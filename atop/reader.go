@@ -77,6 +77,7 @@ func (o *Options) maxTasks() int64 {
 // one sample in memory. A Reader is not safe for concurrent use.
 type Reader struct {
 	opts   Options
+	file   string // Sample.File
 	w      window
 	closer []io.Closer
 	hdr    *Header
@@ -109,8 +110,13 @@ func (o *Options) Open(name string) (*Reader, error) {
 		return nil, err
 	}
 	r.closer = append(r.closer, f)
+	r.file = name
 	return r, nil
 }
+
+// SetFile sets the file name that the samples carry (Sample.File) and
+// their errors name; Open sets it to the name it was given.
+func (r *Reader) SetFile(name string) { r.file = name }
 
 // NewReader reads a raw log from r, which is read sequentially only (a pipe
 // works). Gzipped input (magic 1f 8b) is inflated on the fly; offsets in
@@ -608,6 +614,7 @@ func (w *window) discard(n int) {
 func (r *Reader) newSample(x *rec, b []byte, off int64) *Sample {
 	recSize := r.l.recordSize
 	s := &Sample{
+		File:       r.file,
 		Index:      r.index,
 		Offset:     off,
 		Time:       time.Unix(x.curtime, 0),

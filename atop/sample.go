@@ -23,6 +23,7 @@ import (
 // aliases the reader's buffers: it is valid until the next call to Next,
 // after which its methods return ErrStale. Clone keeps a sample.
 type Sample struct {
+	File     string    // the name of its file (Reader.SetFile); "" if not known
 	Index    int       // position in its file, from 0
 	Offset   int64     // input offset of its record
 	Time     time.Time // end of the interval
@@ -156,10 +157,14 @@ func (s *Sample) size(i int) int64 {
 // size the definitions give, always are).
 func (s *Sample) fits(i int) error {
 	if n := s.size(i); i != partSStat && s.limit > 0 && n > s.limit {
-		return &SampleError{Sample: s.Index, Offset: s.Offset + s.parts[i].off, Part: partNames[i],
-			Err: &LimitError{Part: partNames[i], Size: n, Limit: s.limit, Tasks: s.NTask}}
+		return s.partError(i, &LimitError{Part: partNames[i], Size: n, Limit: s.limit, Tasks: s.NTask})
 	}
 	return nil
+}
+
+// partError is err of part i of the sample.
+func (s *Sample) partError(i int, err error) *SampleError {
+	return &SampleError{File: s.File, Sample: s.Index, Offset: s.Offset + s.parts[i].off, Part: partNames[i], Err: err}
 }
 
 // inflate inflates part i into dst, which must come out exactly full.
@@ -167,7 +172,7 @@ func (s *Sample) inflate(i int, dst []byte) error {
 	p := s.parts[i]
 	err := inflate(dst, s.data[p.off:p.off+p.n])
 	if err != nil {
-		return &SampleError{Sample: s.Index, Offset: s.Offset + p.off, Part: partNames[i], Err: err}
+		return s.partError(i, err)
 	}
 	return nil
 }
@@ -307,7 +312,7 @@ func (s *Sample) decodeTasks() ([]Task, error) {
 		opts.Base = int64(i * size)
 		v, err := l.spec.UnpackWith(l.tstat, b.tstat[i*size:(i+1)*size], opts)
 		if err != nil {
-			return nil, &SampleError{Sample: s.Index, Offset: s.Offset + s.parts[partTStat].off, Part: "tstat", Err: err}
+			return nil, s.partError(partTStat, err)
 		}
 		b.tasks = append(b.tasks, Task{v: v, f: &l.tf, hertz: s.Header.Hertz})
 	}

@@ -1,8 +1,8 @@
 // Command craft writes hostile atop raw logs made from a good one, to
 // measure what reading them costs (/usr/bin/time -v cstruct atop …):
 //
-//	go run ./atop/internal/atoptest/craft -kind tasks -n 1000000 GOOD.raw > many-tasks.raw
-//	go run ./atop/internal/atoptest/craft -kind cgroups -n 300000000 GOOD.raw > big-cgroups.raw
+//	go run ./internal/atoptest/craft -kind tasks -n 1000000 GOOD.raw > many-tasks.raw
+//	go run ./internal/atoptest/craft -kind cgroups -n 300000000 GOOD.raw > big-cgroups.raw
 package main
 
 import (
@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/cstructgo/cstruct/atop/internal/atoptest"
+	"github.com/cstructgo/cstruct/internal/atoptest"
 )
 
 func main() {
