@@ -104,3 +104,25 @@ func TestAtopDamagedWarnings(t *testing.T) {
 	assert.Empty(t, stderr)
 	assert.Contains(t, out, fmt.Sprintf("sample 3: tstat at offset %#x: ", off))
 }
+
+// TestAtopInfoHostileHost: a host name with escape sequences and invalid
+// UTF-8 is printed quoted, as cstruct dump prints text, never raw.
+func TestAtopInfoHostileHost(t *testing.T) {
+	good, err := os.ReadFile(atopFixture("2.13.0"))
+	require.NoError(t, err)
+	l, err := atoptest.Read(good)
+	require.NoError(t, err)
+	b, err := l.SetHeaderText("utsname.nodename", "vm\x1b]0;owned\a\x1b[2J\r\xff")
+	require.NoError(t, err)
+	name := filepath.Join(t.TempDir(), "atop_20261125")
+	require.NoError(t, os.WriteFile(name, b, 0o644))
+	out, stderr, code := runCLI(t, "", "atop", "info", name)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "\nhost       \"vm\\x1b]0;owned\\a\\x1b[2J\\r\\xff\"\n")
+	for _, c := range out {
+		assert.True(t, c == '\n' || c >= ' ' && c < 0x7f, "%q in the output", c)
+	}
+	out, _, code = runCLI(t, "", "atop", "info", atopFixture("2.13.0"))
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "\nhost       vm\n", "a plain name is printed as it is")
+}

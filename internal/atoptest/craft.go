@@ -184,3 +184,29 @@ func (l *Log) BigCgroups(n int64) ([]byte, error) {
 	ncg := n/(int64(l.Header.CStatLen)+4104) + 1 // the fewest the reader takes for n bytes
 	return one.Replace(0, CStat, comp, map[string]uint64{"coriglen": uint64(n), "ncgroups": uint64(ncg)})
 }
+
+// SetHeaderText returns the log with a text field of its struct rawheader
+// ("utsname.nodename") set to s, NUL-padded (s must fit).
+func (l *Log) SetHeaderText(field, s string) ([]byte, error) {
+	b := l.Clone()
+	spec := l.Header.Spec()
+	typ, err := spec.Lookup("struct rawheader")
+	if err != nil {
+		return nil, err
+	}
+	h, err := spec.UnpackWith(typ, b[:l.Header.RawHeadLen], cstruct.Options{Order: l.Header.Order})
+	if err != nil {
+		return nil, err
+	}
+	f, err := h.Lookup(field)
+	if err != nil {
+		return nil, err
+	}
+	fb := f.Bytes()
+	if len(s) >= len(fb) {
+		return nil, fmt.Errorf("atoptest: %q does not fit %s (%d bytes)", s, field, len(fb))
+	}
+	clear(fb)
+	copy(fb, s)
+	return b, nil
+}
