@@ -175,3 +175,49 @@ func TestBigCgroups(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEmpty(t, tasks)
 }
+
+// TestVerifyTasks: VerifyTasks finds what Tasks finds, without the memory.
+func TestVerifyTasks(t *testing.T) {
+	l := craftLog(t, "2.13.0")
+	for victim := range l.Samples {
+		b, err := l.Flip(victim, atoptest.TStat)
+		require.NoError(t, err)
+		r, err := atop.NewReader(bytes.NewReader(b))
+		require.NoError(t, err)
+		for s, err := range r.Samples() {
+			require.NoError(t, err)
+			verr := s.VerifyTasks()
+			_, terr := s.Tasks()
+			if s.Index != victim {
+				assert.NoError(t, verr)
+				assert.NoError(t, terr)
+				continue
+			}
+			var se *atop.SampleError
+			require.ErrorAs(t, verr, &se)
+			assert.Equal(t, terr.Error(), verr.Error())
+		}
+	}
+
+	b, err := l.ManyTasks(20000)
+	require.NoError(t, err)
+	r, err := atop.NewReader(bytes.NewReader(b))
+	require.NoError(t, err)
+	s, err := r.Next()
+	require.NoError(t, err)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	require.NoError(t, s.VerifyTasks())
+	runtime.ReadMemStats(&after)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "20 MB of tasks verified")
+	checkLimit(t, firstSample(t, &atop.Options{MaxInflated: 1 << 20}, b).VerifyTasks(), "tstat", -1)
+}
+
+func firstSample(t *testing.T, opts *atop.Options, b []byte) *atop.Sample {
+	t.Helper()
+	r, err := opts.NewReader(bytes.NewReader(b))
+	require.NoError(t, err)
+	s, err := r.Next()
+	require.NoError(t, err)
+	return s
+}

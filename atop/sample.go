@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/adler32"
 	"io"
 	"sync"
 	"time"
@@ -193,6 +194,45 @@ var inflaters sync.Pool
 // the stream), and checks the 4-byte trailer with adler32sum, several times
 // faster than the zlib package's hash/adler32.
 func inflate(dst, comp []byte) error {
+	return inflateTo(comp, len(dst), func(z *inflater) (uint32, error) {
+		n, err := io.ReadFull(z.fr, dst)
+		if err != nil {
+			return 0, short(n, len(dst), err)
+		}
+		return adler32sum(dst), nil
+	})
+}
+
+// verify inflates the zlib stream comp, which must come to exactly n
+// bytes, through a small buffer, and checks its checksum: inflate without
+// the memory.
+func verify(comp []byte, n int) error {
+	return inflateTo(comp, n, func(z *inflater) (uint32, error) {
+		h := adler32.New()
+		buf := make([]byte, 32<<10)
+		for got := 0; got < n; {
+			m, err := io.ReadFull(z.fr, buf[:min(len(buf), n-got)])
+			h.Write(buf[:m])
+			got += m
+			if err != nil {
+				return 0, short(got, n, err)
+			}
+		}
+		return h.Sum32(), nil
+	})
+}
+
+func short(got, want int, err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("inflates to %d bytes, want %d (%w)", got, want, io.ErrUnexpectedEOF)
+	}
+	return err
+}
+
+// inflateTo checks the zlib header of comp, has read inflate the n bytes
+// of the deflate stream that follows and return their Adler-32, then
+// checks that the stream ends there and the trailer holds that checksum.
+func inflateTo(comp []byte, n int, read func(*inflater) (uint32, error)) error {
 	if len(comp) < 2 {
 		return io.ErrUnexpectedEOF
 	}
@@ -220,11 +260,8 @@ func inflate(dst, comp []byte) error {
 	} else if err := z.fr.(flate.Resetter).Reset(&z.src, nil); err != nil {
 		return err
 	}
-	n, err := io.ReadFull(z.fr, dst)
+	sum, err := read(z)
 	if err != nil {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return fmt.Errorf("inflates to %d bytes, want %d (%w)", n, len(dst), io.ErrUnexpectedEOF)
-		}
 		return err
 	}
 	// The stream must end here.
@@ -232,7 +269,7 @@ func inflate(dst, comp []byte) error {
 	for tries := 0; ; tries++ {
 		m, err := z.fr.Read(one[:])
 		if m > 0 {
-			return fmt.Errorf("inflates to more than %d bytes", len(dst))
+			return fmt.Errorf("inflates to more than %d bytes", n)
 		}
 		if err == io.EOF {
 			break
@@ -241,14 +278,14 @@ func inflate(dst, comp []byte) error {
 			return err
 		}
 		if tries == 8 {
-			return fmt.Errorf("zlib stream does not end after %d bytes", len(dst))
+			return fmt.Errorf("zlib stream does not end after %d bytes", n)
 		}
 	}
 	trailer := body[len(body)-z.src.Len():]
 	if len(trailer) < 4 {
 		return io.ErrUnexpectedEOF
 	}
-	if binary.BigEndian.Uint32(trailer) != adler32sum(dst) {
+	if binary.BigEndian.Uint32(trailer) != sum {
 		return zlib.ErrChecksum
 	}
 	return nil
@@ -293,6 +330,28 @@ func (s *Sample) Tasks() ([]Task, error) {
 		r.v, r.err = s.decodeTasks()
 	}
 	return r.v, r.err
+}
+
+// VerifyTasks checks the sample's tasks as Tasks does (they inflate to the
+// length the record gives, with the right checksum, within
+// Options.MaxInflated) without keeping them: they are inflated through a
+// small buffer, so a sample of many tasks costs no memory. It is for a
+// caller that only needs to know whether the part is sound.
+func (s *Sample) VerifyTasks() error {
+	if s.stale() {
+		return ErrStale
+	}
+	if r := &s.tasks; r.done {
+		return r.err
+	}
+	if err := s.fits(partTStat); err != nil {
+		return err
+	}
+	p := s.parts[partTStat]
+	if err := verify(s.data[p.off:p.off+p.n], int(s.size(partTStat))); err != nil {
+		return s.partError(partTStat, err)
+	}
+	return nil
 }
 
 func (s *Sample) decodeTasks() ([]Task, error) {

@@ -130,7 +130,7 @@ func ReadInfo(r *atop.Reader, name string, opts Options, quick bool) (*Info, err
 			if _, err := s.System(); err != nil {
 				in.problem(err)
 			}
-			if _, err := s.Tasks(); err != nil {
+			if err := s.VerifyTasks(); err != nil {
 				in.problem(err)
 			}
 			if _, err := s.Cgroups(); err != nil {
