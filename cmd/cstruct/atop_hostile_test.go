@@ -126,3 +126,39 @@ func TestAtopInfoHostileHost(t *testing.T) {
 	require.Equal(t, 0, code)
 	assert.Contains(t, out, "\nhost       vm\n", "a plain name is printed as it is")
 }
+
+// TestAtopLengthPastEnd: a record whose pcomplen points past the end of
+// the file, while its stream ends inside it, is corruption: without
+// --resync the verbs stop there and fail; with it they read on.
+func TestAtopLengthPastEnd(t *testing.T) {
+	good, err := os.ReadFile(atopFixture("2.13.0"))
+	require.NoError(t, err)
+	l, err := atoptest.Read(good)
+	require.NoError(t, err)
+	b := l.Clone()
+	p := l.Samples[2].Parts[atoptest.TStat]
+	require.NoError(t, l.SetField(b, 2, "pcomplen", uint64(int64(len(b))-p.Off+100)))
+	name := filepath.Join(t.TempDir(), "atop_20261125")
+	require.NoError(t, os.WriteFile(name, b, 0o644))
+
+	for _, verb := range [][]string{{"json"}, {"csv", "--tasks"}, {"timeline"}, {"parseable", "-P", "CPU"}} {
+		args := append(append([]string{"atop"}, verb...), name)
+		_, stderr, code := runCLI(t, "", args...)
+		assert.Equal(t, 1, code, args)
+		assert.Contains(t, stderr, "sample 2 at offset", args)
+		assert.Contains(t, stderr, "pcomplen", args)
+		assert.NotContains(t, stderr, "truncated", args)
+
+		args = append(append([]string{"atop"}, verb...), "--resync", name)
+		out, stderr, code := runCLI(t, "", args...)
+		assert.Equal(t, 0, code, args)
+		assert.Contains(t, stderr, "cstruct: warning: atop: "+name+": skipped ", args)
+		if verb[0] == "json" {
+			assert.Equal(t, 5, strings.Count(out, "\n"), "%v: the samples after the bad record are read", args)
+		}
+	}
+	out, _, code := runCLI(t, "", "atop", "info", name)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "torn       no\n")
+	assert.Contains(t, out, "samples    2\n")
+}
