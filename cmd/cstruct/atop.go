@@ -80,6 +80,7 @@ func (in *atopInput) exportOptions(r *reporter) (export.Options, error) {
 	}
 	o.Warn = r.report
 	o.Workers = in.Workers
+	r.resync = in.Resync
 	return o, nil
 }
 
@@ -159,6 +160,7 @@ func (f *fileSource) Close() error {
 // Warnings leave the exit status 0, failures make it 1.
 type reporter struct {
 	e        *env
+	resync   bool // --resync was given
 	failures int
 }
 
@@ -172,7 +174,11 @@ func (r *reporter) report(err error) {
 		return
 	}
 	r.failures++
-	fmt.Fprintln(r.e.stderr, "cstruct:", err)
+	hint := ""
+	if fe := (*atop.FormatError)(nil); errors.As(err, &fe) && !r.resync {
+		hint = " (--resync reads the samples after it)"
+	}
+	fmt.Fprintln(r.e.stderr, "cstruct:", err.Error()+hint)
 }
 
 func (r *reporter) warn(format string, args ...any) {

@@ -148,6 +148,7 @@ func TestAtopLengthPastEnd(t *testing.T) {
 		assert.Contains(t, stderr, "sample 2 at offset", args)
 		assert.Contains(t, stderr, "pcomplen", args)
 		assert.NotContains(t, stderr, "truncated", args)
+		assert.Contains(t, stderr, "(--resync reads the samples after it)\n", args)
 
 		args = append(append([]string{"atop"}, verb...), "--resync", name)
 		out, stderr, code := runCLI(t, "", args...)
