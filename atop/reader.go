@@ -17,8 +17,8 @@ import (
 )
 
 // Options change how logs are read. The zero value reads with the embedded
-// definitions, stops at the first corrupt record and allows 1<<20 tasks per
-// sample.
+// definitions, stops at the first corrupt record, allows 1<<20 tasks per
+// sample and 32 MiB per inflated part.
 type Options struct {
 	// DefsDir is a directory of definition files that replaces the embedded
 	// ones: DefsDir/2.10/atop.h (or DefsDir/atop/2.10/atop.h), one directory
