@@ -42,8 +42,8 @@ func maxRSS(t *testing.T, args ...string) int64 {
 }
 
 // TestAtopHostileMemory: a 1 MB log whose record declares 200 000 tasks
-// (200 MB of zeros), and a log of samples of the largest size the default
-// limit allows, keep every verb under 256 MB.
+// (200 MB of zeros), one with 200 MB of cgroups, and a log of samples of
+// the largest size the default limit allows keep every verb under 256 MB.
 func TestAtopHostileMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds logs of 200 MB of zeros")
@@ -59,11 +59,13 @@ func TestAtopHostileMemory(t *testing.T) {
 	require.NoError(t, err)
 	hdr := l.Header.RawHeadLen
 	largest = append(largest, bytes.Repeat(largest[hdr:], 3)...)
-	for name, b := range map[string][]byte{"many": many, "largest": largest} {
+	cgroups, err := l.BigCgroups(200 << 20)
+	require.NoError(t, err)
+	for name, b := range map[string][]byte{"many": many, "largest": largest, "cgroups": cgroups} {
 		file := filepath.Join(dir, name)
 		require.NoError(t, os.WriteFile(file, b, 0o644))
 		for _, verb := range [][]string{
-			{"info"}, {"timeline"}, {"csv", "--tasks"}, {"json", "--tasks"}, {"parseable", "-P", "ALL"},
+			{"info"}, {"timeline"}, {"csv", "--tasks"}, {"json", "--tasks"}, {"json", "--cgroups"}, {"parseable", "-P", "ALL"},
 		} {
 			args := append(append([]string{"atop"}, verb...), file)
 			rss := maxRSS(t, args...)
