@@ -57,6 +57,20 @@
 // [ErrBadMagic]. Logs written on big-endian machines are read in their byte
 // order.
 //
+// # Odd builds
+//
+// An atop built with other limits (MAXCPU, MAXDSK, CMDLEN, … are #defines
+// of the definition files) records other struct sizes in the header. Unless
+// [Options.Strict] is set or the caller gives definitions (DefsDir,
+// Defines), the reader finds the limit values that give every recorded
+// size, from the definition files themselves: it resolves them once more
+// with every macro moved to learn what each sizes, searches a bounded set
+// of likely values (atop's own values and powers of two first), and reads
+// the first samples with each combination that fits (counts within their
+// arrays, entries past a count empty, names NUL-terminated). The one that
+// reads cleanly is used and [Header.Inferred] names it; several are a
+// [*LimitsError], never a guess.
+//
 // # Security
 //
 // Logs may come from a compromised or failing machine, so every length and

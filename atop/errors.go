@@ -50,20 +50,51 @@ type SizeMismatch struct {
 	Field string // header field: "rawheadlen", "rawreclen", "sstatlen", "tstatlen", "cstatlen"
 	File  int64  // the size the header gives
 	Defs  int64  // sizeof the struct in the definitions
+	// Limits are the macros of the definitions that size this struct
+	// (MAXCPU, MAXDSK, … for sstat; PNAMLEN, CMDLEN, … for tstat).
+	Limits []string
 }
 
 // SizeError means the header's struct sizes do not match the definitions
 // of its version: the log was written by an atop built with other limits
 // (MAXCPU, …) or for another architecture. It wraps [ErrArch32] when the
-// sizes are those of a 32-bit atop.
+// sizes are those of a 32-bit atop. Unless [Options.Strict] is set, the
+// reader first looks for the limits that give the recorded sizes; a
+// SizeError then means that it found none (NoLimits).
 type SizeError struct {
 	Version    Version
 	Defs       string // where the definitions came from
 	Mismatches []SizeMismatch
 	Arch32     bool // rawreclen 88: written by a 32-bit (i386) atop
+	NoLimits   bool // no combination of limit values gives the recorded sizes
 }
 
 func (e *SizeError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.mismatchText())
+	switch {
+	case e.Arch32:
+		b.WriteString("; only logs of a 64-bit atop can be read")
+		return b.String()
+	case e.NoLimits:
+		fmt.Fprintf(&b, "; no values of up to %d of the limits give these sizes", maxChanged)
+	}
+	b.WriteString("; if that atop was built with other limits, give them with -D NAME=N")
+	var lims []string
+	for _, m := range e.Mismatches {
+		if len(m.Limits) > 0 {
+			lims = append(lims, strings.TrimSuffix(m.Field, "len")+" is sized by "+strings.Join(m.Limits, ", "))
+		}
+	}
+	if lims != nil {
+		b.WriteString(" (" + strings.Join(lims, "; ") + ")")
+	}
+	b.WriteString(", or copy the definitions (cstruct atop defs --export DIR), edit them and pass the directory with --defs DIR")
+	return b.String()
+}
+
+// mismatchText is the first part of the message: the version and the sizes.
+func (e *SizeError) mismatchText() string {
 	var b strings.Builder
 	if e.Arch32 {
 		fmt.Fprintf(&b, "atop: raw log %s was written by a 32-bit (i386) atop", e.Version)
@@ -76,11 +107,6 @@ func (e *SizeError) Error() string {
 			sep = ": "
 		}
 		fmt.Fprintf(&b, "%s%s is %d in the file, %d in the definitions", sep, m.Field, m.File, m.Defs)
-	}
-	if e.Arch32 {
-		b.WriteString("; only logs of a 64-bit atop can be read")
-	} else {
-		b.WriteString("; if that atop was built with other limits, give them (-D MAXCPU=N), or copy the definitions (cstruct atop defs --export DIR), edit them and pass the directory with --defs DIR")
 	}
 	return b.String()
 }

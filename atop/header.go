@@ -30,8 +30,14 @@ type Header struct {
 	RawHeadLen, RawRecLen, SStatLen, TStatLen, CStatLen int
 
 	// Defs names where the definitions came from ("embedded
-	// atop/2.10/atop.h" or a file in Options.DefsDir).
+	// atop/2.10/atop.h" or a file in Options.DefsDir), and the limits
+	// inferred, if any.
 	Defs string
+
+	// Inferred are the limits inferred from the recorded sizes (see
+	// Options.Strict), sorted by name; nil when the definitions fit as
+	// they are.
+	Inferred []Define
 
 	// Value is the whole struct rawheader, for fields not listed above.
 	Value cstruct.Value

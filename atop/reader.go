@@ -44,6 +44,16 @@ type Options struct {
 	// with more are corrupt. 0 means 1<<20.
 	MaxTasks int
 
+	// Strict turns off the inference of limits. Without it, a log whose
+	// header records other struct sizes than the embedded definitions give
+	// (an atop built with another MAXCPU, MAXDSK, CMDLEN, …) is read with
+	// the limit values that reproduce every recorded size and read its
+	// first samples cleanly; Header.Inferred names them. Definitions given
+	// with DefsDir or Defines win: they are used as they are. With Strict,
+	// or when no values fit, NewReader returns a *SizeError; when several
+	// fit equally well, a *LimitsError.
+	Strict bool
+
 	// MaxInflated bounds what one part of a sample (its tasks, its cgroups,
 	// its cgroup pid list) may inflate to, in bytes: deflate packs a
 	// gigabyte of zeros into a megabyte, so a small hostile log could
@@ -89,6 +99,7 @@ type Reader struct {
 	hasPrev bool
 	err     error // sticky
 	bufs    *sampleBufs
+	trial   bool // reading with candidate limits: a size error is final
 }
 
 // Open opens a raw log file (plain or gzipped) with default Options.
@@ -199,10 +210,14 @@ func (r *Reader) readHeader() error {
 	hb := make([]byte, len(b)) // the Header outlives the window's buffer
 	copy(hb, b)
 	h, err := parseHeader(l, hb, order)
+	var se *SizeError
+	if errors.As(err, &se) && !se.Arch32 {
+		h, l, err = r.inferHeader(l, hb, order, se)
+	}
 	if err != nil {
 		return err
 	}
-	r.w.discard(len(b))
+	r.w.discard(len(hb))
 	r.hdr, r.l = h, l
 	return nil
 }

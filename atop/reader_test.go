@@ -191,9 +191,12 @@ func TestHeaderErrors(t *testing.T) {
 	err = open(patch(b, 28, uint32(1030216+8)))
 	var se *atop.SizeError
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, []atop.SizeMismatch{{Field: "sstatlen", File: 1030224, Defs: 1030216}}, se.Mismatches)
+	sstatLimits := []string{"MAXCPU", "MAXDSK", "MAXLVM", "MAXMDD", "MAXINTF", "MAXCONTAINER", "MAXNFSMOUNT", "MAXDKNAM",
+		"MAXIBPORT", "MAXGPU", "MAXGPUBUS", "MAXGPUTYPE", "MAXIBNAME", "MAXNUMA", "MAXLLC"}
+	assert.Equal(t, []atop.SizeMismatch{{Field: "sstatlen", File: 1030224, Defs: 1030216, Limits: sstatLimits}}, se.Mismatches)
 	assert.False(t, se.Arch32)
-	assert.EqualError(t, err, "atop: raw log 2.10 does not match the definitions embedded atop/2.10/atop.h: sstatlen is 1030224 in the file, 1030216 in the definitions; if that atop was built with other limits, give them (-D MAXCPU=N), or copy the definitions (cstruct atop defs --export DIR), edit them and pass the directory with --defs DIR")
+	assert.True(t, se.NoLimits, "8 more bytes of sstat: no limit gives them")
+	assert.EqualError(t, err, "atop: raw log 2.10 does not match the definitions embedded atop/2.10/atop.h: sstatlen is 1030224 in the file, 1030216 in the definitions; no values of up to 3 of the limits give these sizes; if that atop was built with other limits, give them with -D NAME=N (sstat is sized by "+strings.Join(sstatLimits, ", ")+"), or copy the definitions (cstruct atop defs --export DIR), edit them and pass the directory with --defs DIR")
 
 	// An i386 atop 2.10: record 88 bytes, sstat 1014796, tstat 976.
 	i386 := patch(patch(patch(b, 12, uint16(88)), 28, uint32(1014796)), 32, uint32(976))
@@ -684,5 +687,6 @@ func TestDefines(t *testing.T) {
 	var se *atop.SizeError
 	require.ErrorAs(t, err, &se)
 	assert.Contains(t, err.Error(), "sstatlen is 1408336 in the file, 2096464 in the definitions")
-	assert.Contains(t, err.Error(), "-D MAXCPU=N")
+	assert.Contains(t, err.Error(), "-D NAME=N (sstat is sized by MAXCPU, MAXDSK,")
+	assert.False(t, se.NoLimits, "the caller's definitions win: no inference")
 }

@@ -8,16 +8,18 @@ import (
 
 // Hexdump writes data as dissect.cstruct's hexdump does: lines of
 // "OFFSET  16 hex bytes (a space after the eighth)  ASCII", with offsets
-// counting from base. With autoskip, a run of all-zero lines inside the dump
-// is shown as its first line and a "*" line (the first and last lines are
-// always shown), as xxd -a does.
+// counting from base. Without autoskip every line is printed. With
+// autoskip, as dissect's autoskip: the first and last lines are always
+// printed, and of a run of all-zero lines between them the first is
+// printed and the rest become one "*" line (so 48 zero bytes print all
+// three lines: the one line between the edges is kept).
 func Hexdump(w io.Writer, data []byte, base int64, autoskip bool) error {
 	var b strings.Builder
 	skipping := false
 	for off := 0; off < len(data); off += 16 {
 		line := data[off:min(off+16, len(data))]
 		last := off+16 >= len(data)
-		if autoskip && off > 0 && !last && isZero(line) && len(line) == 16 && isZero(data[off-16:off]) {
+		if autoskip && off > 16 && !last && isZero(line) && isZero(data[off-16:off]) {
 			if !skipping {
 				b.WriteString("*\n")
 				skipping = true

@@ -31,3 +31,40 @@ func TestV55Hexdump(t *testing.T) {
 	require.NoError(t, Hexdump(&b, []byte("hi\x00"), 0x1000, false))
 	assert.Equal(t, "00001000  68 69 00"+strings.Repeat(" ", 3*13+1+1)+"  hi.\n", b.String())
 }
+
+// TestHexdumpAutoskipDissect checks the autoskip rule on the cases of
+// dissect's own tests: only interior zero lines after an interior zero line
+// collapse, one "*" per run; without autoskip every line is printed.
+func TestHexdumpAutoskipDissect(t *testing.T) {
+	line := func(c byte) []byte { return bytes.Repeat([]byte{c}, 16) }
+	cat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+	z := line(0)
+	for _, tc := range []struct {
+		name     string
+		data     []byte
+		autoskip bool
+		want     []string // line starts; "*" for a skip line
+	}{
+		{"48 zero bytes", cat(z, z, z), true, []string{"00000000", "00000010", "00000020"}},
+		{"interior run", cat(line('A'), z, z, z, line('B')), true, []string{"00000000", "00000010", "*", "00000040"}},
+		{"two runs", cat(line('A'), z, z, line('B'), z, z, line('C')), true,
+			[]string{"00000000", "00000010", "*", "00000030", "00000040", "*", "00000060"}},
+		{"one interior zero line", cat(line('A'), z, line('B')), true, []string{"00000000", "00000010", "00000020"}},
+		{"no autoskip", cat(line('A'), z, z, z, line('B')), false,
+			[]string{"00000000", "00000010", "00000020", "00000030", "00000040"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			require.NoError(t, Hexdump(&b, tc.data, 0, tc.autoskip))
+			lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+			require.Len(t, lines, len(tc.want), b.String())
+			for i, w := range tc.want {
+				if w == "*" {
+					assert.Equal(t, "*", lines[i])
+				} else {
+					assert.True(t, strings.HasPrefix(lines[i], w+"  "), lines[i])
+				}
+			}
+		})
+	}
+}

@@ -30,6 +30,7 @@ type atopInput struct {
 	End         string   `short:"e" name:"end" placeholder:"TIME" help:"Skip samples after TIME (same forms as --begin)."`
 	Defs        string   `name:"defs" placeholder:"DIR" help:"Read the struct definitions (and parseable descriptions) from DIR/VERSION/ instead of the embedded ones (see 'cstruct atop defs --export')."`
 	Define      []string `short:"D" name:"define" sep:"none" placeholder:"NAME=VALUE" help:"Predefine a macro for the definitions, e.g. -D MAXCPU=8192 for an atop built with another limit."`
+	Strict      bool     `name:"strict" help:"Do not infer the limits of an atop built with others (MAXCPU, MAXDSK, ...) from the sizes a log records: refuse such a log."`
 	Resync      bool     `name:"resync" help:"Skip garbage in a damaged log to the next plausible sample (with a warning) instead of stopping there."`
 	MaxInflated int64    `name:"max-inflated" default:"0" placeholder:"MIB" help:"Most MiB one part of a sample (its tasks, its cgroups) may inflate to; a larger part is skipped with a warning. 0 means 32 (33 000 tasks of atop 2.13)."`
 	Workers     int      `name:"workers" default:"0" placeholder:"N" help:"Samples to format at once (json, csv, parseable): 0 for one per CPU (at most 8), 1 for one at a time. The output is the same."`
@@ -38,7 +39,7 @@ type atopInput struct {
 
 func (in *atopInput) options() *atop.Options {
 	softMemoryLimit()
-	o := &atop.Options{DefsDir: in.Defs, Resync: in.Resync, MaxInflated: in.MaxInflated << 20}
+	o := &atop.Options{DefsDir: in.Defs, Resync: in.Resync, Strict: in.Strict, MaxInflated: in.MaxInflated << 20}
 	for _, d := range in.Define {
 		name, value, ok := strings.Cut(d, "=")
 		if !ok {
@@ -101,6 +102,7 @@ type fileSource struct {
 	cur   *atop.Reader
 	close func() error
 	name  string
+	notes map[string]bool // inferred limits already reported
 }
 
 func (f *fileSource) Next() (*atop.Sample, error) {
@@ -142,6 +144,7 @@ func (f *fileSource) open(name string) (*atop.Reader, func() error, error) {
 		return nil, nil, err
 	}
 	r.SetFile(name)
+	f.noteInferred(r.Header())
 	return r, func() error { r.Close(); return rc.Close() }, nil
 }
 
@@ -355,7 +358,7 @@ func rewriteAtopArgs(args []string) []string {
 		return args
 	}
 	var labels, files, rest []string
-	long := map[string]string{"-b": "--begin", "-e": "--end", "--begin": "--begin", "--end": "--end", "--defs": "--defs"}
+	long := map[string]string{"-b": "--begin", "-e": "--end", "--begin": "--begin", "--end": "--end", "--defs": "--defs", "-D": "--define", "--define": "--define"}
 	for i := 1; i < len(args); i++ {
 		a := args[i]
 		next := func() (string, bool) {

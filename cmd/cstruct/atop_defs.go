@@ -16,6 +16,26 @@ import (
 	"github.com/cstructgo/cstruct/defs"
 )
 
+// noteInferred says on stderr, once per build, that a log was read with
+// limits inferred from its recorded sizes.
+func (f *fileSource) noteInferred(h *atop.Header) {
+	if len(h.Inferred) == 0 {
+		return
+	}
+	names := make([]string, len(h.Inferred))
+	for i, d := range h.Inferred {
+		names[i] = d.String()
+	}
+	msg := fmt.Sprintf("atop: %s log from a build with %s (inferred from the recorded sizes)", h.Version, strings.Join(names, " "))
+	if f.notes == nil {
+		f.notes = map[string]bool{}
+	}
+	if !f.notes[msg] {
+		f.notes[msg] = true
+		fmt.Fprintln(f.e.stderr, msg)
+	}
+}
+
 // AtopDefsCmd is "cstruct atop defs".
 type AtopDefsCmd struct {
 	Export string `name:"export" placeholder:"DIR" help:"Write the embedded definitions to DIR (DIR/VERSION/atop.h, …) to edit them; then pass --defs DIR to the other verbs."`

@@ -48,7 +48,7 @@ func TestDumpJSON(t *testing.T) {
 }
 
 func TestDumpListing(t *testing.T) {
-	out, stderr, code := runCLI(t, "\x34\x12cpu\x00\x00\x00\x15", "dump", "-e", "struct t { uint16 id; char name[6]; uint8 flags:3, level:5; };", "-t", "t", "-")
+	out, stderr, code := runCLI(t, "\x34\x12cpu\x00\x00\x00\x15", "dump", "-e", "struct t { uint16 id; char name[6]; uint8 flags:3, level:5; };", "-t", "t", "--table", "-")
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, out, "struct t #0 at offset 0x0 (9 bytes)")
 	assert.Contains(t, out, `name = "cpu"`)
@@ -109,7 +109,7 @@ struct rec { id_t16 id; uint8 v[N]; };`), 0o644))
 }
 
 func TestDumpHexdump(t *testing.T) {
-	out, stderr, code := runCLI(t, "xx\x34\x12cpu\x00\x00\x00\x15", "dump", "-e", "struct t { uint16 id; char name[6]; uint8 flags; };", "-t", "t", "-o", "2", "--hexdump", "-")
+	out, stderr, code := runCLI(t, "xx\x34\x12cpu\x00\x00\x00\x15", "dump", "-e", "struct t { uint16 id; char name[6]; uint8 flags; };", "-t", "t", "-o", "2", "--table", "--hexdump", "-")
 	require.Equal(t, 0, code, stderr)
 	assert.Equal(t, `struct t #0 at offset 0x2 (9 bytes)
 00000002  34 12 63 70 75 00 00 00  15                        4.cpu....

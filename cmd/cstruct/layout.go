@@ -11,8 +11,10 @@ import (
 // LayoutCmd is "cstruct layout".
 type LayoutCmd struct {
 	DefsFlags
-	Type []string `short:"t" name:"type" sep:"none" placeholder:"TYPE" help:"Type to show (repeatable); without it, every type defined."`
-	JSON bool     `name:"json" help:"JSON output: one object per type with its fields and holes."`
+	Type  []string `short:"t" name:"type" sep:"none" placeholder:"TYPE" help:"Type to show (repeatable); without it, every type defined."`
+	JSON  bool     `name:"json" help:"JSON output: one object per type with its fields and holes (with --diff: its changes)."`
+	Diff  bool     `name:"diff" help:"Compare two definition files: members added, removed, moved, resized or renamed in each type (or the -t types)."`
+	Files []string `arg:"" optional:"" placeholder:"A.h B.h" help:"With --diff: the two definition files."`
 }
 
 // layoutRow is one line of a layout table: a field or a hole.
@@ -35,6 +37,12 @@ type layoutDoc struct {
 
 // Run prints the layout of each requested type.
 func (c *LayoutCmd) Run(e *env) error {
+	if c.Diff {
+		return c.runDiff(e)
+	}
+	if len(c.Files) > 0 {
+		return fmt.Errorf("definition files are given with -f (positional files only with --diff)")
+	}
 	spec, err := c.load()
 	if err != nil {
 		return err

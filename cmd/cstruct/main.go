@@ -22,7 +22,9 @@ import (
 // CLI is the command line: one verb per job.
 type CLI struct {
 	Dump   DumpCmd   `cmd:"" help:"Unpack records of a C type from a file and print them."`
-	Layout LayoutCmd `cmd:"" help:"Show how a C type is laid out: offsets, sizes, padding."`
+	Layout LayoutCmd `cmd:"" help:"Show how a C type is laid out: offsets, sizes, padding; --diff A.h B.h: what changed."`
+	Types  TypesCmd  `cmd:"" help:"List every type, typedef, enum and constant the definitions define, with sizes."`
+	Repl   ReplCmd   `cmd:"" help:"Explore a file interactively: dump types at offsets taken from fields, reload the .h on save."`
 	Atop   AtopCmd   `cmd:"" help:"Read atop raw logs (atop -w files) of any version 2.3-2.13."`
 }
 
@@ -69,7 +71,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		kong.UsageOnError(),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(c int) { panic(exitCode(c)) }),
-		kong.Bind(&env{stdin: stdin, stdout: out, stderr: stderr}),
+		kong.Bind(&env{stdin: stdin, stdout: out, stderr: stderr, tty: isTerminal(stdout)}),
 	)
 	if err != nil {
 		fmt.Fprintln(stderr, "cstruct:", err)
@@ -107,6 +109,7 @@ type env struct {
 	stdin  io.Reader
 	stdout *bufio.Writer
 	stderr io.Writer
+	tty    bool // stdout is a terminal
 }
 
 // warningsError means problems were already reported on stderr.

@@ -1,0 +1,2 @@
+int answer = 42;
+void _start(void) { for (;;) ; }
