@@ -73,7 +73,12 @@ func (s *Sample) decodeCgroups() ([]Cgroup, error) {
 	}
 	b := s.bufs
 	fail := func(part int, err error) error {
-		return &SampleError{Sample: s.Index, Offset: s.Offset + s.parts[part].off, Part: partNames[part], Err: err}
+		return s.partError(part, err)
+	}
+	for _, i := range []int{partCStat, partPIDs} {
+		if err := s.fits(i); err != nil {
+			return nil, err
+		}
 	}
 	b.cst = grow(b.cst, int(s.coriglen))
 	if err := s.inflate(partCStat, b.cst); err != nil {
@@ -129,14 +134,18 @@ func (s *Sample) decodeCgroups() ([]Cgroup, error) {
 		b.cgroups = append(b.cgroups, cg)
 		off += int(n)
 	}
-	if err := cgroupPaths(b.cgroups); err != nil {
+	if err := cgroupPaths(b.cgroups, s.limit); err != nil {
 		return nil, fail(partCStat, err)
 	}
 	return b.cgroups, nil
 }
 
 // cgroupPaths fills in each cgroup's full path by following the parents.
-func cgroupPaths(cgs []Cgroup) error {
+// The paths together may take at most limit bytes (Options.MaxInflated):
+// a chain of n cgroups has paths of n²/2 names, so a few megabytes of
+// cgroups could ask for gigabytes; the bound also bounds the walk.
+func cgroupPaths(cgs []Cgroup, limit int64) error {
+	var total int64
 	bySeq := make(map[int]int, len(cgs))
 	for i := range cgs {
 		bySeq[cgs[i].Sequence] = i
@@ -154,6 +163,9 @@ func cgroupPaths(cgs []Cgroup) error {
 				break
 			}
 			parts = append(parts, c.Name)
+			if total += int64(len(c.Name)) + 1; limit > 0 && total > limit {
+				return fmt.Errorf("cgroup paths take more than %s", mib(limit))
+			}
 			p, ok := bySeq[c.Parent]
 			if !ok {
 				return fmt.Errorf("cgroup %q: no parent with sequence %d", c.Name, c.Parent)

@@ -78,11 +78,16 @@
 // must be able to inflate to the sizes the definitions give (deflate cannot
 // compress more than 1032:1, so no sample can make the reader allocate
 // more than about a thousand times the bytes it really has), tasks and
-// cgroup pids per sample are limited by [Options.MaxTasks], each part must
-// inflate to exactly its expected length, and the cgroup chain is walked
-// with bounds checks and a cycle check. The input buffer grows only as
+// cgroup pids per sample are limited by [Options.MaxTasks], what one part
+// inflates to by [Options.MaxInflated] (a part over it fails alone, before
+// anything is allocated for it), each part must inflate to exactly its
+// expected length, and the cgroup chain is walked with bounds checks, a
+// cycle check and a bound on its paths. The input buffer grows only as
 // data arrives, so a length field cannot make it allocate ahead of the
-// data. Bad input gives errors, never panics (FuzzReader checks this).
+// data; a length that points past the end of the input while its stream
+// ends inside it is corruption, not a torn tail. [Pipeline] bounds the
+// samples in flight by [PipelineOptions.Memory]. Bad input gives errors,
+// never panics (FuzzReader checks this).
 //
 // The definition files themselves are trusted: a directory given as
 // [Options.DefsDir] is code, in effect.

@@ -148,6 +148,7 @@ func (e *TornError) Missing() int64 { return e.Want - e.Have }
 // comes from [Sample.System], [Sample.Tasks] or [Sample.Cgroups]; the other
 // samples are not affected.
 type SampleError struct {
+	File   string // the sample's file (Sample.File); "" if not known
 	Sample int    // index of the sample
 	Offset int64  // where the part starts in the input
 	Part   string // "sstat", "tstat", "cstat" or "pidlist"
@@ -155,10 +156,39 @@ type SampleError struct {
 }
 
 func (e *SampleError) Error() string {
-	return fmt.Sprintf("atop: sample %d: %s at offset %#x: %v", e.Sample, e.Part, e.Offset, e.Err)
+	file := ""
+	if e.File != "" {
+		file = e.File + ": "
+	}
+	return fmt.Sprintf("atop: %ssample %d: %s at offset %#x: %v", file, e.Sample, e.Part, e.Offset, e.Err)
 }
 
 func (e *SampleError) Unwrap() error { return e.Err }
+
+// LimitError is a part of a sample that would inflate to more than
+// [Options.MaxInflated] allows. It comes wrapped in a [*SampleError].
+type LimitError struct {
+	Part  string // "tstat", "cstat" or "pidlist"
+	Size  int64  // what the part would inflate to
+	Limit int64
+	Tasks int // the sample's task count, for a "tstat" part
+}
+
+func (e *LimitError) Error() string {
+	what := "would inflate"
+	if e.Part == "tstat" {
+		what = fmt.Sprintf("%d tasks would inflate", e.Tasks)
+	}
+	return fmt.Sprintf("%s to %s, more than the limit of %s per part", what, mib(e.Size), mib(e.Limit))
+}
+
+// mib writes a size in MiB, or in bytes below one.
+func mib(n int64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}
 
 // FormatError is a sample record whose fields cannot be right (lengths too
 // large for the struct sizes, counts beyond the limits): the file is corrupt

@@ -42,9 +42,22 @@ func FuzzReader(f *testing.F) {
 	b := fixture(f, "2.12.1")
 	gz, _ := io.ReadAll(gzipped(f, b[:bounds(f, b)[2]]))
 	f.Add(gz)
+	// hostile records: more tasks than MaxInflated allows, and a length
+	// past the end of the input whose stream ends inside it
+	l := craftLog(f, "2.13.0")
+	many, err := l.ManyTasks(4000)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(many)
+	past := l.Clone()[:l.Samples[2].End]
+	if err := l.SetField(past, 1, "pcomplen", uint64(int64(len(past))-l.Samples[1].Parts[1].Off+1)); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(past)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		readAll(t, &atop.Options{MaxTasks: 1 << 12}, data, true)
-		readAll(t, &atop.Options{Resync: true, MaxTasks: 1 << 12}, data, false)
+		readAll(t, &atop.Options{MaxTasks: 1 << 12, MaxInflated: 1 << 20}, data, true)
+		readAll(t, &atop.Options{Resync: true, MaxTasks: 1 << 12, MaxInflated: 1 << 20}, data, false)
 	})
 }
 

@@ -44,6 +44,25 @@ type PipelineOptions struct {
 	// ReadError lets warnings (IsWarning) pass and ends with any other
 	// error.
 	ReadError func(err error) error
+
+	// Memory bounds the memory of the samples in flight: what their parts
+	// inflate to, counted twice for the output a job makes of them. The
+	// reader waits for earlier samples to be written before it hands out
+	// one that would go over; a sample larger than Memory is worked on
+	// alone. 0 means 96 MiB: eight samples of a 5 000-task host at once,
+	// and a sample as large as the default Options.MaxInflated allows
+	// alone.
+	Memory int64
+}
+
+// defaultMemory is what PipelineOptions.Memory 0 means.
+const defaultMemory = 96 << 20
+
+func (o *PipelineOptions) memory() int64 {
+	if o.Memory > 0 {
+		return o.Memory
+	}
+	return defaultMemory
 }
 
 // maxDefaultWorkers bounds the default number of workers, and with it the
@@ -193,6 +212,8 @@ func Pipeline(w io.Writer, src Source, newJob func() Job, opts PipelineOptions) 
 		stop:  make(chan struct{}),
 		turn:  newTurn(k),
 	}
+	p.mem.limit = opts.memory()
+	p.mem.cond.L = &p.mem.mu
 	for range k {
 		p.free <- &slot{done: make(chan struct{}, 1)}
 	}
@@ -247,6 +268,7 @@ func sequential(w io.Writer, src Source, job Job, opts *PipelineOptions) error {
 // then its output, or an error of the source.
 type slot struct {
 	s    Sample
+	cost int64  // what it holds of pipe.mem
 	data []byte // s's record and compressed parts, owned
 	step Step
 	out  []byte
@@ -263,6 +285,7 @@ type pipe struct {
 	stop              chan struct{}
 	stopOnce          sync.Once
 	turn              *turn
+	mem               budget
 	wg                sync.WaitGroup
 }
 
@@ -270,7 +293,78 @@ func (p *pipe) halt() {
 	p.stopOnce.Do(func() {
 		close(p.stop)
 		p.turn.stop()
+		p.mem.stop()
 	})
+}
+
+// budget is the memory of the samples in flight (PipelineOptions.Memory).
+type budget struct {
+	mu          sync.Mutex
+	cond        sync.Cond
+	used, limit int64
+	stopped     bool
+}
+
+// take waits until n fits beside what is in flight (anything fits when
+// nothing is), and reports false if the pipeline stopped first.
+func (b *budget) take(n int64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.used > 0 && b.used+n > b.limit && !b.stopped {
+		b.cond.Wait()
+	}
+	b.used += n
+	return !b.stopped
+}
+
+func (b *budget) give(n int64) {
+	if n == 0 {
+		return
+	}
+	b.mu.Lock()
+	b.used -= n
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
+
+func (b *budget) stop() {
+	b.mu.Lock()
+	b.stopped = true
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
+
+// cost is what a sample may take in memory once inflated: the parts it
+// may inflate (see Options.MaxInflated), twice for the output.
+func (s *Sample) cost() int64 {
+	var n int64
+	for i := range s.parts {
+		if s.parts[i].n > 0 && s.fits(i) == nil {
+			n += s.size(i)
+		}
+	}
+	return 2 * n
+}
+
+// maxKept bounds the buffers a worker or a slot keeps for the next sample:
+// one that grew larger for a rare huge sample is let go.
+const maxKept = 16 << 20
+
+func (b *sampleBufs) trim() {
+	for _, p := range []*[]byte{&b.sys, &b.tstat, &b.cst, &b.pid} {
+		if cap(*p) > maxKept {
+			*p = nil
+		}
+	}
+	if cap(b.tasks) > maxKept/64 {
+		b.tasks = nil
+	}
+	if cap(b.cgroups) > maxKept/128 {
+		b.cgroups = nil
+	}
+	if cap(b.pids) > maxKept/4 {
+		b.pids = nil
+	}
 }
 
 // read runs on its own goroutine: it takes a free slot, fills it with the
@@ -304,6 +398,11 @@ func (p *pipe) read() {
 			continue
 		}
 		sl.data = sl.s.copyFrom(s, sl.data)
+		sl.cost = sl.s.cost()
+		if !p.mem.take(sl.cost) {
+			p.mem.give(sl.cost)
+			return // the slot is dropped: the pipeline has stopped
+		}
 		sl.step = Step{warns: sl.step.warns[:0], seq: seq, turn: p.turn}
 		seq++
 		p.order <- sl
@@ -324,6 +423,7 @@ func (p *pipe) worker(job Job) {
 			sl.s.bufs, sl.s.gen = bufs, bufs.gen
 			sl.out, sl.err = job(sl.out[:0], &sl.s, &sl.step)
 			bufs.gen++ // the sample is stale now
+			bufs.trim()
 		}
 		sl.step.pass()
 		sl.done <- struct{}{}
@@ -366,6 +466,14 @@ func (p *pipe) write(w io.Writer) error {
 			}
 		}
 		sl.rerr, sl.end, sl.err = nil, nil, nil
+		p.mem.give(sl.cost)
+		sl.cost = 0
+		if cap(sl.out) > maxKept {
+			sl.out = nil
+		}
+		if cap(sl.data) > maxKept {
+			sl.data = nil
+		}
 		clear(sl.step.warns)
 		sl.step.warns = sl.step.warns[:0]
 		p.free <- sl

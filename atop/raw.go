@@ -21,6 +21,9 @@ func (s *Sample) TaskBytes() ([]byte, error) {
 		}
 		return s.bufs.tstat[:n], nil
 	}
+	if err := s.fits(partTStat); err != nil {
+		return nil, err
+	}
 	s.bufs.tstat = grow(s.bufs.tstat, n)
 	if err := s.inflate(partTStat, s.bufs.tstat); err != nil {
 		return nil, err

@@ -12,12 +12,13 @@ import (
 	"time"
 
 	"github.com/cstructgo/cstruct/cstruct"
+	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
 )
 
 // Options change how logs are read. The zero value reads with the embedded
-// definitions, stops at the first corrupt record and allows 1<<20 tasks per
-// sample.
+// definitions, stops at the first corrupt record, allows 1<<20 tasks per
+// sample and 32 MiB per inflated part.
 type Options struct {
 	// DefsDir is a directory of definition files that replaces the embedded
 	// ones: DefsDir/2.10/atop.h (or DefsDir/atop/2.10/atop.h), one directory
@@ -52,6 +53,27 @@ type Options struct {
 	// or when no values fit, NewReader returns a *SizeError; when several
 	// fit equally well, a *LimitsError.
 	Strict bool
+
+	// MaxInflated bounds what one part of a sample (its tasks, its cgroups,
+	// its cgroup pid list) may inflate to, in bytes: deflate packs a
+	// gigabyte of zeros into a megabyte, so a small hostile log could
+	// otherwise take gigabytes. A part that needs more fails alone, with a
+	// *SampleError that wraps a *LimitError; the other parts and samples
+	// read. 0 means DefaultMaxInflated, 32 MiB: 33 000 tasks of atop 2.13
+	// (992 bytes each), more than most hosts run, and with the output a
+	// verb makes of them under 256 MB of memory. The system statistics have
+	// the fixed size the definitions give and are not bounded.
+	MaxInflated int64
+}
+
+// DefaultMaxInflated is what Options.MaxInflated 0 means.
+const DefaultMaxInflated = 32 << 20
+
+func (o *Options) maxInflated() int64 {
+	if o == nil || o.MaxInflated <= 0 {
+		return DefaultMaxInflated
+	}
+	return o.MaxInflated
 }
 
 func (o *Options) maxTasks() int64 {
@@ -65,6 +87,7 @@ func (o *Options) maxTasks() int64 {
 // one sample in memory. A Reader is not safe for concurrent use.
 type Reader struct {
 	opts   Options
+	file   string // Sample.File
 	w      window
 	closer []io.Closer
 	hdr    *Header
@@ -98,8 +121,13 @@ func (o *Options) Open(name string) (*Reader, error) {
 		return nil, err
 	}
 	r.closer = append(r.closer, f)
+	r.file = name
 	return r, nil
 }
+
+// SetFile sets the file name that the samples carry (Sample.File) and
+// their errors name; Open sets it to the name it was given.
+func (r *Reader) SetFile(name string) { r.file = name }
 
 // NewReader reads a raw log from r, which is read sequentially only (a pipe
 // works). Gzipped input (magic 1f 8b) is inflated on the fly; offsets in
@@ -406,6 +434,12 @@ func (r *Reader) next() (*Sample, error) {
 				return nil, r.resync(msg)
 			}
 		}
+		if msg := r.overrun(b, &x); msg != "" {
+			if r.opts.Resync {
+				return nil, r.resync(msg)
+			}
+			return nil, &FormatError{Sample: r.index, Offset: start, Msg: msg}
+		}
 		return nil, &TornError{Sample: r.index, Offset: start + recSize, Part: "sample data",
 			Want: x.total - recSize, Have: int64(len(b)) - recSize}
 	}
@@ -420,6 +454,51 @@ func (r *Reader) next() (*Sample, error) {
 	r.index++
 	r.prev, r.hasPrev = x.curtime, true
 	return s, nil
+}
+
+// overrun tells a corrupt length from a torn tail when the sample in b
+// (the rest of the input) is shorter than its record says. A torn tail is
+// a true prefix of the sample: the part that reaches past the end is a
+// zlib stream cut short. A length that points past the end while its
+// stream ends well inside the input cannot be: the record is corrupt, and
+// what follows the stream may be more samples.
+func (r *Reader) overrun(b []byte, x *rec) string {
+	off := r.l.recordSize
+	for i, p := range []struct {
+		name    string
+		n, orig int64
+	}{{"scomplen", x.scomp, r.l.sstatSize}, {"pcomplen", x.pcomp, x.ndeviat * r.l.tstatSize},
+		{"ccomplen", x.ccomp, x.coriglen}, {"icomplen", x.icomp, 4 * x.ncgpids}} {
+		if off+p.n <= int64(len(b)) {
+			off += p.n
+			continue
+		}
+		n, ok := streamEnd(b[off:], p.orig)
+		if !ok || n >= p.n {
+			return "" // cut inside the stream: torn
+		}
+		return fmt.Sprintf("%s %d points %d bytes past the end of the input, but the %s stream there ends after %d bytes",
+			p.name, p.n, off+p.n-int64(len(b)), partNames[i], n)
+	}
+	return ""
+}
+
+// streamEnd reports where the zlib stream at the start of b ends, trailer
+// included, if it ends inside b after inflating to at most orig bytes. It
+// inflates into a scratch buffer only.
+func streamEnd(b []byte, orig int64) (int64, bool) {
+	if !zlibHeader(b) || b[1]&0x20 != 0 {
+		return 0, false
+	}
+	var src bytes.Reader
+	src.Reset(b[2:])
+	fr := flate.NewReader(&src)
+	defer fr.Close()
+	if m, err := io.CopyN(io.Discard, fr, orig+1); m > orig || err != io.EOF {
+		return 0, false
+	}
+	n := int64(len(b)) - int64(src.Len()) + 4 // the Adler-32 trailer
+	return n, n <= int64(len(b))
 }
 
 // resync skips the garbage at the current offset: it scans forward, byte by
@@ -550,6 +629,7 @@ func (w *window) discard(n int) {
 func (r *Reader) newSample(x *rec, b []byte, off int64) *Sample {
 	recSize := r.l.recordSize
 	s := &Sample{
+		File:       r.file,
 		Index:      r.index,
 		Offset:     off,
 		Time:       time.Unix(x.curtime, 0),
@@ -564,6 +644,7 @@ func (r *Reader) newSample(x *rec, b []byte, off int64) *Sample {
 		bufs:       r.bufs,
 		gen:        r.bufs.gen,
 		coriglen:   x.coriglen,
+		limit:      r.opts.maxInflated(),
 	}
 	f := &r.l.rec
 	v := x.v

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/adler32"
 	"io"
 	"sync"
 	"time"
@@ -23,6 +24,7 @@ import (
 // aliases the reader's buffers: it is valid until the next call to Next,
 // after which its methods return ErrStale. Clone keeps a sample.
 type Sample struct {
+	File     string    // the name of its file (Reader.SetFile); "" if not known
 	Index    int       // position in its file, from 0
 	Offset   int64     // input offset of its record
 	Time     time.Time // end of the interval
@@ -48,6 +50,7 @@ type Sample struct {
 	data     []byte // record and compressed parts
 	parts    [4]span
 	coriglen int64
+	limit    int64 // Options.MaxInflated
 	bufs     *sampleBufs
 	gen      uint64
 
@@ -137,12 +140,40 @@ func (s *Sample) Compressed(part string) []byte {
 	return nil
 }
 
+// size is what part i inflates to.
+func (s *Sample) size(i int) int64 {
+	switch i {
+	case partSStat:
+		return s.Header.l.sstatSize
+	case partTStat:
+		return int64(s.NTask) * s.Header.l.tstatSize
+	case partCStat:
+		return s.coriglen
+	}
+	return 4 * int64(s.NCgroupPID)
+}
+
+// fits checks, before its buffer is made, that part i may be inflated:
+// its size is within Options.MaxInflated (the system statistics, of the
+// size the definitions give, always are).
+func (s *Sample) fits(i int) error {
+	if n := s.size(i); i != partSStat && s.limit > 0 && n > s.limit {
+		return s.partError(i, &LimitError{Part: partNames[i], Size: n, Limit: s.limit, Tasks: s.NTask})
+	}
+	return nil
+}
+
+// partError is err of part i of the sample.
+func (s *Sample) partError(i int, err error) *SampleError {
+	return &SampleError{File: s.File, Sample: s.Index, Offset: s.Offset + s.parts[i].off, Part: partNames[i], Err: err}
+}
+
 // inflate inflates part i into dst, which must come out exactly full.
 func (s *Sample) inflate(i int, dst []byte) error {
 	p := s.parts[i]
 	err := inflate(dst, s.data[p.off:p.off+p.n])
 	if err != nil {
-		return &SampleError{Sample: s.Index, Offset: s.Offset + p.off, Part: partNames[i], Err: err}
+		return s.partError(i, err)
 	}
 	return nil
 }
@@ -163,6 +194,45 @@ var inflaters sync.Pool
 // the stream), and checks the 4-byte trailer with adler32sum, several times
 // faster than the zlib package's hash/adler32.
 func inflate(dst, comp []byte) error {
+	return inflateTo(comp, len(dst), func(z *inflater) (uint32, error) {
+		n, err := io.ReadFull(z.fr, dst)
+		if err != nil {
+			return 0, short(n, len(dst), err)
+		}
+		return adler32sum(dst), nil
+	})
+}
+
+// verify inflates the zlib stream comp, which must come to exactly n
+// bytes, through a small buffer, and checks its checksum: inflate without
+// the memory.
+func verify(comp []byte, n int) error {
+	return inflateTo(comp, n, func(z *inflater) (uint32, error) {
+		h := adler32.New()
+		buf := make([]byte, 32<<10)
+		for got := 0; got < n; {
+			m, err := io.ReadFull(z.fr, buf[:min(len(buf), n-got)])
+			h.Write(buf[:m])
+			got += m
+			if err != nil {
+				return 0, short(got, n, err)
+			}
+		}
+		return h.Sum32(), nil
+	})
+}
+
+func short(got, want int, err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("inflates to %d bytes, want %d (%w)", got, want, io.ErrUnexpectedEOF)
+	}
+	return err
+}
+
+// inflateTo checks the zlib header of comp, has read inflate the n bytes
+// of the deflate stream that follows and return their Adler-32, then
+// checks that the stream ends there and the trailer holds that checksum.
+func inflateTo(comp []byte, n int, read func(*inflater) (uint32, error)) error {
 	if len(comp) < 2 {
 		return io.ErrUnexpectedEOF
 	}
@@ -190,11 +260,8 @@ func inflate(dst, comp []byte) error {
 	} else if err := z.fr.(flate.Resetter).Reset(&z.src, nil); err != nil {
 		return err
 	}
-	n, err := io.ReadFull(z.fr, dst)
+	sum, err := read(z)
 	if err != nil {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return fmt.Errorf("inflates to %d bytes, want %d (%w)", n, len(dst), io.ErrUnexpectedEOF)
-		}
 		return err
 	}
 	// The stream must end here.
@@ -202,7 +269,7 @@ func inflate(dst, comp []byte) error {
 	for tries := 0; ; tries++ {
 		m, err := z.fr.Read(one[:])
 		if m > 0 {
-			return fmt.Errorf("inflates to more than %d bytes", len(dst))
+			return fmt.Errorf("inflates to more than %d bytes", n)
 		}
 		if err == io.EOF {
 			break
@@ -211,14 +278,14 @@ func inflate(dst, comp []byte) error {
 			return err
 		}
 		if tries == 8 {
-			return fmt.Errorf("zlib stream does not end after %d bytes", len(dst))
+			return fmt.Errorf("zlib stream does not end after %d bytes", n)
 		}
 	}
 	trailer := body[len(body)-z.src.Len():]
 	if len(trailer) < 4 {
 		return io.ErrUnexpectedEOF
 	}
-	if binary.BigEndian.Uint32(trailer) != adler32sum(dst) {
+	if binary.BigEndian.Uint32(trailer) != sum {
 		return zlib.ErrChecksum
 	}
 	return nil
@@ -265,10 +332,35 @@ func (s *Sample) Tasks() ([]Task, error) {
 	return r.v, r.err
 }
 
+// VerifyTasks checks the sample's tasks as Tasks does (they inflate to the
+// length the record gives, with the right checksum, within
+// Options.MaxInflated) without keeping them: they are inflated through a
+// small buffer, so a sample of many tasks costs no memory. It is for a
+// caller that only needs to know whether the part is sound.
+func (s *Sample) VerifyTasks() error {
+	if s.stale() {
+		return ErrStale
+	}
+	if r := &s.tasks; r.done {
+		return r.err
+	}
+	if err := s.fits(partTStat); err != nil {
+		return err
+	}
+	p := s.parts[partTStat]
+	if err := verify(s.data[p.off:p.off+p.n], int(s.size(partTStat))); err != nil {
+		return s.partError(partTStat, err)
+	}
+	return nil
+}
+
 func (s *Sample) decodeTasks() ([]Task, error) {
 	l := s.Header.l
 	size := int(l.tstatSize)
 	b := s.bufs
+	if err := s.fits(partTStat); err != nil {
+		return nil, err
+	}
 	b.tstat = grow(b.tstat, s.NTask*size)
 	if err := s.inflate(partTStat, b.tstat); err != nil {
 		return nil, err
@@ -279,7 +371,7 @@ func (s *Sample) decodeTasks() ([]Task, error) {
 		opts.Base = int64(i * size)
 		v, err := l.spec.UnpackWith(l.tstat, b.tstat[i*size:(i+1)*size], opts)
 		if err != nil {
-			return nil, &SampleError{Sample: s.Index, Offset: s.Offset + s.parts[partTStat].off, Part: "tstat", Err: err}
+			return nil, s.partError(partTStat, err)
 		}
 		b.tasks = append(b.tasks, Task{v: v, f: &l.tf, hertz: s.Header.Hertz})
 	}

@@ -130,7 +130,7 @@ func ReadInfo(r *atop.Reader, name string, opts Options, quick bool) (*Info, err
 			if _, err := s.System(); err != nil {
 				in.problem(err)
 			}
-			if _, err := s.Tasks(); err != nil {
+			if err := s.VerifyTasks(); err != nil {
 				in.problem(err)
 			}
 			if _, err := s.Cgroups(); err != nil {
@@ -177,7 +177,7 @@ func (in *Info) problem(err error) {
 // WriteText writes the Info as aligned "name  value" lines.
 func (in *Info) WriteText(w io.Writer) error {
 	var b strings.Builder
-	line := func(k, v string) { fmt.Fprintf(&b, "%-10s %s\n", k, v) }
+	line := func(k, v string) { fmt.Fprintf(&b, "%-10s %s\n", k, terminalSafe(v)) }
 	line("file", in.File)
 	line("version", fmt.Sprintf("%s (aversion %s; definitions %s)", in.Version, in.AVersion, in.Defs))
 	line("host", in.Host)

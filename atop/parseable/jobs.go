@@ -1,6 +1,7 @@
 package parseable
 
 import (
+	"errors"
 	"io"
 	"sync"
 
@@ -13,11 +14,20 @@ import (
 // header whose version lacks a label fails at its first sample, in input
 // order, like NewPrinter. opts.Workers is not used: the pipeline's options
 // say how many workers there are.
-func Jobs(opts Options) func() atop.Job { return newPrinters(opts).job }
+//
+// A sample with a damaged part (a corrupt or too large sstat, tstat or
+// cgroup part: an *atop.SampleError) prints nothing: its error goes to
+// Step.Warn, and the samples after it print. atop itself stops there.
+func Jobs(opts Options) func() atop.Job {
+	c := newPrinters(opts)
+	c.skip = true
+	return c.job
+}
 
 // printers are the printers of a pipeline, by header.
 type printers struct {
 	opts Options
+	skip bool // a damaged sample is a warning (Jobs), not an error (Print)
 	mu   sync.Mutex
 	m    map[*atop.Header]printerOrErr
 }
@@ -49,7 +59,7 @@ func (c *printers) job() atop.Job {
 		hdr *atop.Header
 		p   *Printer
 	)
-	return func(dst []byte, s *atop.Sample, _ *atop.Step) ([]byte, error) {
+	return func(dst []byte, s *atop.Sample, step *atop.Step) ([]byte, error) {
 		if p == nil || s.Header != hdr {
 			np, err := c.printer(s.Header)
 			if err != nil {
@@ -57,6 +67,12 @@ func (c *printers) job() atop.Job {
 			}
 			p, hdr = np, s.Header
 		}
-		return p.AppendSample(dst, s)
+		out, err := p.AppendSample(dst, s)
+		var se *atop.SampleError
+		if err != nil && c.skip && errors.As(err, &se) {
+			step.Warn(se) // the sample's own message, without the label's program
+			return dst, nil
+		}
+		return out, err
 	}
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -24,18 +27,20 @@ type AtopCmd struct {
 
 // atopInput is what every verb that reads logs takes.
 type atopInput struct {
-	Begin   string   `short:"b" name:"begin" placeholder:"TIME" help:"Skip samples before TIME: [YYYYMMDD]hhmm[ss] in local time (a bare hhmm is on the day of the first sample), ISO 8601 (2026-11-25T21:13:08Z) or @EPOCH."`
-	End     string   `short:"e" name:"end" placeholder:"TIME" help:"Skip samples after TIME (same forms as --begin)."`
-	Defs    string   `name:"defs" placeholder:"DIR" help:"Read the struct definitions (and parseable descriptions) from DIR/VERSION/ instead of the embedded ones (see 'cstruct atop defs --export')."`
-	Define  []string `short:"D" name:"define" sep:"none" placeholder:"NAME=VALUE" help:"Predefine a macro for the definitions, e.g. -D MAXCPU=8192 for an atop built with another limit."`
-	Strict  bool     `name:"strict" help:"Do not infer the limits of an atop built with others (MAXCPU, MAXDSK, ...) from the sizes a log records: refuse such a log."`
-	Resync  bool     `name:"resync" help:"Skip garbage in a damaged log to the next plausible sample (with a warning) instead of stopping there."`
-	Workers int      `name:"workers" default:"0" placeholder:"N" help:"Samples to format at once (json, csv, parseable): 0 for one per CPU (at most 8), 1 for one at a time. The output is the same."`
-	Files   []string `arg:"" name:"FILE" help:"Raw logs (plain or gzipped), read in the order given; - for stdin."`
+	Begin       string   `short:"b" name:"begin" placeholder:"TIME" help:"Skip samples before TIME: [YYYYMMDD]hhmm[ss] in local time (a bare hhmm is on the day of the first sample), ISO 8601 (2026-11-25T21:13:08Z) or @EPOCH."`
+	End         string   `short:"e" name:"end" placeholder:"TIME" help:"Skip samples after TIME (same forms as --begin)."`
+	Defs        string   `name:"defs" placeholder:"DIR" help:"Read the struct definitions (and parseable descriptions) from DIR/VERSION/ instead of the embedded ones (see 'cstruct atop defs --export')."`
+	Define      []string `short:"D" name:"define" sep:"none" placeholder:"NAME=VALUE" help:"Predefine a macro for the definitions, e.g. -D MAXCPU=8192 for an atop built with another limit."`
+	Strict      bool     `name:"strict" help:"Do not infer the limits of an atop built with others (MAXCPU, MAXDSK, ...) from the sizes a log records: refuse such a log."`
+	Resync      bool     `name:"resync" help:"Skip garbage in a damaged log to the next plausible sample (with a warning) instead of stopping there."`
+	MaxInflated int64    `name:"max-inflated" default:"0" placeholder:"MIB" help:"Most MiB one part of a sample (its tasks, its cgroups) may inflate to; a larger part is skipped with a warning. 0 means 32 (33 000 tasks of atop 2.13)."`
+	Workers     int      `name:"workers" default:"0" placeholder:"N" help:"Samples to format at once (json, csv, parseable): 0 for one per CPU (at most 8), 1 for one at a time. The output is the same."`
+	Files       []string `arg:"" name:"FILE" help:"Raw logs (plain or gzipped), read in the order given; - for stdin."`
 }
 
 func (in *atopInput) options() *atop.Options {
-	o := &atop.Options{DefsDir: in.Defs, Resync: in.Resync, Strict: in.Strict}
+	softMemoryLimit()
+	o := &atop.Options{DefsDir: in.Defs, Resync: in.Resync, Strict: in.Strict, MaxInflated: in.MaxInflated << 20}
 	for _, d := range in.Define {
 		name, value, ok := strings.Cut(d, "=")
 		if !ok {
@@ -47,6 +52,18 @@ func (in *atopInput) options() *atop.Options {
 		o.Defines[name] = value
 	}
 	return o
+}
+
+// memoryLimit is the soft limit of the Go heap while logs are read, unless
+// GOMEMLIMIT says otherwise: the limits of the reader (MaxInflated) and the
+// pipeline keep what is live well below it, and the collector then keeps
+// the garbage of huge samples from taking the process over 256 MB.
+const memoryLimit = 192 << 20
+
+func softMemoryLimit() {
+	if os.Getenv("GOMEMLIMIT") == "" && debug.SetMemoryLimit(-1) > memoryLimit {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 }
 
 // exportOptions gives the window and a Warn that reports on stderr.
@@ -65,6 +82,7 @@ func (in *atopInput) exportOptions(r *reporter) (export.Options, error) {
 	}
 	o.Warn = r.report
 	o.Workers = in.Workers
+	r.resync = in.Resync
 	return o, nil
 }
 
@@ -126,6 +144,7 @@ func (f *fileSource) open(name string) (*atop.Reader, func() error, error) {
 		rc.Close()
 		return nil, nil, err
 	}
+	r.SetFile(name)
 	f.noteInferred(r.Header())
 	return r, func() error { r.Close(); return rc.Close() }, nil
 }
@@ -145,16 +164,25 @@ func (f *fileSource) Close() error {
 // Warnings leave the exit status 0, failures make it 1.
 type reporter struct {
 	e        *env
+	resync   bool // --resync was given
 	failures int
 }
 
 func (r *reporter) report(err error) {
 	if export.IsWarning(err) {
-		fmt.Fprintln(r.e.stderr, "cstruct: warning:", err)
+		hint := ""
+		if le := (*atop.LimitError)(nil); errors.As(err, &le) {
+			hint = " (--max-inflated MIB reads it)"
+		}
+		fmt.Fprintln(r.e.stderr, "cstruct: warning:", err.Error()+hint)
 		return
 	}
 	r.failures++
-	fmt.Fprintln(r.e.stderr, "cstruct:", err)
+	hint := ""
+	if fe := (*atop.FormatError)(nil); errors.As(err, &fe) && !r.resync {
+		hint = " (--resync reads the samples after it)"
+	}
+	fmt.Fprintln(r.e.stderr, "cstruct:", err.Error()+hint)
 }
 
 func (r *reporter) warn(format string, args ...any) {
