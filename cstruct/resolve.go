@@ -150,7 +150,7 @@ func (r *resolver) typedef(td *cparse.Typedef) error {
 				return r.errorf(d.Pos, "%q redefined as a different type", name)
 			}
 		}
-		r.s.types[name] = &Typedef{Name: name, Type: t}
+		r.s.types[name] = newTypedef(name, t)
 		r.s.names = append(r.s.names, name)
 	}
 	return nil
@@ -298,7 +298,7 @@ func (r *resolver) structSpec(ss *cparse.StructSpec) (Type, error) {
 	if mode.c && len(ms) > 0 && !st.Union {
 		last := &ms[len(ms)-1]
 		if arr, ok := last.typ.(*Array); ok && arr.Kind == ZeroTerm {
-			last.typ = &Array{Elem: arr.Elem, Kind: Flexible, Len: -1}
+			last.typ = newArray(arr.Elem, Flexible, -1, nil)
 		}
 	}
 	st.Order = order
@@ -445,17 +445,17 @@ func (r *resolver) arraySuffix(a *cparse.ArraySuffix, elem Type) (Type, error) {
 		return nil, r.errorf(a.Pos, "array of incomplete type %s", st)
 	}
 	if a.Size == nil {
-		return &Array{Elem: elem, Kind: ZeroTerm, Len: -1}, nil
+		return newArray(elem, ZeroTerm, -1, nil), nil
 	}
 	if isEOF(a.Size) && !r.fieldInScope("EOF") {
-		return &Array{Elem: elem, Kind: ToEOF, Len: -1}, nil
+		return newArray(elem, ToEOF, -1, nil), nil
 	}
 	dyn, c, err := r.length(a.Size)
 	if err != nil {
 		return nil, err
 	}
 	if dyn != nil {
-		return &Array{Elem: elem, Kind: Dynamic, Len: -1, Expr: dyn}, nil
+		return newArray(elem, Dynamic, -1, dyn), nil
 	}
 	v := c.I
 	if c.Type.Unsigned && v < 0 {
@@ -467,7 +467,7 @@ func (r *resolver) arraySuffix(a *cparse.ArraySuffix, elem Type) (Type, error) {
 	if es := elem.Size(); es > 0 && v > (1<<40)/es {
 		return nil, r.errorf(a.Pos, "array too large (%d elements of %d bytes)", v, es)
 	}
-	return &Array{Elem: elem, Kind: Fixed, Len: v}, nil
+	return newArray(elem, Fixed, v, nil), nil
 }
 
 func isEOF(e *cparse.Expr) bool {

@@ -477,6 +477,11 @@ func (p *cppState) condition(dir lexTok, args []lexTok) (bool, *Error) {
 	if len(args) == 0 {
 		return false, lexErrorf(dir.Pos, "#%s with no expression", dir.Value)
 	}
+	// Deep nesting fails before the work of expanding and parsing
+	// (again after expansion, below).
+	if err := nestCheck(len(args), func(i int) *lexer.Token { return &args[i].Token }); err != nil {
+		return false, err
+	}
 	// Macros are expanded, except the operands of "defined" (even one
 	// that a macro expansion produced, as GCC allows); then "defined X" and
 	// "defined ( X )" are replaced by 1 or 0.
@@ -514,6 +519,9 @@ func (p *cppState) condition(dir lexTok, args []lexTok) (bool, *Error) {
 		}
 		toks = append(toks, lexTok{Token: lexer.Token{Type: lexInt, Value: v, Pos: t.Pos}, space: t.space})
 		i = j
+	}
+	if err := nestCheck(len(toks), func(i int) *lexer.Token { return &toks[i].Token }); err != nil {
+		return false, err
 	}
 	v, err := cppEval(toks, dir)
 	return v != 0, err
@@ -987,7 +995,9 @@ func (x *cppExpander) readArgs(m *cppMacro, name lexTok) ([][]lexTok, lexTok, *E
 		}
 		switch {
 		case t.is("("):
-			depth++
+			if depth++; depth > maxDepth { // fail before copying arguments of arguments
+				return nil, t, lexErrorf(t.Pos, "nesting too deep (more than %d levels)", maxDepth)
+			}
 		case t.is(")") && depth > 0:
 			depth--
 		case t.is(")"):

@@ -235,6 +235,9 @@ func (s *lexScanner) emit(typ lexer.TokenType, start, end int, space bool, bad s
 		s.toks = make([]lexTok, 0, min(len(s.text)/4+16, 1<<16))
 		s.str = string(s.text)
 	}
+	if len(s.toks) == cap(s.toks) { // double: append grows large slices by 1.25
+		s.toks = append(make([]lexTok, 0, 2*cap(s.toks)), s.toks...)
+	}
 	s.toks = append(s.toks, lexTok{
 		Token: lexer.Token{Type: typ, Value: s.str[start:end], Pos: s.pos(start)},
 		space: space,
