@@ -60,3 +60,18 @@ func BenchmarkDeepTypes(b *testing.B) {
 		})
 	}
 }
+
+// TestPointerString checks the names of pointer types, which are built
+// in a loop.
+func TestPointerString(t *testing.T) {
+	s, err := Parse("p.h", []byte("typedef int *P; struct s { int *a; void **b; P *c; int ***d; };"))
+	require.NoError(t, err)
+	st, err := s.Struct("s")
+	require.NoError(t, err)
+	var names []string
+	for _, f := range st.Fields {
+		names = append(names, f.Type.String())
+	}
+	assert.Equal(t, []string{"int32 *", "void * *", "P *", "int32 * * *"}, names)
+	assert.Equal(t, "void *", (&Pointer{ByteSize: 8}).String())
+}

@@ -225,10 +225,15 @@ func (t *Char) String() string  { return "char" }
 func (t *WChar) String() string { return "wchar" }
 func (t *Float) String() string { return t.Name }
 func (t *Pointer) String() string {
-	if t.Elem == nil {
-		return "void *"
+	// a loop, not recursion: "int * * *" costs its length
+	stars, elem := 0, Type(t)
+	for p, ok := elem.(*Pointer); ok; p, ok = elem.(*Pointer) {
+		stars++
+		if elem = p.Elem; elem == nil {
+			elem = &Void{}
+		}
 	}
-	return t.Elem.String() + " *"
+	return elem.String() + strings.Repeat(" *", stars)
 }
 func (t *Enum) String() string {
 	kw := "enum"
