@@ -230,9 +230,10 @@ func (s *lexScanner) pos(i int) lexer.Position {
 
 func (s *lexScanner) emit(typ lexer.TokenType, start, end int, space bool, bad string) {
 	if s.toks == nil {
-		// Most text has a token per 3 to 8 bytes; hostile text may have
-		// none, so the slice grows as tokens come.
-		s.toks = make([]lexTok, 0, min(len(s.text)/4+16, 1<<16))
+		// Real text has about a token per 3 bytes or more; hostile text
+		// may have none, so past 512 Ki tokens (48 MB) the slice grows
+		// as tokens come.
+		s.toks = make([]lexTok, 0, min(len(s.text)/3+16, 1<<19))
 		s.str = string(s.text)
 	}
 	if len(s.toks) == cap(s.toks) { // double: append grows large slices by 1.25
