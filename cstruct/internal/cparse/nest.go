@@ -21,7 +21,8 @@ const maxDepth = 256
 // Binary operators, ",", ";" and the like end a chain.
 func nestCheck(n int, tok func(int) *lexer.Token) *Error {
 	depth, run := 0, 0
-	var saved []int // run at each open bracket
+	var saved []int  // run at each open bracket
+	var opened []int // index of each open bracket
 	afterOperand := false
 	for i := 0; i < n; i++ {
 		t := tok(i)
@@ -43,16 +44,18 @@ func nestCheck(n int, tok func(int) *lexer.Token) *Error {
 			case "(", "[", "{":
 				depth++
 				saved = append(saved, run)
+				opened = append(opened, i)
 				run, afterOperand = 0, false
 			case ")", "]", "}":
 				depth--
+				open := -1
 				if len(saved) > 0 {
-					run = saved[len(saved)-1]
-					saved = saved[:len(saved)-1]
+					run, open = saved[len(saved)-1], opened[len(opened)-1]
+					saved, opened = saved[:len(saved)-1], opened[:len(opened)-1]
 				}
 				afterOperand = true
 				switch {
-				case v == ")" && i+1 < n && startsOperand(tok(i+1)):
+				case v == ")" && i+1 < n && (startsOperand(tok(i+1)) || isSign(tok(i+1)) && isTypeName(open+1, i, tok)):
 					run++ // a cast: "(int)x", "(int)(x)", "(int)-x"
 					afterOperand = false
 				case v == "]" && i+1 < n && tok(i+1).Value == "[" && tok(i+1).Type == lexPunct:
@@ -76,6 +79,36 @@ func nestCheck(n int, tok func(int) *lexer.Token) *Error {
 	}
 	return nil
 }
+
+// isSign reports whether t is an operator that is unary after a cast and
+// binary after an operand: "(int)-x" against "(a)-x".
+func isSign(t *lexer.Token) bool {
+	return t.Type == lexPunct && (t.Value == "-" || t.Value == "+" || t.Value == "*" || t.Value == "&")
+}
+
+// isTypeName reports whether tokens [from, to) are a short type name made
+// of C's keywords and stars ("unsigned long", "struct x *"), so that a ")"
+// after them ends a cast.
+func isTypeName(from, to int, tok func(int) *lexer.Token) bool {
+	if from <= 0 || to-from < 1 || to-from > 8 {
+		return false
+	}
+	for i := from; i < to; i++ {
+		t := tok(i)
+		switch {
+		case t.Type == lexPunct && t.Value == "*":
+		case t.Type == lexIdent && (typeWords[t.Value] || tagWords[t.Value] || qualifiers[t.Value]):
+		case t.Type == lexIdent && i > from && tagWords[tok(i-1).Value]:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// tagWords start a tag: "struct x"; the grammar's typeWords are the other
+// words of a type name.
+var tagWords = map[string]bool{"struct": true, "union": true, "enum": true}
 
 // qualifiers may stand between the stars of a declarator.
 var qualifiers = map[string]bool{"const": true, "volatile": true, "restrict": true, "__restrict": true, "__const": true, "_Atomic": true}

@@ -26,6 +26,8 @@ func TestNesting(t *testing.T) {
 		"char a[" + strings.Repeat("- ", 300) + "1];":                                                           "n.h:1:518: nesting too deep (more than 256 levels)",
 		"char a[" + strings.Repeat("(int)", 300) + "1];":                                                        "n.h:1:1287: nesting too deep (more than 256 levels)",
 		"char a[" + strings.Repeat("sizeof ", 300) + "x];":                                                      "n.h:1:1793: nesting too deep (more than 256 levels)",
+		"char a[" + strings.Repeat("(int)-", 200) + "1];":                                                       "n.h:1:775: nesting too deep (more than 256 levels)",
+		"char a[" + strings.Repeat("(unsigned long)&", 200) + "1];":                                             "n.h:1:2055: nesting too deep (more than 256 levels)",
 		"int " + strings.Repeat("*", 300) + "p;":                                                                "n.h:1:261: nesting too deep (more than 256 levels)",
 		"int " + strings.Repeat("* const ", 300) + "p;":                                                         "n.h:1:2053: nesting too deep (more than 256 levels)",
 		"char a" + strings.Repeat("[1]", 300) + ";":                                                             "n.h:1:777: nesting too deep (more than 256 levels)",
@@ -46,7 +48,8 @@ func TestNesting(t *testing.T) {
 		"char a[" + strings.Repeat("!", 200) + "0 + " + strings.Repeat("!", 200) + "0];",
 		"char a" + strings.Repeat("[1]", 200) + ";",
 		"int " + strings.Repeat("*", 200) + "p;",
-		"char a[" + strings.Repeat("(int)-", 200) + "1];", // left to the expression parser's bound
+		"char a[" + strings.Repeat("(a)-(b)*", 300) + "1];",
+		"char a[(unsigned long)-1 + (int)+2 - (a)*(b) + (c)&(d) + (size_t)-1];",
 		strings.Repeat("int *a; ", 5000),
 	}
 	for _, src := range flat {
