@@ -48,7 +48,7 @@ import (
 
 const (
 	cppMaxExpansion = 1_000_000 // tokens made (or copied as arguments) by macro expansion, per Preprocess call
-	cppMaxInput     = 2 << 20   // tokens read from files, counting each inclusion
+	cppMaxInput     = 1 << 20   // tokens read from files, counting each inclusion (about 4 MB of C)
 	cppMaxIncludes  = 1 << 16   // #include directives carried out
 	cppMaxNesting   = 1000      // macro calls nested in arguments; #if parentheses and operators
 	cppDefaultDepth = 64        // default Options.MaxDepth

@@ -236,8 +236,12 @@ func (s *lexScanner) emit(typ lexer.TokenType, start, end int, space bool, bad s
 		s.toks = make([]lexTok, 0, min(len(s.text)/3+16, 1<<19))
 		s.str = string(s.text)
 	}
-	if len(s.toks) == cap(s.toks) { // double: append grows large slices by 1.25
-		s.toks = append(make([]lexTok, 0, 2*cap(s.toks)), s.toks...)
+	if len(s.toks) == cap(s.toks) { // double (append grows large slices by 1.25), to one past the bound
+		n := 2 * cap(s.toks)
+		if s.max > 0 {
+			n = max(min(n, s.max+1), len(s.toks)+1)
+		}
+		s.toks = append(make([]lexTok, 0, n), s.toks...)
 	}
 	s.toks = append(s.toks, lexTok{
 		Token: lexer.Token{Type: typ, Value: s.str[start:end], Pos: s.pos(start)},
