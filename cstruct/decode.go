@@ -185,11 +185,11 @@ func (d *decoder) decodeArray(a *Array, off int64, order binary.ByteOrder, sc *s
 	case Fixed, Dynamic:
 		n := a.Len
 		if a.Kind == Dynamic {
-			v, err := a.Expr.root.eval(sc)
+			v, err := a.Expr.length(sc)
 			if err != nil {
-				return 0, nil, d.fail(a, path, off, fmt.Errorf("length %s: %w", a.Expr, err))
+				return 0, nil, d.fail(a, path, off, err)
 			}
-			n = max(v, 0)
+			n = v
 		}
 		if static && es > 0 && n > avail/es {
 			return 0, nil, d.fail(a, path, off, fmt.Errorf("%d elements of %d bytes, have %d bytes: %w", n, es, avail, io.ErrUnexpectedEOF))

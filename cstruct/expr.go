@@ -81,6 +81,15 @@ type lenFrame struct {
 }
 
 func (p *program) eval(env exprEnv) (int64, error) {
+	v, err := p.evalRaw(env)
+	if err == nil && p.typ.Unsigned && v < 0 {
+		return math.MaxInt64, nil // more than any record holds
+	}
+	return v, err
+}
+
+// evalRaw is eval with an unsigned result past int64 left negative.
+func (p *program) evalRaw(env exprEnv) (int64, error) {
 	var f *lenFrame
 	if sc, ok := env.(*scope); ok && sc.d != nil {
 		// the decoder's frame, saved around a program that an index of a
@@ -96,10 +105,35 @@ func (p *program) eval(env exprEnv) (int64, error) {
 	if f.err != nil {
 		return 0, f.err
 	}
-	if p.typ.Unsigned && v < 0 {
-		return math.MaxInt64, nil // more than any record holds
-	}
 	return v, nil
+}
+
+// length evaluates e as the length of an array. A negative value, or an
+// unsigned one past int64 (read as negative), is an error that shows the
+// value, never an empty array.
+func (e *Expr) length(env exprEnv) (int64, error) {
+	var v int64
+	var err error
+	unsigned := false
+	switch n := e.root.(type) {
+	case *program:
+		v, err = n.evalRaw(env)
+		unsigned = n.typ.Unsigned
+	case *refNode:
+		v, err = n.eval(env)
+		unsigned = n.typ.Unsigned
+	default:
+		v, err = n.eval(env)
+	}
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("length %s: %w", e, err)
+	case v >= 0:
+		return v, nil
+	case unsigned:
+		return 0, fmt.Errorf("length %s = %d: %w (more than int64)", e, uint64(v), ErrLimit)
+	}
+	return 0, fmt.Errorf("length %s = %d: negative length", e, v)
 }
 
 // read is the leaf of a reference in a program.

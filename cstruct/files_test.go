@@ -80,5 +80,5 @@ func TestLoadBounds(t *testing.T) {
 	err = s.Load("c.h", []byte("struct c { int x; };\n"))
 	assert.EqualError(t, err, "c.h:1:1: file too large (21 bytes, more than 8)")
 	_, err = (&Config{Limits: Limits{MaxInputSize: 21}}).ParseFiles(a, a)
-	assert.EqualError(t, err, "cstruct: "+a+": file too large (21 bytes, more than 0)")
+	assert.EqualError(t, err, "cstruct: "+a+": file too large (definitions of more than 21 bytes in all)")
 }

@@ -84,18 +84,16 @@ func layout(st *Struct, ms []member, mode layoutMode) error {
 		}
 		natural := m.typ.Align()
 		a := natural
-		if mode.c {
-			if mode.packed || m.packed {
-				a = 1
-			}
-			if mode.cap > 0 && a > mode.cap {
-				a = mode.cap
-			}
-		} else {
+		if !mode.c || mode.packed || m.packed {
 			a = 1
 		}
 		if m.aligned > a {
 			a = m.aligned
+		}
+		// gcc caps every member's alignment, an aligned attribute's too, at
+		// the #pragma pack value
+		if mode.c && mode.cap > 0 && a > mode.cap {
+			a = mode.cap
 		}
 		f.Align = a
 
@@ -149,7 +147,9 @@ func layout(st *Struct, ms []member, mode layoutMode) error {
 			}
 			packed := mode.packed || m.packed
 			if width == 0 {
-				bitpos = alignUp(bitpos, ta*8)
+				// gcc: neither #pragma pack nor packed changes what a
+				// zero-width bit-field aligns to
+				bitpos = alignUp(bitpos, base.Alignof*8)
 				continue
 			}
 			// under #pragma pack gcc skips the unit rule: bits are contiguous
@@ -160,8 +160,12 @@ func layout(st *Struct, ms []member, mode layoutMode) error {
 					bitpos = alignUp(bitpos, tab)
 				}
 			}
-			if m.aligned > 0 {
-				bitpos = alignUp(bitpos, m.aligned*8)
+			aligned := m.aligned
+			if mode.cap > 0 && aligned > mode.cap {
+				aligned = mode.cap
+			}
+			if aligned > 0 {
+				bitpos = alignUp(bitpos, aligned*8)
 			}
 			f.Offset, f.BitOffset, f.BitSize = bitpos/8, int(bitpos%8), int(width)
 			bitpos += width
@@ -171,13 +175,16 @@ func layout(st *Struct, ms []member, mode layoutMode) error {
 					st.ByteSize = b / 8
 				}
 			}
-			if m.name != "" || m.aligned > 0 {
+			if m.name != "" || aligned > 0 {
+				// gcc: a named bit-field aligns the struct as its type does,
+				// capped at the #pragma pack value if there is one, else at
+				// 1 if packed
 				fa := ta
-				if packed {
+				if packed && mode.cap == 0 {
 					fa = 1
 				}
-				if m.aligned > fa {
-					fa = m.aligned
+				if aligned > fa {
+					fa = aligned
 				}
 				if fa > maxAlign {
 					maxAlign = fa

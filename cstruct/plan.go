@@ -347,8 +347,8 @@ func (p *Plan) fast(b []byte, lay *Layout) bool {
 		if avail < t.prefix {
 			return false
 		}
-		n := max(t.n.Int(b), 0)
-		if n > p.maxN || t.es > 0 && n > (avail-t.off)/t.es {
+		n := t.n.Int(b) // negative: a signed one, or a uint64 past int64
+		if n < 0 || n > p.maxN || t.es > 0 && n > (avail-t.off)/t.es {
 			return false
 		}
 		size := n * t.es
@@ -399,10 +399,10 @@ func (p *Plan) layoutFast(b []byte, lay *Layout) bool {
 			switch s.kind {
 			case Dynamic:
 				v, ok := s.length(b, lay)
-				if !ok {
+				if !ok || v < 0 { // the general decoder reports a negative length
 					return false
 				}
-				n = max(v, 0)
+				n = v
 				if es > 0 && n > (avail-off)/es || n > maxN {
 					return false
 				}

@@ -148,7 +148,8 @@ func (r *resolver) typedef(td *cparse.Typedef) error {
 		if err != nil {
 			return err
 		}
-		def := &Typedef{Name: name, Type: t, Alignof: align}
+		def := newTypedef(name, t)
+		def.Alignof = align
 		if prev, ok := r.s.types[name]; ok {
 			if prev == t || Underlying(prev) == Underlying(t) && prev.Align() == def.Align() {
 				continue
@@ -307,7 +308,7 @@ func (r *resolver) structSpec(ss *cparse.StructSpec) (Type, error) {
 	if mode.c && len(ms) > 0 && !st.Union {
 		last := &ms[len(ms)-1]
 		if arr, ok := last.typ.(*Array); ok && arr.Kind == ZeroTerm {
-			last.typ = &Array{Elem: arr.Elem, Kind: Flexible, Len: -1}
+			last.typ = newArray(arr.Elem, Flexible, -1, nil)
 		}
 	}
 	st.Order = order
@@ -467,17 +468,17 @@ func (r *resolver) arraySuffix(a *cparse.ArraySuffix, elem Type) (Type, error) {
 			// C refuses a variable-length element; dissect wants a depth
 			return nil, r.errorf(a.Pos, "array of %s needs a length: the elements' length depends on the data (write [N][%s])", elem, inner.Expr)
 		}
-		return &Array{Elem: elem, Kind: ZeroTerm, Len: -1}, nil
+		return newArray(elem, ZeroTerm, -1, nil), nil
 	}
 	if isEOF(a.Size) && !r.fieldInScope("EOF") {
-		return &Array{Elem: elem, Kind: ToEOF, Len: -1}, nil
+		return newArray(elem, ToEOF, -1, nil), nil
 	}
 	dyn, c, err := r.length(a.Size)
 	if err != nil {
 		return nil, err
 	}
 	if dyn != nil {
-		return &Array{Elem: elem, Kind: Dynamic, Len: -1, Expr: dyn}, nil
+		return newArray(elem, Dynamic, -1, dyn), nil
 	}
 	v := c.I
 	if c.Type.Unsigned && v < 0 {
@@ -489,7 +490,7 @@ func (r *resolver) arraySuffix(a *cparse.ArraySuffix, elem Type) (Type, error) {
 	if es := elem.Size(); es > 0 && v > (1<<40)/es {
 		return nil, r.errorf(a.Pos, "array too large (%d elements of %d bytes)", v, es)
 	}
-	return &Array{Elem: elem, Kind: Fixed, Len: v}, nil
+	return newArray(elem, Fixed, v, nil), nil
 }
 
 func isEOF(e *cparse.Expr) bool {

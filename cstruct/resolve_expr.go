@@ -386,7 +386,7 @@ func (r *resolver) exprTypeName(tn *cexpr.TypeName) (Type, error) {
 	for i := len(tn.Arrays) - 1; i >= 0; i-- {
 		a := tn.Arrays[i]
 		if a == nil {
-			t = &Array{Elem: t, Kind: ZeroTerm, Len: -1}
+			t = newArray(t, ZeroTerm, -1, nil)
 			continue
 		}
 		n, err := r.constExpr(&cparse.Expr{Pos: a.Position(), X: a})
@@ -396,7 +396,7 @@ func (r *resolver) exprTypeName(tn *cexpr.TypeName) (Type, error) {
 		if n < 0 || n > math.MaxInt32 {
 			return nil, r.errorf(a.Position(), "array size %d out of range", n)
 		}
-		t = &Array{Elem: t, Kind: Fixed, Len: n}
+		t = newArray(t, Fixed, n, nil)
 	}
 	return t, nil
 }

@@ -203,7 +203,11 @@ func (s *Spec) LoadFS(fsys fs.FS, name string) error {
 
 // loadFS loads the file name of fsys, which the user calls display.
 func (s *Spec) loadFS(fsys fs.FS, name, display string) error {
-	src, err := cparse.ReadFile(fsys, name, s.sizeLeft())
+	left := s.sizeLeft()
+	src, err := cparse.ReadFile(fsys, name, left)
+	if errors.Is(err, cparse.ErrTooLarge) && left < s.cfg.Limits.maxFileSize() {
+		return fmt.Errorf("cstruct: %s: %w (definitions of more than %d bytes in all)", display, cparse.ErrTooLarge, s.cfg.Limits.maxInputSize())
+	}
 	if err != nil {
 		return fmt.Errorf("cstruct: %s: %w", display, unwrapPath(err))
 	}

@@ -81,6 +81,20 @@ type Array struct {
 	Kind ArrayKind
 	Len  int64 // element count for Fixed; -1 otherwise
 	Expr *Expr // the length expression for Dynamic
+
+	// Computed once by newArray, so that nested arrays cost no walk down
+	// their elements; an Array made otherwise computes them when asked.
+	cached  bool
+	size    int64
+	dynamic bool
+}
+
+// newArray returns an array with its size computed.
+func newArray(elem Type, kind ArrayKind, n int64, expr *Expr) *Array {
+	a := &Array{Elem: elem, Kind: kind, Len: n, Expr: expr}
+	a.size, a.dynamic = a.computeSize(), kind != Fixed || IsDynamic(elem)
+	a.cached = true
+	return a
 }
 
 // Struct is a struct or a union.
@@ -140,6 +154,13 @@ type Typedef struct {
 	// Alignof, if not 0, is the alignment the typedef gives its type
 	// (__attribute__((aligned(N))) or a vector type), larger or smaller.
 	Alignof int64
+
+	under Type // Underlying(Type), set by newTypedef: chains cost no walk
+}
+
+// newTypedef returns a typedef that knows its underlying type.
+func newTypedef(name string, t Type) *Typedef {
+	return &Typedef{Name: name, Type: t, under: Underlying(t)}
 }
 
 // Void has no size and reads nothing.
@@ -156,11 +177,23 @@ func (t *WChar) Size() int64   { return 2 }
 func (t *Float) Size() int64   { return t.ByteSize }
 func (t *Pointer) Size() int64 { return t.ByteSize }
 func (t *Enum) Size() int64    { return t.Base.ByteSize }
-func (t *Typedef) Size() int64 { return t.Type.Size() }
-func (t *Void) Size() int64    { return 0 }
-func (t *LEB128) Size() int64  { return -1 }
-func (t *Struct) Size() int64  { return t.ByteSize }
+func (t *Typedef) Size() int64 {
+	if t.under != nil {
+		return t.under.Size()
+	}
+	return t.Type.Size()
+}
+func (t *Void) Size() int64   { return 0 }
+func (t *LEB128) Size() int64 { return -1 }
+func (t *Struct) Size() int64 { return t.ByteSize }
 func (t *Array) Size() int64 {
+	if t.cached {
+		return t.size
+	}
+	return t.computeSize()
+}
+
+func (t *Array) computeSize() int64 {
 	es := t.Elem.Size()
 	if t.Kind != Fixed || es < 0 {
 		return -1
@@ -183,6 +216,9 @@ func (t *Typedef) Align() int64 {
 	if t.Alignof > 0 {
 		return t.Alignof
 	}
+	if t.under != nil {
+		return t.under.Align()
+	}
 	return t.Type.Align()
 }
 func (t *Void) Align() int64   { return 1 }
@@ -195,10 +231,15 @@ func (t *Char) String() string  { return "char" }
 func (t *WChar) String() string { return "wchar" }
 func (t *Float) String() string { return t.Name }
 func (t *Pointer) String() string {
-	if t.Elem == nil {
-		return "void *"
+	// a loop, not recursion: "int * * *" costs its length
+	stars, elem := 0, Type(t)
+	for p, ok := elem.(*Pointer); ok; p, ok = elem.(*Pointer) {
+		stars++
+		if elem = p.Elem; elem == nil {
+			elem = &Void{}
+		}
 	}
-	return t.Elem.String() + " *"
+	return elem.String() + strings.Repeat(" *", stars)
 }
 func (t *Enum) String() string {
 	kw := "enum"
@@ -270,6 +311,9 @@ func Underlying(t Type) Type {
 		if !ok {
 			return t
 		}
+		if td.under != nil {
+			return td.under
+		}
 		t = td.Type
 	}
 	return t
@@ -289,6 +333,9 @@ func IsDynamic(t Type) bool {
 	case *Struct:
 		return u.dynamic
 	case *Array:
+		if u.cached {
+			return u.dynamic
+		}
 		return u.Kind != Fixed || IsDynamic(u.Elem)
 	case *LEB128:
 		return true

@@ -46,3 +46,19 @@ struct s_float { char c; float f; double d; char e; };
 struct s_ptr { char c; void *p; char *q[2]; int (*fp)(int); };
 struct s_multi { char c; int m[2][3]; short s[2][2][2]; };
 struct s_sizes { char c; uint64_t a; int16_t b; size_t z; ssize_t y; time_t t; pid_t p; };
+/* Found by TestGCCDifferential: #pragma pack caps an aligned attribute on
+ * a member; under #pragma pack a named bit-field aligns a packed struct as
+ * its type does (capped); a zero-width bit-field aligns as its type does
+ * whatever the packing. */
+#pragma pack(push, 2)
+struct s_pack2_aligned_member { int a; char c; unsigned long l __attribute__((aligned(4))); };
+struct s_pack2_aligned_bits { char a; int b:5 __attribute__((aligned(8))); };
+#pragma pack(pop)
+#pragma pack(push, 4)
+struct s_pack4_packed_bits { unsigned char a:5; int b:17; } __attribute__((packed));
+struct s_pack4_packed_aligned { int a; long long b __attribute__((aligned(16))); char c; } __attribute__((packed));
+#pragma pack(pop)
+#pragma pack(push, 1)
+struct s_pack1_zero { int a; unsigned long long :0; long b:42; char c; } __attribute__((packed));
+struct s_pack1_zero2 { char a; unsigned int :0; char b; };
+#pragma pack(pop)

@@ -50,7 +50,7 @@ import (
 
 const (
 	cppMaxExpansion = 1_000_000 // tokens made (or copied as arguments) by macro expansion, per Preprocess call
-	cppMaxInput     = 2 << 20   // tokens read from files, counting each inclusion
+	cppMaxInput     = 1 << 20   // tokens read from files, counting each inclusion (about 4 MB of C)
 	cppMaxIncludes  = 1 << 16   // #include directives carried out
 	cppMaxNesting   = 1000      // macro calls nested in arguments; #if parentheses and operators
 	cppDefaultDepth = 64        // default Options.MaxDepth
@@ -574,6 +574,11 @@ func (p *cppState) condition(f *cppFile, dir lexTok, args []lexTok) (bool, *Erro
 	if len(args) == 0 {
 		return false, lexErrorf(dir.Pos, "#%s with no expression", dir.Value)
 	}
+	// Deep nesting fails before the work of expanding and parsing
+	// (again after expansion, below).
+	if err := nestCheck(len(args), func(i int) *lexer.Token { return &args[i].Token }); err != nil {
+		return false, err
+	}
 	// Macros are expanded, except the operands of "defined" (even one
 	// that a macro expansion produced, as GCC allows); then "defined X" and
 	// "defined ( X )" are replaced by 1 or 0.
@@ -620,6 +625,9 @@ func (p *cppState) condition(f *cppFile, dir lexTok, args []lexTok) (bool, *Erro
 		}
 		toks = append(toks, lexTok{Token: lexer.Token{Type: lexInt, Value: v, Pos: t.Pos}, space: t.space})
 		i = j
+	}
+	if err := nestCheck(len(toks), func(i int) *lexer.Token { return &toks[i].Token }); err != nil {
+		return false, err
 	}
 	v, err := cppEval(toks, dir)
 	return v != 0, err
@@ -1176,7 +1184,9 @@ func (x *cppExpander) readArgs(m *cppMacro, name lexTok) ([][]lexTok, lexTok, *E
 		}
 		switch {
 		case t.is("("):
-			depth++
+			if depth++; depth > maxDepth { // fail before copying arguments of arguments
+				return nil, t, lexErrorf(t.Pos, "nesting too deep (more than %d levels)", maxDepth)
+			}
 		case t.is(")") && depth > 0:
 			depth--
 		case t.is(")"):

@@ -230,10 +230,18 @@ func (s *lexScanner) pos(i int) lexer.Position {
 
 func (s *lexScanner) emit(typ lexer.TokenType, start, end int, space bool, bad string) {
 	if s.toks == nil {
-		// Most text has a token per 3 to 8 bytes; hostile text may have
-		// none, so the slice grows as tokens come.
-		s.toks = make([]lexTok, 0, min(len(s.text)/4+16, 1<<16))
+		// Real text has about a token per 3 bytes or more; hostile text
+		// may have none, so past 512 Ki tokens (48 MB) the slice grows
+		// as tokens come.
+		s.toks = make([]lexTok, 0, min(len(s.text)/3+16, 1<<19))
 		s.str = string(s.text)
+	}
+	if len(s.toks) == cap(s.toks) { // double (append grows large slices by 1.25), to one past the bound
+		n := 2 * cap(s.toks)
+		if s.max > 0 {
+			n = max(min(n, s.max+1), len(s.toks)+1)
+		}
+		s.toks = append(make([]lexTok, 0, n), s.toks...)
 	}
 	s.toks = append(s.toks, lexTok{
 		Token: lexer.Token{Type: typ, Value: s.str[start:end], Pos: s.pos(start)},

@@ -242,22 +242,9 @@ var (
 // reserved are names the expression grammar treats as keywords.
 var reserved = map[string]bool{"sizeof": true, "offsetof": true, "__builtin_offsetof": true, "_Alignof": true, "__alignof__": true, "alignof": true}
 
-// maxDepth bounds bracket nesting, so that hostile text cannot make the
-// recursive-descent parser use unbounded stack.
-const maxDepth = 256
-
 func checkDepth(tokens []lexer.Token) error {
-	depth := 0
-	for _, t := range tokens {
-		switch t.Value {
-		case "(", "[", "{":
-			depth++
-			if depth > maxDepth {
-				return &Error{Pos: t.Pos, Msg: fmt.Sprintf("brackets nested deeper than %d", maxDepth)}
-			}
-		case ")", "]", "}":
-			depth--
-		}
+	if err := nestCheck(len(tokens), func(i int) *lexer.Token { return &tokens[i] }); err != nil {
+		return err
 	}
 	return nil
 }
