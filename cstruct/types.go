@@ -155,12 +155,17 @@ type Typedef struct {
 	// (__attribute__((aligned(N))) or a vector type), larger or smaller.
 	Alignof int64
 
-	under Type // Underlying(Type), set by newTypedef: chains cost no walk
+	under   Type // Underlying(Type), set by newTypedef: chains cost no walk
+	alignAt Type // the type whose Align this one has: Type, or the first typedef behind it that sets Alignof
 }
 
 // newTypedef returns a typedef that knows its underlying type.
 func newTypedef(name string, t Type) *Typedef {
-	return &Typedef{Name: name, Type: t, under: Underlying(t)}
+	td := &Typedef{Name: name, Type: t, under: Underlying(t), alignAt: t}
+	if inner, ok := t.(*Typedef); ok && inner.Alignof == 0 && inner.alignAt != nil {
+		td.alignAt = inner.alignAt
+	}
+	return td
 }
 
 // Void has no size and reads nothing.
@@ -216,8 +221,8 @@ func (t *Typedef) Align() int64 {
 	if t.Alignof > 0 {
 		return t.Alignof
 	}
-	if t.under != nil {
-		return t.under.Align()
+	if t.alignAt != nil {
+		return t.alignAt.Align()
 	}
 	return t.Type.Align()
 }
