@@ -77,6 +77,7 @@ func (in *atopInput) source(e *env) *fileSource {
 // *atop.FileError.
 type fileSource struct {
 	e     *env
+	hn    *headerNames
 	opts  *atop.Options
 	names []string
 	next  int
@@ -98,6 +99,9 @@ func (f *fileSource) Next() (*atop.Sample, error) {
 				return nil, &atop.FileError{Name: f.name, Err: err}
 			}
 			f.cur, f.close = r, closer
+			if f.hn != nil {
+				f.hn.add(r.Header(), f.name)
+			}
 		}
 		s, err := f.cur.Next()
 		switch {
@@ -185,16 +189,22 @@ func (c *AtopJSONCmd) Run(e *env) error {
 	})
 }
 
-// export runs one of the export writers over the input files, with the
-// window and the warnings on stderr.
+// export runs one of the export writers over the input files (a
+// directory for the logs under it), with the window, the file names of
+// the rows and the warnings on stderr.
 func (in *atopInput) export(e *env, reserved bool, write func(export.Source, export.Options) error) error {
 	r := &reporter{e: e}
 	o, err := in.exportOptions(r)
 	if err != nil {
 		return err
 	}
+	if in.Files, err = expandFiles(in.Files); err != nil {
+		return err
+	}
 	o.Reserved = reserved
 	src := in.source(e)
+	src.hn = &headerNames{}
+	o.FileName = src.hn.name
 	defer src.Close()
 	return r.done(write(src, o))
 }
@@ -211,7 +221,7 @@ type AtopCSVCmd struct {
 // Run writes the CSV.
 func (c *AtopCSVCmd) Run(e *env) error {
 	return c.export(e, c.Reserved, func(src export.Source, o export.Options) error {
-		return export.WriteCSV(e.stdout, src, export.CSVOptions{Options: o, Tasks: c.Tasks, System: c.System, Cgroups: c.Cgroups})
+		return export.WriteCSV(e.stdout, src, export.CSVOptions{Options: o, Tasks: c.Tasks, System: c.System, Cgroups: c.Cgroups, Headers: c.headers()})
 	})
 }
 
