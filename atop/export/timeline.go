@@ -176,12 +176,8 @@ func (tl *Timeline) task(s *atop.Sample, t atop.Task) {
 	if t.State() == 'E' && !p.Exited {
 		p.Exited = true
 		p.End = t.EndTime()
-		ex := t.RawExitCode()
-		if ex&0xff != 0 {
-			p.Signal = int(ex & 0x7f)
-		} else {
-			p.ExitCode = int(ex>>8) & 0xff
-		}
+		ex := decodeExit(t)
+		p.Signal, p.ExitCode = ex.signal, ex.code
 	}
 }
 
