@@ -203,12 +203,12 @@ type plan struct {
 	cols    []column     // of the struct
 	extra   []Column     // the trailing columns, from the caller
 	cprefix string       // system groups: the group's path and a dot
-	src    []int        // per header column: index in fixed+cols+extra, or -1
-	err    error        // the group does not exist in this version
-	parent []int        // system groups: path to the struct holding the group
-	node   *node        // system groups: the group
-	ops    [2][]csvOp   // cols compiled, per byte order (little, big)
-	once   [2]sync.Once // compiles ops: the workers of a CSV share plans
+	src     []int        // per header column: index in fixed+cols+extra, or -1
+	err     error        // the group does not exist in this version
+	parent  []int        // system groups: path to the struct holding the group
+	node    *node        // system groups: the group
+	ops     [2][]csvOp   // cols compiled, per byte order (little, big)
+	once    [2]sync.Once // compiles ops: the workers of a CSV share plans
 }
 
 // plan returns the plan of struct type typ, made by build the first time.

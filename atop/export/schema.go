@@ -16,7 +16,7 @@ type node struct {
 	name     string // the .h name
 	key      string // the output name: name, or a case twin's (see twinKeys)
 	ctype    cstruct.Type
-	path     []int  // field indexes from the parent struct value (through anonymous members)
+	path     []int // field indexes from the parent struct value (through anonymous members)
 	kind     nodeKind
 	children []*node // fields of a struct, or of the element struct of an array
 	elemLen  int     // elements of an array (of structs, or of scalars for a leaf)
@@ -313,8 +313,8 @@ type column struct {
 	name     string // the output name (case twins renamed)
 	cpath    string // the dotted .h path, for the accessor
 	ctype    cstruct.Type
-	path     []int  // from the row's struct value
-	index    int    // element of an array of scalars; -1 for none
+	path     []int // from the row's struct value
+	index    int   // element of an array of scalars; -1 for none
 	textChar bool
 }
 
