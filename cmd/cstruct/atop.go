@@ -30,7 +30,8 @@ type atopInput struct {
 	Define  []string `short:"D" name:"define" sep:"none" placeholder:"NAME=VALUE" help:"Predefine a macro for the definitions, e.g. -D MAXCPU=8192 for an atop built with another limit."`
 	Resync  bool     `name:"resync" help:"Skip garbage in a damaged log to the next plausible sample (with a warning) instead of stopping there."`
 	Workers int      `name:"workers" default:"0" placeholder:"N" help:"Samples to format at once (json, csv, parseable): 0 for one per CPU (at most 8), 1 for one at a time. The output is the same."`
-	Files   []string `arg:"" name:"FILE" help:"Raw logs (plain or gzipped), read in the order given; - for stdin."`
+	Files   []string `arg:"" name:"FILE" type:"file" help:"Raw logs (plain or gzipped), read in the order given; a directory for every atop log under it; a quoted glob ('atop_2026*'); - for stdin."`
+	Quiet   bool     `short:"q" name:"quiet" help:"No progress bar (it is shown on a terminal only, for inputs of more than 64 MB)."`
 }
 
 func (in *atopInput) options() *atop.Options {
@@ -79,6 +80,7 @@ func (in *atopInput) source(e *env) *fileSource {
 type fileSource struct {
 	e     *env
 	hn    *headerNames
+	wrap  func(io.ReadCloser) io.ReadCloser // counts the bytes read (progress)
 	opts  *atop.Options
 	names []string
 	next  int
@@ -122,6 +124,9 @@ func (f *fileSource) open(name string) (*atop.Reader, func() error, error) {
 	rc, err := f.e.openInput(name)
 	if err != nil {
 		return nil, nil, err
+	}
+	if f.wrap != nil && name != "-" {
+		rc = f.wrap(rc)
 	}
 	r, err := f.opts.NewReader(rc)
 	if err != nil {
@@ -207,6 +212,7 @@ func (in *atopInput) export(e *env, reserved bool, write func(export.Source, exp
 	src.hn = &headerNames{}
 	o.FileName = src.hn.name
 	defer src.Close()
+	defer in.startProgress(e, src)()
 	return r.done(write(src, o))
 }
 
@@ -236,6 +242,15 @@ func (c *AtopCSVCmd) Help() string {
 	return b.String()
 }
 
+// Examples are the end of --help.
+func (c *AtopCSVCmd) Examples() string {
+	return `Examples:
+
+  cstruct atop csv --tasks /var/log/atop/atop_20261125 > tasks.csv
+  cstruct atop csv --system percpu /var/log/atop/ > percpu.csv
+  cstruct atop csv --system dsk -b 0900 -e 1700 /var/log/atop/atop_20261125.gz`
+}
+
 // AtopTimelineCmd is "cstruct atop timeline".
 type AtopTimelineCmd struct {
 	Format string `name:"format" enum:"jsonl,csv" default:"jsonl" help:"Output format: jsonl (Timesketch: datetime, timestamp, timestamp_desc, message first) or csv."`
@@ -249,9 +264,14 @@ func (c *AtopTimelineCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	if c.Files, err = expandFiles(c.Files); err != nil {
+		return err
+	}
 	src := c.source(e)
 	defer src.Close()
+	done := c.startProgress(e, src)
 	tl, err := export.CollectTimeline(src, o)
+	done()
 	if err != nil {
 		return err
 	}
@@ -279,6 +299,9 @@ func (c *AtopInfoCmd) Run(e *env) error {
 	r := &reporter{e: e}
 	o, err := c.exportOptions(r)
 	if err != nil {
+		return err
+	}
+	if c.Files, err = expandFiles(c.Files); err != nil {
 		return err
 	}
 	for i, name := range c.Files {
@@ -325,8 +348,12 @@ func (c *AtopParseableCmd) Run(e *env) error {
 		return err
 	}
 	popts := parseable.Options{Labels: c.Labels, SpaceUnderscore: c.SpaceUnderscore, DefsDir: c.Defs}
+	if c.Files, err = expandFiles(c.Files); err != nil {
+		return err
+	}
 	src := c.source(e)
 	defer src.Close()
+	defer c.startProgress(e, src)()
 	return r.done(export.Run(e.stdout, src, o, parseable.Jobs(popts)))
 }
 

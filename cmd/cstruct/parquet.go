@@ -62,8 +62,8 @@ func (c *AtopParquetCmd) Run(e *env) error {
 	})
 }
 
-// Help lists examples.
-func (c *AtopParquetCmd) Help() string {
+// Examples are the end of --help.
+func (c *AtopParquetCmd) Examples() string {
 	return `Examples:
 
   cstruct atop parquet --tasks -o tasks.parquet /var/log/atop/atop_20261125
