@@ -22,11 +22,11 @@ func FuzzWriters(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(b[:min(len(b), 64<<10)])
+		f.Add(b[:min(len(b), 8<<10)])
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		open := func() *atop.Reader {
-			r, err := (&atop.Options{MaxTasks: 1 << 10}).NewReader(bytes.NewReader(data))
+			r, err := (&atop.Options{MaxTasks: 256}).NewReader(bytes.NewReader(data))
 			if err != nil {
 				return nil
 			}
