@@ -16,6 +16,7 @@ type AtopCmd struct {
 	Info      AtopInfoCmd      `cmd:"" help:"Describe raw logs: version, host, kernel, samples, first and last time, restarts, flags, torn tail, corrupt samples."`
 	JSON      AtopJSONCmd      `cmd:"" name:"json" help:"Samples, tasks or cgroups as JSON lines (for jq, DuckDB, Elastic, Splunk)."`
 	CSV       AtopCSVCmd       `cmd:"" name:"csv" help:"Tasks, a group of system statistics or cgroups as CSV with a header row."`
+	Columns   AtopColumnsCmd   `cmd:"" help:"List the columns of csv and parquet for these logs: name, type (DuckDB's) and .h path; the union over their versions."`
 	Parquet   AtopParquetCmd   `cmd:"" name:"parquet" help:"The rows of csv as typed Parquet: one file, or a Hive-partitioned dataset by host and date (DuckDB, Spark, Trino, Polars)."`
 	Timeline  AtopTimelineCmd  `cmd:"" help:"Process starts, execs and exits, deduplicated across samples and files and sorted by time (Timesketch JSON lines or CSV)."`
 	Parseable AtopParseableCmd `cmd:"" help:"What atop -P LABELS -r FILE prints, byte for byte (also: cstruct atop -P LABELS -r FILE)."`

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/cstructgo/cstruct/atop/export"
 )
@@ -69,4 +70,52 @@ func (c *AtopParquetCmd) Examples() string {
   cstruct atop parquet --tasks -o tasks.parquet /var/log/atop/atop_20261125
   cstruct atop parquet --system cpu -o cpu.parquet /var/log/atop/
   cstruct atop parquet --tasks --partition -o /data/atop /var/log/atop/atop_$(date -d yesterday +%Y%m%d)`
+}
+
+// AtopColumnsCmd is "cstruct atop columns".
+type AtopColumnsCmd struct {
+	Tasks    bool   `name:"tasks" xor:"what" required:"" help:"The columns of task rows."`
+	System   string `name:"system" xor:"what" required:"" placeholder:"GROUP" help:"The columns of a group of struct sstat."`
+	Cgroups  bool   `name:"cgroups" xor:"what" required:"" help:"The columns of cgroup rows (atop 2.11+)."`
+	Reserved bool   `name:"reserved" help:"Keep the reserved (*future*) fields."`
+	Renamed  bool   `name:"renamed" help:"Only the columns whose name is not their .h path (case twins, see TwinSuffix)."`
+	atopInput
+}
+
+// Run lists the columns of csv and parquet for the logs given: name,
+// DuckDB type and .h path, tab-separated.
+func (c *AtopColumnsCmd) Run(e *env) error {
+	var err error
+	if c.Files, err = expandFiles(c.Files); err != nil {
+		return err
+	}
+	hs := c.headers()
+	if len(hs) == 0 {
+		return errors.New("no readable atop log among the input files")
+	}
+	o := export.CSVOptions{Options: export.Options{Reserved: c.Reserved}, Tasks: c.Tasks, System: c.System, Cgroups: c.Cgroups}
+	cols, err := export.Columns(hs, o)
+	if err != nil {
+		return err
+	}
+	for _, col := range cols {
+		path := col.Path
+		if path == "" {
+			path = "-"
+		}
+		if c.Renamed && (col.Path == "" || strings.HasSuffix(col.Path, col.Name) && !strings.HasSuffix(col.Name, export.TwinSuffix)) {
+			continue
+		}
+		fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", col.Name, col.Type, path)
+	}
+	return nil
+}
+
+// Examples are the end of --help.
+func (c *AtopColumnsCmd) Examples() string {
+	return `Examples:
+
+  cstruct atop columns --tasks /var/log/atop/
+  cstruct atop columns --system cpu --renamed /var/log/atop/atop_20261125
+  cstruct atop columns --system dsk /var/log/atop/atop_20261125 | cut -f1,2`
 }
