@@ -20,11 +20,12 @@ type JSONOptions struct {
 
 // WriteJSON writes the samples of src as JSON lines: one object per line,
 // each starting with the sample's time ("time", ISO 8601 UTC, then "epoch"
-// seconds), then "kind" ("sample", "task" or "cgroup"), "host" and
-// "interval" (seconds).
+// seconds), then "kind" ("sample", "task" or "cgroup"), "host",
+// "interval" (seconds), "boot" (a RESET sample: counters since boot),
+// "hertz", "pagesize", "version" and "file" (Options.FileName).
 //
 // A sample object goes on with "flags" (the record flags by name, as
-// "BOOT|ACCTACTIVE|IOSTAT"), "version" and the counts of struct rawrecord
+// "BOOT|ACCTACTIVE|IOSTAT") and the counts of struct rawrecord
 // (ndeviat, nactproc, totproc, …) by their .h names; with System, the
 // members of struct sstat follow as nested objects (cpu, mem, net, intf,
 // dsk, …), arrays cut to the entries in use (cpu.cpu to nrcpu CPUs, or in
@@ -33,11 +34,13 @@ type JSONOptions struct {
 // and to the first empty name).
 //
 // A task object goes on with the members of struct tstat (gen, cpu, dsk,
-// mem, net, gpu) and, from 2.11 on, "cgroup": the path of the task's
-// cgroup ("" when unknown). A cgroup object goes on with "path", "pids"
+// mem, net, gpu), "cgroup": the path of the task's cgroup ("" when
+// unknown, null before 2.11), and gen.excode decoded for an exited task
+// (state E), null for the others: "exit_code", "signal", "core_dumped". A cgroup object goes on with "path", "pids"
 // and the members of struct cstat.
 //
-// Field names are those of the version's .h files; integers are exact,
+// Field names are those of the version's .h files, case twins renamed
+// (see TwinSuffix); integers are exact,
 // char arrays are strings. Output is streamed: a few samples are held at
 // a time, Options.Workers of them formatted at once, each written with one
 // Write in input order (see Run). WriteJSON stops at the first write error

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -155,7 +156,11 @@ func (s *rowSink) Write(p []byte) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		row, err := s.convert(rec)
+		var reuse parquet.Row
+		if n := len(pw.rows); n < cap(pw.rows) {
+			reuse = pw.rows[:n+1][n]
+		}
+		row, err := s.convert(reuse, rec)
 		if err != nil {
 			return 0, err
 		}
@@ -173,9 +178,10 @@ func (s *rowSink) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// convert types the fields of one CSV row; an empty field is null.
-func (s *rowSink) convert(rec []string) (parquet.Row, error) {
-	row := make(parquet.Row, len(rec))
+// convert types the fields of one CSV row into row (reused: the writer
+// copies what it keeps); an empty field is null.
+func (s *rowSink) convert(row parquet.Row, rec []string) (parquet.Row, error) {
+	row = slices.Grow(row[:0], len(rec))[:len(rec)]
 	for i, f := range rec {
 		if f == "" {
 			row[i] = parquet.NullValue().Level(0, 0, i)
