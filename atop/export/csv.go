@@ -287,10 +287,7 @@ func (t *table) sharedPlan(typ cstruct.Type, s *atop.Sample) (*plan, error) {
 		p.src = append(p.src, i)
 	}
 	var dropped []string
-	for i, u := range used {
-		if sh.union != nil {
-			break
-		}
+	for i, u := range used { // none when the union covers every version
 		if !u {
 			dropped = append(dropped, names[i])
 		}
