@@ -93,7 +93,7 @@ func WriteCSV(w io.Writer, src Source, opts CSVOptions) error {
 		}
 		shared.union = colNames(cols)
 	}
-	return runTable(w, src, opts, shared, nil)
+	return runTable(w, src, opts, shared)
 }
 
 // check checks that exactly one kind of rows is asked for.
@@ -115,9 +115,9 @@ func (opts *CSVOptions) check() error {
 	return nil
 }
 
-// runTable runs the tables of a CSV (or of rows for another writer: wrap,
-// when not nil, turns each sample's CSV rows into the job's output).
-func runTable(w io.Writer, src Source, opts CSVOptions, shared *tableState, wrap func([]byte) ([]byte, error)) error {
+// runTable runs the tables of a CSV, writing to w (the CSV, or the rows
+// for WriteParquet).
+func runTable(w io.Writer, src Source, opts CSVOptions, shared *tableState) error {
 	var group Group
 	if opts.System != "" {
 		group, _ = lookupGroup(opts.System)
@@ -143,9 +143,6 @@ func runTable(w io.Writer, src Source, opts CSVOptions, shared *tableState, wrap
 			err := fn(s)
 			out := t.buf
 			sj.step, t.buf = nil, nil
-			if wrap != nil && err == nil {
-				out, err = wrap(out)
-			}
 			return out, err
 		}
 	})

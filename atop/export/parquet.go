@@ -131,7 +131,7 @@ type rowSink struct {
 func (s *rowSink) run(src Source, opts ParquetOptions) error {
 	shared := &tableState{plans: map[cstruct.Type]*plan{}}
 	shared.union = colNames(s.cols)
-	return runTable(s, src, opts.CSVOptions, shared, nil)
+	return runTable(s, src, opts.CSVOptions, shared)
 }
 
 // Write takes the CSV rows of one sample (the first begins with the header).
