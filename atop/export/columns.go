@@ -110,7 +110,10 @@ func mergeType(a, b string) string {
 // Columns returns the columns that WriteCSV and WriteParquet write for
 // logs with these headers (one per file; each version once is enough):
 // the union of the versions' columns, in the order of their first
-// appearance. A system group that none of the versions has is an error.
+// appearance. A column whose type differs between versions takes the type
+// that holds both (BIGINT for signed and unsigned, DOUBLE for an integer
+// and a float, else VARCHAR), with a warning to opts.Warn. A system group
+// that none of the versions has is an error.
 func Columns(headers []*atop.Header, opts CSVOptions) ([]Column, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
@@ -144,7 +147,11 @@ func Columns(headers []*atop.Header, opts CSVOptions) ([]Column, error) {
 			for _, c := range cols {
 				if i, ok := at[c.Name]; ok {
 					sec := &sections[i[0]][i[1]]
-					sec.Type = mergeType(sec.Type, c.Type)
+					if m := mergeType(sec.Type, c.Type); m != sec.Type || m != c.Type {
+						opts.warn(&versionWarning{fmt.Errorf("export: column %s is %s in atop %s and %s in an earlier version: written as %s",
+							c.Name, c.Type, h.Version, sec.Type, m)})
+						sec.Type = m
+					}
 					continue
 				}
 				at[c.Name] = [2]int{k, len(sections[k])}

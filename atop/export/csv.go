@@ -250,7 +250,7 @@ func (t *table) sharedPlan(typ cstruct.Type, s *atop.Sample) (*plan, error) {
 			return p, p.err
 		}
 		if sh.union != nil {
-			p.err = &versionWarning{p.err}
+			p.err = &versionWarning{fmt.Errorf("%w (its samples have no such rows)", p.err)}
 		}
 		t.opts.warn(p.err)
 		return p, &reportedError{p.err}
@@ -448,11 +448,12 @@ func decodeExit(t atop.Task) exitStatus {
 	return exitStatus{exited: true, code: int(ex>>8) & 0xff}
 }
 
-// versionWarning is a version of a multi-version export that has no rows
-// of the kind asked for (a system group it lacks): a warning.
+// versionWarning is a difference between the versions of a multi-version
+// export: a version without rows of the kind asked for (a system group it
+// lacks), a column whose type differs. A warning.
 type versionWarning struct{ err error }
 
-func (e *versionWarning) Error() string { return e.err.Error() + " (its samples have no such rows)" }
+func (e *versionWarning) Error() string { return e.err.Error() }
 func (e *versionWarning) Unwrap() error { return e.err }
 
 // buildPlan fills the columns of plan p, for rows of struct type typ of

@@ -384,3 +384,27 @@ func TestReserved(t *testing.T) {
 	require.NotContains(t, without.String(), "future")
 	require.Contains(t, with.String(), `"ifuture":[`)
 }
+
+// TestColumnsTypeAcrossVersions: cpustat.cpunr is an int before 2.13 and
+// unsigned in 2.13: one BIGINT column, and a warning that says so.
+func TestColumnsTypeAcrossVersions(t *testing.T) {
+	var hs []*atop.Header
+	for _, v := range []string{"2.3.0", "2.13.0"} {
+		r, err := atop.Open(fixture(v))
+		require.NoError(t, err)
+		hs = append(hs, r.Header())
+		r.Close()
+	}
+	var warns []error
+	o := export.CSVOptions{System: "cpu", Options: export.Options{Warn: func(err error) { warns = append(warns, err) }}}
+	cols, err := export.Columns(hs, o)
+	require.NoError(t, err)
+	for _, c := range cols {
+		if c.Name == "all.cpunr" {
+			require.Equal(t, export.TypeBigint, c.Type)
+		}
+	}
+	require.Len(t, warns, 1)
+	require.True(t, export.IsWarning(warns[0]))
+	require.Contains(t, warns[0].Error(), "all.cpunr is UBIGINT in atop 2.13 and BIGINT")
+}
