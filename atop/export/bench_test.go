@@ -41,3 +41,15 @@ func BenchmarkJSONSystem(b *testing.B) {
 		return export.WriteJSON(w, src, export.JSONOptions{System: true})
 	})
 }
+
+func BenchmarkParquetTasks(b *testing.B) {
+	r, err := atop.Open(largeLog)
+	if err != nil {
+		b.Skip(err)
+	}
+	hs := []*atop.Header{r.Header()}
+	r.Close()
+	benchExport(b, func(w io.Writer, src export.Source) error {
+		return export.WriteParquet(w, src, export.ParquetOptions{CSVOptions: export.CSVOptions{Tasks: true, Headers: hs}})
+	})
+}

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bytes"
 	"encoding/binary"
 	"math"
 	"strconv"
@@ -105,7 +104,7 @@ func jsonProgOf(spec *cstruct.Spec, v cstruct.Value, reserved, skip bool) *jsonP
 func valueProg(fields []*node) *jsonProg {
 	p := &jsonProg{needValue: true}
 	for _, n := range fields {
-		key := cstruct.AppendJSONString([]byte{','}, n.name)
+		key := cstruct.AppendJSONString([]byte{','}, n.key)
 		p.ops = append(p.ops, jop{kind: jValue, lit: append(key, ':'), n: n})
 	}
 	return p
@@ -138,7 +137,7 @@ func (c *jsonCompiler) object(fields []*node, acc cstruct.Accessor, path []int, 
 		if comma || k > 0 {
 			c.lit = append(c.lit, ',')
 		}
-		c.lit = cstruct.AppendJSONString(c.lit, n.name)
+		c.lit = cstruct.AppendJSONString(c.lit, n.key)
 		c.lit = append(c.lit, ':')
 		name := n.name
 		if full != "" {
@@ -407,7 +406,7 @@ func compileColumns(spec *cstruct.Spec, v cstruct.Value, cols []column) []csvOp 
 		if err != nil {
 			continue
 		}
-		fa, err := root.Field(c.name)
+		fa, err := root.Field(c.cpath)
 		if err != nil {
 			continue
 		}
@@ -469,12 +468,12 @@ func (op *csvOp) appendCSV(dst, b []byte, v cstruct.Value) []byte {
 	case jFloat64:
 		return strconv.AppendFloat(dst, op.acc.Float(b), 'g', -1, 64)
 	case jText:
-		return appendCSVField(dst, validText(op.acc.Bytes(b)))
+		return appendCSVText(dst, op.acc.Bytes(b))
 	case jLetter:
 		if op.acc.Int(b) == 0 {
 			return dst
 		}
-		return appendCSVField(dst, validText(op.acc.Bytes(b)))
+		return appendCSVText(dst, op.acc.Bytes(b))
 	}
 	start := len(dst)
 	dst = op.col.appendCSV(dst, v)
@@ -483,14 +482,6 @@ func (op *csvOp) appendCSV(dst, b []byte, v cstruct.Value) []byte {
 	}
 	field := append([]byte(nil), dst[start:]...)
 	return appendCSVField(dst[:start], field)
-}
-
-// validText is b with bytes that are not UTF-8 replaced (appendValidText).
-func validText(b []byte) []byte {
-	if utf8.Valid(b) {
-		return b
-	}
-	return bytes.ToValidUTF8(b, []byte("\uFFFD"))
 }
 
 // appendCSVField appends one field as encoding/csv's Writer writes it with

@@ -19,6 +19,9 @@ import (
 // Cgroups.
 type CSVOptions struct {
 	Options
+	// Headers, when set, are the headers of every file of the source: the
+	// columns are then the union of their versions' (see WriteCSV).
+	Headers []*atop.Header
 	Tasks   bool   // one row per task (process or thread) per sample
 	System  string // a group of struct sstat (see SystemGroups)
 	Cgroups bool   // one row per cgroup per sample (2.11+)
@@ -59,19 +62,42 @@ func SystemGroups() []Group { return slices.Clone(groups) }
 
 // WriteCSV writes the samples of src as CSV with a header row: the columns
 // of WriteJSON flattened to dotted names (gen.pid, cpu.utime), after the
-// sample's "time" (ISO 8601 UTC), "epoch", "host" and "interval".
+// sample's columns: "time" (ISO 8601 UTC), "epoch", "host", "interval",
+// "boot" (a RESET sample: counters since boot), "hertz", "pagesize",
+// "version" and "file" (see Options.FileName).
 //
-// With Tasks, a row per task; from 2.11 on a last column "cgroup". With
-// System, a row per sample for a group of plain fields (cpu, mem, net, …),
-// or a row per element in use for the groups that are arrays (percpu, dsk,
-// intf, …), then with an "index" column, the element's slot. With
-// Cgroups, a row per cgroup with its "path" and "pids" (separated by
-// spaces).
+// With Tasks, a row per task, ending with "cgroup" (2.11+) and the exit
+// status decoded: "exit_code", "signal", "core_dumped". With System, a row
+// per sample for a group of plain fields (cpu, mem, net, …), or a row per
+// element in use for the groups that are arrays (percpu, dsk, intf, …),
+// then with an "index" column, the element's slot. With Cgroups, a row per
+// cgroup with its "path" and "pids" (separated by spaces).
 //
-// The columns are those of the first file's atop version. A later file of
-// another version fills the columns it has by name; its other columns are
-// left out, with a warning.
+// Names are unique regardless of case (see TwinSuffix). Text is valid
+// UTF-8 without control characters (see EscapeText).
+//
+// With Headers (one per file of src), the columns are the union of their
+// versions' columns (Columns): a row of a version without a column leaves
+// it empty. Without, the columns are those of the first file's version; a
+// later file of another version fills the columns it has by name, and its
+// other columns are left out, with a warning.
 func WriteCSV(w io.Writer, src Source, opts CSVOptions) error {
+	if err := opts.check(); err != nil {
+		return err
+	}
+	shared := &tableState{plans: map[cstruct.Type]*plan{}}
+	if len(opts.Headers) > 0 {
+		cols, err := Columns(opts.Headers, opts)
+		if err != nil {
+			return err
+		}
+		shared.union = colNames(cols)
+	}
+	return runTable(w, src, opts, shared)
+}
+
+// check checks that exactly one kind of rows is asked for.
+func (opts *CSVOptions) check() error {
 	n := 0
 	for _, on := range []bool{opts.Tasks, opts.System != "", opts.Cgroups} {
 		if on {
@@ -81,15 +107,21 @@ func WriteCSV(w io.Writer, src Source, opts CSVOptions) error {
 	if n != 1 {
 		return errors.New("export: CSV needs exactly one of tasks, a system group, cgroups")
 	}
-	var group Group
-	if !opts.Tasks && !opts.Cgroups {
-		g, err := lookupGroup(opts.System)
-		if err != nil {
+	if opts.System != "" {
+		if _, err := lookupGroup(opts.System); err != nil {
 			return err
 		}
-		group = g
 	}
-	shared := &tableState{plans: map[cstruct.Type]*plan{}}
+	return nil
+}
+
+// runTable runs the tables of a CSV, writing to w (the CSV, or the rows
+// for WriteParquet).
+func runTable(w io.Writer, src Source, opts CSVOptions, shared *tableState) error {
+	var group Group
+	if opts.System != "" {
+		group, _ = lookupGroup(opts.System)
+	}
 	return Run(w, src, opts.Options, func() atop.Job {
 		var sj sampleJob
 		o := opts
@@ -150,6 +182,7 @@ type table struct {
 // first sample of each struct type, in input order (table.inOrder).
 type tableState struct {
 	header []string
+	union  []string // the header to write, when known in advance
 	plans  map[cstruct.Type]*plan
 }
 
@@ -163,15 +196,16 @@ func (e *reportedError) Unwrap() error { return e.err }
 // A plan is how rows of one struct type (one atop version) fill the
 // header's columns.
 type plan struct {
-	fixed  []string     // the leading columns, from the caller
-	cols   []column     // of the struct
-	extra  []string     // the trailing columns, from the caller
-	src    []int        // per header column: index in fixed+cols+extra, or -1
-	err    error        // the group does not exist in this version
-	parent []int        // system groups: path to the struct holding the group
-	node   *node        // system groups: the group
-	ops    [2][]csvOp   // cols compiled, per byte order (little, big)
-	once   [2]sync.Once // compiles ops: the workers of a CSV share plans
+	fixed   []Column     // the leading columns, from the caller
+	cols    []column     // of the struct
+	extra   []Column     // the trailing columns, from the caller
+	cprefix string       // system groups: the group's path and a dot
+	src     []int        // per header column: index in fixed+cols+extra, or -1
+	err     error        // the group does not exist in this version
+	parent  []int        // system groups: path to the struct holding the group
+	node    *node        // system groups: the group
+	ops     [2][]csvOp   // cols compiled, per byte order (little, big)
+	once    [2]sync.Once // compiles ops: the workers of a CSV share plans
 }
 
 // plan returns the plan of struct type typ, made by build the first time.
@@ -180,7 +214,7 @@ type plan struct {
 // Plans are made in input order, so the first sample of a type in the
 // input makes it, and the first of all makes the header, whatever the
 // number of workers; a table that has had a plan needs no turn for it.
-func (t *table) plan(typ cstruct.Type, s *atop.Sample, build func(*plan) error) (*plan, error) {
+func (t *table) plan(typ cstruct.Type, s *atop.Sample) (*plan, error) {
 	if p, ok := t.plans[typ]; ok {
 		if p.err != nil {
 			return p, &reportedError{p.err} // had it been the first, the export would have ended
@@ -191,7 +225,7 @@ func (t *table) plan(typ cstruct.Type, s *atop.Sample, build func(*plan) error) 
 		p   *plan
 		err error
 	)
-	if oerr := t.inOrder(func() { p, err = t.sharedPlan(typ, s, build) }); oerr != nil {
+	if oerr := t.inOrder(func() { p, err = t.sharedPlan(typ, s) }); oerr != nil {
 		return nil, oerr
 	}
 	if err == nil || p.err != nil {
@@ -201,7 +235,7 @@ func (t *table) plan(typ cstruct.Type, s *atop.Sample, build func(*plan) error) 
 }
 
 // sharedPlan is plan in input order, on the shared state.
-func (t *table) sharedPlan(typ cstruct.Type, s *atop.Sample, build func(*plan) error) (*plan, error) {
+func (t *table) sharedPlan(typ cstruct.Type, s *atop.Sample) (*plan, error) {
 	sh := t.shared
 	if p, ok := sh.plans[typ]; ok {
 		if p.err != nil {
@@ -211,18 +245,23 @@ func (t *table) sharedPlan(typ cstruct.Type, s *atop.Sample, build func(*plan) e
 	}
 	p := &plan{}
 	sh.plans[typ] = p
-	if p.err = build(p); p.err != nil {
-		if sh.header == nil {
+	if p.err = buildPlan(p, s.Header, typ, t.opts, t.group); p.err != nil {
+		if sh.header == nil && sh.union == nil {
 			return p, p.err
+		}
+		if sh.union != nil {
+			p.err = &versionWarning{fmt.Errorf("%w (its samples have no such rows)", p.err)}
 		}
 		t.opts.warn(p.err)
 		return p, &reportedError{p.err}
 	}
-	names := slices.Clone(p.fixed)
-	for _, c := range p.cols {
-		names = append(names, c.name)
+	names := colNames(p.columns())
+	if sh.header == nil && sh.union != nil {
+		sh.header = sh.union
+		if err := t.write(sh.header); err != nil {
+			return p, err
+		}
 	}
-	names = append(names, p.extra...)
 	if sh.header == nil {
 		sh.header = names
 		for i := range names {
@@ -245,7 +284,7 @@ func (t *table) sharedPlan(typ cstruct.Type, s *atop.Sample, build func(*plan) e
 		p.src = append(p.src, i)
 	}
 	var dropped []string
-	for i, u := range used {
+	for i, u := range used { // none when the union covers every version
 		if !u {
 			dropped = append(dropped, names[i])
 		}
@@ -301,25 +340,37 @@ func (t *table) row(p *plan, ops []csvOp, v cstruct.Value) {
 	t.buf = append(t.buf, '\n')
 }
 
-var sampleColumns = []string{"time", "epoch", "host", "interval"}
-
 // setFixed encodes the sample's leading fields, then more (the leading
 // fields after them, then the trailing ones), into t.fixed.
 func (t *table) setFixed(s *atop.Sample, more ...string) {
 	t.fbuf = t.fbuf[:0]
-	var ends [8]int
+	var ends [16]int
 	n := 0
-	add := func(f []byte) {
-		t.fbuf = appendCSVField(t.fbuf, f)
+	mark := func() {
 		ends[n] = len(t.fbuf)
 		n++
 	}
-	add(s.Time.UTC().AppendFormat(nil, time.RFC3339))
-	add(strconv.AppendInt(nil, s.Time.Unix(), 10))
-	add([]byte(s.Header.Nodename))
-	add(strconv.AppendInt(nil, int64(s.Interval/time.Second), 10))
+	t.fbuf = s.Time.UTC().AppendFormat(t.fbuf, time.RFC3339)
+	mark()
+	t.fbuf = strconv.AppendInt(t.fbuf, s.Time.Unix(), 10)
+	mark()
+	t.fbuf = appendCSVText(t.fbuf, []byte(s.Header.Nodename))
+	mark()
+	t.fbuf = strconv.AppendInt(t.fbuf, int64(s.Interval/time.Second), 10)
+	mark()
+	t.fbuf = strconv.AppendBool(t.fbuf, s.Flags.Has(atop.FlagBoot))
+	mark()
+	t.fbuf = strconv.AppendInt(t.fbuf, int64(s.Header.Hertz), 10)
+	mark()
+	t.fbuf = strconv.AppendInt(t.fbuf, int64(s.Header.PageSize), 10)
+	mark()
+	t.fbuf = append(t.fbuf, s.Header.Version.String()...)
+	mark()
+	t.fbuf = appendCSVText(t.fbuf, []byte(t.opts.fileName(s.Header)))
+	mark()
 	for _, m := range more {
-		add([]byte(m))
+		t.fbuf = appendCSVText(t.fbuf, []byte(m))
+		mark()
 	}
 	t.fixed = t.fixed[:0]
 	start := 0
@@ -340,29 +391,94 @@ func (t *table) tasks(s *atop.Sample) error {
 	}
 	typ := tasks[0].Value().Type()
 	withCgroup := s.Header.CStatLen > 0
-	p, err := t.plan(typ, s, func(p *plan) error {
-		p.fixed = sampleColumns
-		p.cols = flatten(schemaOf(typ, t.opts.Reserved), "", nil)
-		if withCgroup {
-			p.extra = []string{"cgroup"}
-		}
-		return nil
-	})
+	p, err := t.plan(typ, s)
 	if err != nil {
 		return err
 	}
 	ops := p.opsFor(s, tasks[0].Value())
 	t.setFixed(s)
-	if withCgroup {
-		t.fixed = append(t.fixed, nil)
-	}
-	var cg []byte
+	nf := len(t.fixed)
+	t.fixed = append(t.fixed, nil, nil, nil, nil)
+	var tail []byte
 	for _, task := range tasks {
+		tail = tail[:0]
+		var ends [4]int
 		if withCgroup {
-			cg = appendCSVField(cg[:0], []byte(cgroupOf(s, task)))
-			t.fixed[len(t.fixed)-1] = cg
+			tail = appendCSVText(tail, []byte(cgroupOf(s, task)))
+		}
+		ends[0] = len(tail)
+		ex := decodeExit(task)
+		if ex.exited && !ex.killed {
+			tail = strconv.AppendInt(tail, int64(ex.code), 10)
+		}
+		ends[1] = len(tail)
+		if ex.killed {
+			tail = strconv.AppendInt(tail, int64(ex.signal), 10)
+		}
+		ends[2] = len(tail)
+		if ex.exited {
+			tail = strconv.AppendBool(tail, ex.core)
+		}
+		ends[3] = len(tail)
+		start := 0
+		for k, e := range ends {
+			t.fixed[nf+k] = tail[start:e]
+			start = e
 		}
 		t.row(p, ops, task.Value())
+	}
+	return nil
+}
+
+// exitStatus is a task's gen.excode decoded, as wait(2) encodes it.
+type exitStatus struct {
+	exited, killed bool // state E; killed by a signal
+	code, signal   int
+	core           bool
+}
+
+func decodeExit(t atop.Task) exitStatus {
+	if t.State() != 'E' {
+		return exitStatus{}
+	}
+	ex := t.RawExitCode()
+	if ex&0x7f != 0 {
+		return exitStatus{exited: true, killed: true, signal: int(ex & 0x7f), core: ex&0x80 != 0}
+	}
+	return exitStatus{exited: true, code: int(ex>>8) & 0xff}
+}
+
+// versionWarning is a difference between the versions of a multi-version
+// export: a version without rows of the kind asked for (a system group it
+// lacks), a column whose type differs. A warning.
+type versionWarning struct{ err error }
+
+func (e *versionWarning) Error() string { return e.err.Error() }
+func (e *versionWarning) Unwrap() error { return e.err }
+
+// buildPlan fills the columns of plan p, for rows of struct type typ of
+// the version of header h.
+func buildPlan(p *plan, h *atop.Header, typ cstruct.Type, opts *CSVOptions, group Group) error {
+	switch {
+	case opts.Tasks:
+		p.fixed = sampleCols
+		p.cols = flatten(schemaOf(typ, opts.Reserved), "", nil)
+		p.extra = taskCols
+	case opts.Cgroups:
+		p.fixed = append(slices.Clone(sampleCols), Column{Name: "path", Type: TypeVarchar}, Column{Name: "pids", Type: TypeVarchar})
+		p.cols = flatten(schemaOf(typ, opts.Reserved), "", nil)
+	default:
+		n, parent, err := findNode(schemaOf(typ, opts.Reserved), group.Path)
+		if err != nil {
+			return fmt.Errorf("export: atop %s: %w", h.Version, err)
+		}
+		p.node, p.parent = n, parent
+		p.fixed = sampleCols
+		if n.kind == arrayNode {
+			p.fixed = append(slices.Clone(sampleCols), Column{Name: "index", Type: TypeBigint})
+		}
+		p.cols = flatten(n.children, "", nil)
+		p.cprefix = group.Path + "."
 	}
 	return nil
 }
@@ -377,11 +493,7 @@ func (t *table) cgroups(s *atop.Sample) error {
 		return nil
 	}
 	typ := cgs[0].Value.Type()
-	p, err := t.plan(typ, s, func(p *plan) error {
-		p.fixed = append(slices.Clone(sampleColumns), "path", "pids")
-		p.cols = flatten(schemaOf(typ, t.opts.Reserved), "", nil)
-		return nil
-	})
+	p, err := t.plan(typ, s)
 	if err != nil {
 		return err
 	}
@@ -408,19 +520,7 @@ func (t *table) system(s *atop.Sample) error {
 		return nil
 	}
 	typ := sys.Type()
-	p, err := t.plan(typ, s, func(p *plan) error {
-		n, parent, err := findNode(schemaOf(typ, t.opts.Reserved), t.group.Path)
-		if err != nil {
-			return fmt.Errorf("export: atop %s: %w", s.Header.Version, err)
-		}
-		p.node, p.parent = n, parent
-		p.fixed = sampleColumns
-		if n.kind == arrayNode {
-			p.fixed = append(slices.Clone(sampleColumns), "index")
-		}
-		p.cols = flatten(n.children, "", nil)
-		return nil
-	})
+	p, err := t.plan(typ, s)
 	if err != nil {
 		var rep *reportedError
 		if errors.As(err, &rep) {

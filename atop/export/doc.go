@@ -1,6 +1,10 @@
 // Package export turns atop raw logs into data other tools read: JSON
-// lines ([WriteJSON]), CSV ([WriteCSV]), a timeline of process starts and
-// exits ([CollectTimeline]) and a description of a log ([ReadInfo]).
+// lines ([WriteJSON]), CSV ([WriteCSV]), Parquet ([WriteParquet], and a
+// Hive-partitioned dataset by host and date, [WriteDataset]), a timeline
+// of process starts and exits ([CollectTimeline]) and a description of a
+// log ([ReadInfo]). The columns of CSV and Parquet, with their types, are
+// [Columns]: names unique regardless of case ([TwinSuffix]), the same
+// type in every version, text escaped to valid UTF-8 ([EscapeText]).
 //
 // The exports read a [Source], an [*atop.Reader] or [*atop.MultiReader],
 // one sample at a time, and write as they read: a week of logs never sits in

@@ -24,7 +24,7 @@ func ExampleWriteJSON() {
 	first, _, _ := strings.Cut(buf.String(), "\n")
 	fmt.Println(first)
 	// Output:
-	// {"time":"2026-11-25T21:13:08Z","epoch":1795641188,"kind":"sample","host":"vm","interval":1877,"flags":"BOOT|ACCTACTIVE|IOSTAT|CGROUPV2","version":"2.13","ncgroups":14,"ndeviat":18,"nactproc":15,"ntask":18,"totproc":15,"totrun":1,"totslpi":16,"totslpu":0,"totzomb":0,"nexit":0,"noverflow":0,"totidle":0,"ncgpids":219}
+	// {"time":"2026-11-25T21:13:08Z","epoch":1795641188,"kind":"sample","host":"vm","interval":1877,"boot":true,"hertz":100,"pagesize":4096,"version":"2.13","file":"","flags":"BOOT|ACCTACTIVE|IOSTAT|CGROUPV2","ncgroups":14,"ndeviat":18,"nactproc":15,"ntask":18,"totproc":15,"totrun":1,"totslpi":16,"totslpu":0,"totzomb":0,"nexit":0,"noverflow":0,"totidle":0,"ncgpids":219}
 }
 
 func ExampleCollectTimeline() {

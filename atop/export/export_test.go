@@ -256,7 +256,7 @@ func TestCSVAcrossVersions(t *testing.T) {
 	recs, err := csv.NewReader(&buf).ReadAll()
 	require.NoError(t, err, "every row has the header's columns")
 	hdr := recs[0]
-	require.NotContains(t, hdr, "cgroup")
+	require.Contains(t, hdr, "cgroup", "task rows always end with the cgroup and the exit status")
 	require.Len(t, warns, 1)
 	require.Contains(t, warns[0].Error(), "cpu.wchan")
 	col := func(name string) int {
@@ -299,7 +299,82 @@ func TestSystemCuts(t *testing.T) {
 	recs, err = csv.NewReader(&buf).ReadAll()
 	require.NoError(t, err)
 	require.Len(t, recs, 1+6, "1 disk")
-	require.Equal(t, "vda", recs[1][5])
+	require.Equal(t, "index", recs[0][9])
+	require.Equal(t, "name", recs[0][10])
+	require.Equal(t, "vda", recs[1][10])
+}
+
+// TestCSVUnion: with the headers of every file, the columns are the union
+// of the versions', every row has them all, and nothing is warned about.
+func TestCSVUnion(t *testing.T) {
+	names := []string{fixture("2.3.0"), fixture("2.13.0")}
+	var hs []*atop.Header
+	for _, n := range names {
+		r, err := atop.Open(n)
+		require.NoError(t, err)
+		hs = append(hs, r.Header())
+		r.Close()
+	}
+	var warns []error
+	o := export.Options{Warn: func(err error) { warns = append(warns, err) }}
+	var buf bytes.Buffer
+	require.NoError(t, export.WriteCSV(&buf, atop.OpenFiles(names...), export.CSVOptions{Options: o, Tasks: true, Headers: hs}))
+	require.Empty(t, warns)
+	recs, err := csv.NewReader(&buf).ReadAll()
+	require.NoError(t, err, "every row has the header's columns")
+	hdr := recs[0]
+	at := map[string]int{}
+	for i, h := range hdr {
+		at[h] = i
+	}
+	require.Contains(t, at, "gen.container", "2.3's")
+	require.Contains(t, at, "cpu.wchan", "2.13's")
+	require.Equal(t, "core_dumped", hdr[len(hdr)-1], "the added columns stay last")
+	first, last := recs[1], recs[len(recs)-1]
+	require.Equal(t, "2.3", first[at["version"]])
+	require.Empty(t, first[at["gen.cgroupix"]], "2.3 has no gen.cgroupix")
+	require.Equal(t, "2.13", last[at["version"]])
+	require.Empty(t, last[at["gen.container"]], "2.13 has no gen.container")
+	require.NotEmpty(t, last[at["gen.cgroupix"]])
+
+	cols, err := export.Columns(hs, export.CSVOptions{Tasks: true})
+	require.NoError(t, err)
+	require.Len(t, cols, len(hdr))
+	for i, c := range cols {
+		require.Equal(t, hdr[i], c.Name)
+	}
+}
+
+// TestCaseTwins: no two names of an export are equal ignoring case, in any
+// version, and the twins of cpustat are renamed the same in every one.
+func TestCaseTwins(t *testing.T) {
+	for _, name := range allFixtures(t) {
+		r, err := atop.Open(name)
+		require.NoError(t, err)
+		v := name
+		h := r.Header()
+		r.Close()
+		for _, o := range []export.CSVOptions{{Tasks: true}, {System: "cpu"}, {System: "percpu"}, {System: "net"}, {Cgroups: true}} {
+			cols, err := export.Columns([]*atop.Header{h}, o)
+			if o.Cgroups && err != nil {
+				continue // before 2.11
+			}
+			require.NoError(t, err)
+			seen := map[string]string{}
+			for _, c := range cols {
+				low := strings.ToLower(c.Name)
+				require.NotContains(t, seen, low, "%s %+v: %s and %s", v, o, seen[low], c.Name)
+				seen[low] = c.Name
+				if c.Path == "all.Itime" || c.Path == "Itime" {
+					require.Equal(t, c.Path+export.TwinSuffix, c.Name)
+				}
+			}
+			if o.System == "cpu" {
+				require.Contains(t, seen, "all.itime_uc", v)
+				require.Contains(t, seen, "all.stime_uc", v)
+			}
+		}
+	}
 }
 
 func TestReserved(t *testing.T) {
@@ -308,4 +383,28 @@ func TestReserved(t *testing.T) {
 	require.NoError(t, export.WriteJSON(&with, open(t, fixture("2.13.0")), export.JSONOptions{Tasks: true, Options: export.Options{Reserved: true}}))
 	require.NotContains(t, without.String(), "future")
 	require.Contains(t, with.String(), `"ifuture":[`)
+}
+
+// TestColumnsTypeAcrossVersions: cpustat.cpunr is an int before 2.13 and
+// unsigned in 2.13: one BIGINT column, and a warning that says so.
+func TestColumnsTypeAcrossVersions(t *testing.T) {
+	var hs []*atop.Header
+	for _, v := range []string{"2.3.0", "2.13.0"} {
+		r, err := atop.Open(fixture(v))
+		require.NoError(t, err)
+		hs = append(hs, r.Header())
+		r.Close()
+	}
+	var warns []error
+	o := export.CSVOptions{System: "cpu", Options: export.Options{Warn: func(err error) { warns = append(warns, err) }}}
+	cols, err := export.Columns(hs, o)
+	require.NoError(t, err)
+	for _, c := range cols {
+		if c.Name == "all.cpunr" {
+			require.Equal(t, export.TypeBigint, c.Type)
+		}
+	}
+	require.Len(t, warns, 1)
+	require.True(t, export.IsWarning(warns[0]))
+	require.Contains(t, warns[0].Error(), "all.cpunr is UBIGINT in atop 2.13 and BIGINT")
 }

@@ -26,7 +26,7 @@ type Info struct {
 	Hertz     int      `json:"hertz"`
 	PageSize  int      `json:"pagesize"`
 	Sizes     Sizes    `json:"sizes"`
-	Support   []string `json:"support"` // the header's supportflags, by name
+	Support   []string `json:"support"` // the header's supportflags by name, without the bits atop sets in every log (see markerSupport)
 
 	Samples  int      `json:"samples"`  // complete samples (inside the window)
 	First    string   `json:"first"`    // time of the first, ISO 8601 UTC ("" without samples)
@@ -102,7 +102,7 @@ func ReadInfo(r *atop.Reader, name string, opts Options, quick bool) (*Info, err
 		Hertz:    h.Hertz,
 		PageSize: h.PageSize,
 		Sizes:    Sizes{h.RawHeadLen, h.RawRecLen, h.SStatLen, h.TStatLen, h.CStatLen},
-		Support:  splitFlags(h.Support.String()),
+		Support:  splitFlags(supportNames(h.Support)),
 		Flags:    []string{},
 		Corrupt:  []Corrupt{},
 		Skipped:  []Skipped{},
@@ -147,6 +147,22 @@ func ReadInfo(r *atop.Reader, name string, opts Options, quick bool) (*Info, err
 		in.Error = err.Error()
 	}
 	return in, err
+}
+
+// markerSupport are the header bits that atop sets in every log it writes,
+// whatever the system had (ACCTACTIVE, IOSTAT, NETATOP, NETATOPD): they
+// say nothing about the system, so Info leaves them out. Whether process
+// accounting, per-task I/O counters or netatop were active is in each
+// sample's flags (Info.Flags).
+const markerSupport = atop.SupportAcctActive | atop.SupportIOStat | atop.SupportNetatop | atop.SupportNetatopd
+
+// supportNames is the header's support flags without the markers.
+func supportNames(f atop.SupportFlags) string {
+	f &^= markerSupport
+	if f == 0 {
+		return ""
+	}
+	return f.String()
 }
 
 func splitFlags(s string) []string {

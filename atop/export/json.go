@@ -20,11 +20,12 @@ type JSONOptions struct {
 
 // WriteJSON writes the samples of src as JSON lines: one object per line,
 // each starting with the sample's time ("time", ISO 8601 UTC, then "epoch"
-// seconds), then "kind" ("sample", "task" or "cgroup"), "host" and
-// "interval" (seconds).
+// seconds), then "kind" ("sample", "task" or "cgroup"), "host",
+// "interval" (seconds), "boot" (a RESET sample: counters since boot),
+// "hertz", "pagesize", "version" and "file" (Options.FileName).
 //
 // A sample object goes on with "flags" (the record flags by name, as
-// "BOOT|ACCTACTIVE|IOSTAT"), "version" and the counts of struct rawrecord
+// "BOOT|ACCTACTIVE|IOSTAT") and the counts of struct rawrecord
 // (ndeviat, nactproc, totproc, …) by their .h names; with System, the
 // members of struct sstat follow as nested objects (cpu, mem, net, intf,
 // dsk, …), arrays cut to the entries in use (cpu.cpu to nrcpu CPUs, or in
@@ -33,11 +34,13 @@ type JSONOptions struct {
 // and to the first empty name).
 //
 // A task object goes on with the members of struct tstat (gen, cpu, dsk,
-// mem, net, gpu) and, from 2.11 on, "cgroup": the path of the task's
-// cgroup ("" when unknown). A cgroup object goes on with "path", "pids"
+// mem, net, gpu), "cgroup": the path of the task's cgroup ("" when
+// unknown, null before 2.11), and gen.excode decoded for an exited task
+// (state E), null for the others: "exit_code", "signal", "core_dumped". A cgroup object goes on with "path", "pids"
 // and the members of struct cstat.
 //
-// Field names are those of the version's .h files; integers are exact,
+// Field names are those of the version's .h files, case twins renamed
+// (see TwinSuffix); integers are exact,
 // char arrays are strings. Output is streamed: a few samples are held at
 // a time, Options.Workers of them formatted at once, each written with one
 // Write in input order (see Run). WriteJSON stops at the first write error
@@ -90,8 +93,9 @@ func (o *JSONOptions) appendSample(dst []byte, s *atop.Sample) []byte {
 	return dst
 }
 
-// prefix starts an object: time, epoch, kind, host, interval.
-func prefix(dst []byte, s *atop.Sample, kind string) []byte {
+// prefix starts an object: time, epoch, kind, host, interval, boot,
+// hertz, pagesize, version, file.
+func (o *JSONOptions) prefix(dst []byte, s *atop.Sample, kind string) []byte {
 	dst = append(dst, `{"time":"`...)
 	dst = s.Time.UTC().AppendFormat(dst, time.RFC3339)
 	dst = append(dst, `","epoch":`...)
@@ -102,16 +106,24 @@ func prefix(dst []byte, s *atop.Sample, kind string) []byte {
 	dst = cstruct.AppendJSONString(dst, s.Header.Nodename)
 	dst = append(dst, `,"interval":`...)
 	dst = strconv.AppendInt(dst, int64(s.Interval/time.Second), 10)
+	dst = append(dst, `,"boot":`...)
+	dst = strconv.AppendBool(dst, s.Flags.Has(atop.FlagBoot))
+	dst = append(dst, `,"hertz":`...)
+	dst = strconv.AppendInt(dst, int64(s.Header.Hertz), 10)
+	dst = append(dst, `,"pagesize":`...)
+	dst = strconv.AppendInt(dst, int64(s.Header.PageSize), 10)
+	dst = append(dst, `,"version":"`...)
+	dst = append(dst, s.Header.Version.String()...)
+	dst = append(dst, `","file":`...)
+	dst = cstruct.AppendJSONString(dst, o.fileName(s.Header))
 	return dst
 }
 
 func (o *JSONOptions) appendSampleObject(b []byte, s *atop.Sample) []byte {
 	spec := s.Header.Spec()
-	b = prefix(b, s, "sample")
+	b = o.prefix(b, s, "sample")
 	b = append(b, `,"flags":`...)
 	b = cstruct.AppendJSONString(b, flagNames(s.Flags))
-	b = append(b, `,"version":`...)
-	b = cstruct.AppendJSONString(b, s.Header.Version.String())
 	b = jsonProgOf(spec, s.Record, o.Reserved, true).appendJSON(b, s.Record.Bytes(), s.Record)
 	if o.System {
 		sys, err := s.System()
@@ -137,7 +149,7 @@ func (o *JSONOptions) appendTasks(b []byte, s *atop.Sample) []byte {
 	withCgroup := s.Header.CStatLen > 0
 	// the prefix is the same for every task of the sample
 	start := len(b)
-	b = prefix(b, s, "task")
+	b = o.prefix(b, s, "task")
 	pre := len(b) - start
 	for k, t := range tasks {
 		if k > 0 {
@@ -145,9 +157,22 @@ func (o *JSONOptions) appendTasks(b []byte, s *atop.Sample) []byte {
 		}
 		v := t.Value()
 		b = p.appendJSON(b, v.Bytes(), v)
+		b = append(b, `,"cgroup":`...)
 		if withCgroup {
-			b = append(b, `,"cgroup":`...)
 			b = cstruct.AppendJSONString(b, cgroupOf(s, t))
+		} else {
+			b = append(b, "null"...)
+		}
+		ex := decodeExit(t)
+		b = append(b, `,"exit_code":`...)
+		b = appendOptInt(b, ex.exited && !ex.killed, ex.code)
+		b = append(b, `,"signal":`...)
+		b = appendOptInt(b, ex.killed, ex.signal)
+		b = append(b, `,"core_dumped":`...)
+		if ex.exited {
+			b = strconv.AppendBool(b, ex.core)
+		} else {
+			b = append(b, "null"...)
 		}
 		b = append(b, "}\n"...)
 	}
@@ -175,7 +200,7 @@ func (o *JSONOptions) appendCgroups(b []byte, s *atop.Sample) []byte {
 	}
 	for i := range cgs {
 		cg := &cgs[i]
-		b = prefix(b, s, "cgroup")
+		b = o.prefix(b, s, "cgroup")
 		b = append(b, `,"path":`...)
 		b = cstruct.AppendJSONString(b, cg.Path)
 		b = append(b, `,"pids":[`...)

@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/cstructgo/cstruct/cstruct"
 )
@@ -14,7 +13,9 @@ import (
 // dropped, anonymous members folded into their parent, and each array of
 // structs with the rule that cuts it to the entries in use.
 type node struct {
-	name     string
+	name     string // the .h name
+	key      string // the output name: name, or a case twin's (see twinKeys)
+	ctype    cstruct.Type
 	path     []int // field indexes from the parent struct value (through anonymous members)
 	kind     nodeKind
 	children []*node // fields of a struct, or of the element struct of an array
@@ -103,7 +104,7 @@ func compileStruct(t cstruct.Type, prefix string, base []int, reserved bool) []*
 		if prefix != "" {
 			full = prefix + "." + f.Name
 		}
-		n := &node{name: f.Name, path: path}
+		n := &node{name: f.Name, key: f.Name, ctype: f.Type, path: path}
 		switch u := cstruct.Underlying(f.Type).(type) {
 		case *cstruct.Struct:
 			n.kind = structNode
@@ -125,9 +126,43 @@ func compileStruct(t cstruct.Type, prefix string, base []int, reserved bool) []*
 		}
 		out = append(out, n)
 	}
+	twinKeys(out)
 	return out
 }
 
+// TwinSuffix is what a case twin's output name gains. SQL engines (DuckDB,
+// Spark, Trino, BigQuery) and pandas' case-insensitive lookups take names
+// that differ only in case for one: atop's struct cpustat has itime (idle)
+// and Itime (interrupts), stime (system) and Stime (soft interrupts). Of
+// the fields of one struct whose names are equal ignoring case, each name
+// with an upper-case letter gains TwinSuffix (Itime → Itime_uc, and the
+// CSV column cpu.all.Itime → cpu.all.Itime_uc), as many times as it takes
+// to be unique; an all-lower-case name keeps its spelling. The rule looks
+// at one struct only, so it gives the same names in every atop version
+// (every version has both twins of cpustat). [Renamed] lists the renames.
+const TwinSuffix = "_uc"
+
+// twinKeys gives the case twins among fields their output names.
+func twinKeys(fields []*node) {
+	for _, n := range fields {
+		if strings.ToLower(n.key) == n.key {
+			continue
+		}
+		for twinOf(fields, n) {
+			n.key += TwinSuffix
+		}
+	}
+}
+
+// twinOf reports whether another of fields has n's key but for case.
+func twinOf(fields []*node, n *node) bool {
+	for _, m := range fields {
+		if m != n && strings.EqualFold(m.key, n.key) {
+			return true
+		}
+	}
+	return false
+}
 func compileCut(parent *cstruct.Struct, elem cstruct.Type, spec cutSpec) *cutRule {
 	c := &cutRule{}
 	if spec.slots != "" {
@@ -220,7 +255,7 @@ func appendJSONObject(dst []byte, v cstruct.Value, fields []*node, comma bool) [
 			dst = append(dst, ',')
 		}
 		comma = true
-		dst = cstruct.AppendJSONString(dst, n.name)
+		dst = cstruct.AppendJSONString(dst, n.key)
 		dst = append(dst, ':')
 		dst = n.appendJSON(dst, v)
 	}
@@ -275,7 +310,9 @@ func isChar(t cstruct.Type) bool {
 // A column is one CSV column of a flattened schema: a leaf by its dotted
 // name, with the element index for an array of scalars.
 type column struct {
-	name     string
+	name     string // the output name (case twins renamed)
+	cpath    string // the dotted .h path, for the accessor
+	ctype    cstruct.Type
 	path     []int // from the row's struct value
 	index    int   // element of an array of scalars; -1 for none
 	textChar bool
@@ -284,15 +321,20 @@ type column struct {
 // flatten lists the columns of fields, named with prefix; arrays of structs
 // are left out (they are rows of their own).
 func flatten(fields []*node, prefix string, base []int) []column {
+	return flattenC(fields, prefix, prefix, base)
+}
+
+// flattenC is flatten with cprefix, the .h path of prefix.
+func flattenC(fields []*node, prefix, cprefix string, base []int) []column {
 	var cols []column
 	for _, n := range fields {
-		name := prefix + n.name
+		name, cname := prefix+n.key, cprefix+n.name
 		path := append(append([]int(nil), base...), n.path...)
 		switch n.kind {
 		case structNode:
-			cols = append(cols, flatten(n.children, name+".", path)...)
+			cols = append(cols, flattenC(n.children, name+".", cname+".", path)...)
 		case leafNode:
-			cols = append(cols, leafColumns(n, name, path)...)
+			cols = append(cols, leafColumns(n, name, cname, path)...)
 		}
 	}
 	return cols
@@ -300,13 +342,18 @@ func flatten(fields []*node, prefix string, base []int) []column {
 
 // leafColumns gives one column for a scalar or text, one per element
 // (name[i]) for an array of scalars.
-func leafColumns(n *node, name string, path []int) []column {
+func leafColumns(n *node, name, cname string, path []int) []column {
 	if n.elemLen == 0 {
-		return []column{{name: name, path: path, index: -1, textChar: n.textChar}}
+		return []column{{name: name, cpath: cname, ctype: n.ctype, path: path, index: -1, textChar: n.textChar}}
 	}
 	cols := make([]column, n.elemLen)
 	for i := range cols {
-		cols[i] = column{name: name + "[" + strconv.Itoa(i) + "]", path: path, index: i}
+		idx := "[" + strconv.Itoa(i) + "]"
+		var et cstruct.Type
+		if a, ok := cstruct.Underlying(n.ctype).(*cstruct.Array); ok {
+			et = a.Elem
+		}
+		cols[i] = column{name: name + idx, cpath: cname + idx, ctype: et, path: path, index: i}
 	}
 	return cols
 }
@@ -364,10 +411,7 @@ func appendScalar(dst []byte, v cstruct.Value, textChar bool) []byte {
 	return cstruct.AppendJSON(dst, v)
 }
 
-// appendValidText appends s with bytes that are not UTF-8 replaced.
+// appendValidText appends s with the escapes of the CSV output.
 func appendValidText(dst []byte, s string) []byte {
-	if utf8.ValidString(s) {
-		return append(dst, s...)
-	}
-	return append(dst, strings.ToValidUTF8(s, "\uFFFD")...)
+	return appendEscapedText(dst, []byte(s))
 }

@@ -37,6 +37,10 @@ type Options struct {
 	// not always zero. They are left out by default.
 	Reserved bool
 
+	// FileName names the file of a header (the "file" of each row); nil
+	// or "" leaves it empty.
+	FileName func(*atop.Header) string
+
 	// Workers is how many samples WriteJSON, WriteCSV and Run work on at
 	// once (see atop.PipelineOptions.Workers): 0 means one per CPU, 1 one
 	// at a time on the caller's goroutine. The output is the same.
@@ -51,8 +55,16 @@ type Options struct {
 func IsWarning(err error) bool {
 	var torn *atop.TornError
 	var se *atop.SampleError
-	return atop.IsWarning(err) || errors.As(err, &se) ||
+	var vw *versionWarning
+	return atop.IsWarning(err) || errors.As(err, &se) || errors.As(err, &vw) ||
 		errors.As(err, &torn) && torn.Sample >= 0
+}
+
+func (o *Options) fileName(h *atop.Header) string {
+	if o.FileName == nil {
+		return ""
+	}
+	return o.FileName(h)
 }
 
 func (o *Options) warn(err error) {

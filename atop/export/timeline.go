@@ -176,12 +176,8 @@ func (tl *Timeline) task(s *atop.Sample, t atop.Task) {
 	if t.State() == 'E' && !p.Exited {
 		p.Exited = true
 		p.End = t.EndTime()
-		ex := t.RawExitCode()
-		if ex&0xff != 0 {
-			p.Signal = int(ex & 0x7f)
-		} else {
-			p.ExitCode = int(ex>>8) & 0xff
-		}
+		ex := decodeExit(t)
+		p.Signal, p.ExitCode = ex.signal, ex.code
 	}
 }
 
@@ -329,9 +325,9 @@ func (tl *Timeline) WriteCSV(w io.Writer) error {
 				code = itoa(p.ExitCode)
 			}
 		}
-		rec = append(rec[:0], isoUTC(e.Time), strconv.FormatInt(e.Time.UnixMicro(), 10), e.Desc, strings.ToValidUTF8(e.Message(), "\uFFFD"), p.Host,
+		rec = append(rec[:0], isoUTC(e.Time), strconv.FormatInt(e.Time.UnixMicro(), 10), e.Desc, EscapeText(e.Message()), EscapeText(p.Host),
 			itoa(p.PID), itoa(p.PPID), itoa(p.TGID), itoa(p.UID), itoa(p.EUID), itoa(p.GID), itoa(p.EGID),
-			strings.ToValidUTF8(e.Command.Name, "\uFFFD"), strings.ToValidUTF8(e.Command.Cmdline, "\uFFFD"),
+			EscapeText(e.Command.Name), EscapeText(e.Command.Cmdline),
 			isoUTC(p.Start), end, code, sig, isoUTC(p.FirstSeen), isoUTC(p.LastSeen), strconv.FormatBool(p.BeforeLog))
 		if err := cw.Write(rec); err != nil {
 			return err

@@ -19,6 +19,8 @@ type AtopCmd struct {
 	Info      AtopInfoCmd      `cmd:"" help:"Describe raw logs: version, host, kernel, samples, first and last time, restarts, flags, torn tail, corrupt samples."`
 	JSON      AtopJSONCmd      `cmd:"" name:"json" help:"Samples, tasks or cgroups as JSON lines (for jq, DuckDB, Elastic, Splunk)."`
 	CSV       AtopCSVCmd       `cmd:"" name:"csv" help:"Tasks, a group of system statistics or cgroups as CSV with a header row."`
+	Columns   AtopColumnsCmd   `cmd:"" help:"List the columns of csv and parquet for these logs: name, type (DuckDB's) and .h path; the union over their versions."`
+	Parquet   AtopParquetCmd   `cmd:"" name:"parquet" help:"The rows of csv as typed Parquet: one file, or a Hive-partitioned dataset by host and date (DuckDB, Spark, Trino, Polars)."`
 	Timeline  AtopTimelineCmd  `cmd:"" help:"Process starts, execs and exits, deduplicated across samples and files and sorted by time (Timesketch JSON lines or CSV)."`
 	Parseable AtopParseableCmd `cmd:"" help:"What atop -P LABELS -r FILE prints, byte for byte (also: cstruct atop -P LABELS -r FILE)."`
 	AtopJSON  AtopAtopJSONCmd  `cmd:"" name:"atopjson" help:"What atop -J LABELS -r FILE prints, byte for byte (also: cstruct atop -J LABELS -r FILE); atop 2.8's shape for 2.3-2.7 logs."`
@@ -35,7 +37,8 @@ type atopInput struct {
 	Resync      bool     `name:"resync" help:"Skip garbage in a damaged log to the next plausible sample (with a warning) instead of stopping there."`
 	MaxInflated int64    `name:"max-inflated" default:"0" placeholder:"MIB" help:"Most MiB one part of a sample (its tasks, its cgroups) may inflate to; a larger part is skipped with a warning. 0 means 32 (33 000 tasks of atop 2.13)."`
 	Workers     int      `name:"workers" default:"0" placeholder:"N" help:"Samples to format at once (json, csv, parseable): 0 for one per CPU (at most 8), 1 for one at a time. The output is the same."`
-	Files       []string `arg:"" name:"FILE" help:"Raw logs (plain or gzipped), read in the order given; - for stdin."`
+	Files       []string `arg:"" name:"FILE" type:"file" help:"Raw logs (plain or gzipped), read in the order given; a directory for every atop log under it; a quoted glob ('atop_2026*'); - for stdin."`
+	Quiet       bool     `short:"q" name:"quiet" help:"No progress bar (it is shown on a terminal only, for inputs of more than 64 MB)."`
 }
 
 func (in *atopInput) options() *atop.Options {
@@ -97,6 +100,8 @@ func (in *atopInput) source(e *env) *fileSource {
 // *atop.FileError.
 type fileSource struct {
 	e     *env
+	hn    *headerNames
+	wrap  func(io.ReadCloser) io.ReadCloser // counts the bytes read (progress)
 	opts  *atop.Options
 	names []string
 	next  int
@@ -119,6 +124,9 @@ func (f *fileSource) Next() (*atop.Sample, error) {
 				return nil, &atop.FileError{Name: f.name, Err: err}
 			}
 			f.cur, f.close = r, closer
+			if f.hn != nil {
+				f.hn.add(r.Header(), f.name)
+			}
 		}
 		s, err := f.cur.Next()
 		switch {
@@ -138,6 +146,9 @@ func (f *fileSource) open(name string) (*atop.Reader, func() error, error) {
 	rc, err := f.e.openInput(name)
 	if err != nil {
 		return nil, nil, err
+	}
+	if f.wrap != nil && name != "-" {
+		rc = f.wrap(rc)
 	}
 	r, err := f.opts.NewReader(rc)
 	if err != nil {
@@ -217,17 +228,24 @@ func (c *AtopJSONCmd) Run(e *env) error {
 	})
 }
 
-// export runs one of the export writers over the input files, with the
-// window and the warnings on stderr.
+// export runs one of the export writers over the input files (a
+// directory for the logs under it), with the window, the file names of
+// the rows and the warnings on stderr.
 func (in *atopInput) export(e *env, reserved bool, write func(export.Source, export.Options) error) error {
 	r := &reporter{e: e}
 	o, err := in.exportOptions(r)
 	if err != nil {
 		return err
 	}
+	if in.Files, err = expandFiles(in.Files); err != nil {
+		return err
+	}
 	o.Reserved = reserved
 	src := in.source(e)
+	src.hn = &headerNames{}
+	o.FileName = src.hn.name
 	defer src.Close()
+	defer in.startProgress(e, src)()
 	return r.done(write(src, o))
 }
 
@@ -243,7 +261,7 @@ type AtopCSVCmd struct {
 // Run writes the CSV.
 func (c *AtopCSVCmd) Run(e *env) error {
 	return c.export(e, c.Reserved, func(src export.Source, o export.Options) error {
-		return export.WriteCSV(e.stdout, src, export.CSVOptions{Options: o, Tasks: c.Tasks, System: c.System, Cgroups: c.Cgroups})
+		return export.WriteCSV(e.stdout, src, export.CSVOptions{Options: o, Tasks: c.Tasks, System: c.System, Cgroups: c.Cgroups, Headers: c.headers()})
 	})
 }
 
@@ -255,6 +273,15 @@ func (c *AtopCSVCmd) Help() string {
 		fmt.Fprintf(&b, "  %-8s %-22s %s\n", g.Name, g.Path, g.Rows)
 	}
 	return b.String()
+}
+
+// Examples are the end of --help.
+func (c *AtopCSVCmd) Examples() string {
+	return `Examples:
+
+  cstruct atop csv --tasks /var/log/atop/atop_20261125 > tasks.csv
+  cstruct atop csv --system percpu /var/log/atop/ > percpu.csv
+  cstruct atop csv --system dsk -b 0900 -e 1700 /var/log/atop/atop_20261125.gz`
 }
 
 // AtopTimelineCmd is "cstruct atop timeline".
@@ -270,9 +297,14 @@ func (c *AtopTimelineCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	if c.Files, err = expandFiles(c.Files); err != nil {
+		return err
+	}
 	src := c.source(e)
 	defer src.Close()
+	done := c.startProgress(e, src)
 	tl, err := export.CollectTimeline(src, o)
+	done()
 	if err != nil {
 		return err
 	}
@@ -300,6 +332,9 @@ func (c *AtopInfoCmd) Run(e *env) error {
 	r := &reporter{e: e}
 	o, err := c.exportOptions(r)
 	if err != nil {
+		return err
+	}
+	if c.Files, err = expandFiles(c.Files); err != nil {
 		return err
 	}
 	for i, name := range c.Files {
@@ -346,8 +381,12 @@ func (c *AtopParseableCmd) Run(e *env) error {
 		return err
 	}
 	popts := parseable.Options{Labels: c.Labels, SpaceUnderscore: c.SpaceUnderscore, DefsDir: c.Defs}
+	if c.Files, err = expandFiles(c.Files); err != nil {
+		return err
+	}
 	src := c.source(e)
 	defer src.Close()
+	defer c.startProgress(e, src)()
 	return r.done(export.Run(e.stdout, src, o, parseable.Jobs(popts)))
 }
 

@@ -70,7 +70,7 @@ func TestAtopJSON(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	require.Len(t, lines, 6)
-	assert.True(t, strings.HasPrefix(lines[0], `{"time":"2026-11-25T21:13:08Z","epoch":1795641188,"kind":"sample","host":"vm","interval":1877,"flags":"BOOT|ACCTACTIVE|IOSTAT|CGROUPV2"`), lines[0])
+	assert.True(t, strings.HasPrefix(lines[0], `{"time":"2026-11-25T21:13:08Z","epoch":1795641188,"kind":"sample","host":"vm","interval":1877,"boot":true,"hertz":100,"pagesize":4096,"version":"2.13","file":"`+atopFixture("2.13.0")+`","flags":"BOOT|ACCTACTIVE|IOSTAT|CGROUPV2"`), lines[0])
 
 	out, stderr, code = runCLI(t, "", "atop", "json", "--tasks", "--system", "--cgroups", atopFixture("2.8.1"))
 	require.Equal(t, 0, code, stderr)
@@ -109,14 +109,15 @@ func TestAtopCSV(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	require.NoError(t, err)
-	assert.Equal(t, []string{"time", "epoch", "host", "interval", "gen.tgid", "gen.pid"}, recs[0][:6])
-	assert.Equal(t, "cgroup", recs[0][len(recs[0])-1])
+	assert.Equal(t, []string{"time", "epoch", "host", "interval", "boot", "hertz", "pagesize", "version", "file", "gen.tgid", "gen.pid"}, recs[0][:11])
+	assert.Equal(t, []string{"cgroup", "exit_code", "signal", "core_dumped"}, recs[0][len(recs[0])-4:])
+	assert.Equal(t, atopFixture("2.13.0"), recs[1][8])
 
 	out, stderr, code = runCLI(t, "", "atop", "csv", "--system", "percpu", atopFixture("2.3.0"))
 	require.Equal(t, 0, code, stderr)
 	recs, err = csv.NewReader(strings.NewReader(out)).ReadAll()
 	require.NoError(t, err)
-	assert.Equal(t, []string{"time", "epoch", "host", "interval", "index", "cpunr", "stime"}, recs[0][:7])
+	assert.Equal(t, []string{"time", "epoch", "host", "interval", "boot", "hertz", "pagesize", "version", "file", "index", "cpunr", "stime"}, recs[0][:12])
 	assert.Len(t, recs, 1+12)
 
 	_, stderr, code = runCLI(t, "", "atop", "csv", atopFixture("2.13.0"))

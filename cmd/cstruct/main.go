@@ -26,6 +26,9 @@ type CLI struct {
 	Types  TypesCmd  `cmd:"" help:"List every type, typedef, enum and constant the definitions define, with sizes."`
 	Repl   ReplCmd   `cmd:"" help:"Explore a file interactively: dump types at offsets taken from fields, reload the .h on save."`
 	Atop   AtopCmd   `cmd:"" help:"Read atop raw logs (atop -w files) of any version 2.3-2.13."`
+
+	Completion CompletionCmd    `cmd:"" help:"Print the shell code that completes cstruct's verbs, flags and files (bash, zsh, fish)."`
+	Version    kong.VersionFlag `name:"version" help:"Print the version (module version and VCS revision) and exit."`
 }
 
 func main() {
@@ -74,11 +77,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(c int) { panic(exitCode(c)) }),
 		kong.Bind(&env{stdin: stdin, stdout: out, stderr: stderr, tty: isTerminal(stdout)}),
+		kong.Vars{"version": version()},
+		kong.Help(helpPrinter),
 	)
 	if err != nil {
 		fmt.Fprintln(stderr, "cstruct:", err)
 		return 2
 	}
+	completeArgs(parser, func(c int) { panic(exitCode(c)) })
 	ctx, err := parser.Parse(args)
 	if err != nil {
 		fmt.Fprintln(stderr, "cstruct:", err)
