@@ -236,6 +236,17 @@ func (x affine[F]) closure() func(*F) int64 {
 // nil for other operations. A product operand is read through its
 // closure: the fused closure keeps its operands in locals.
 func fuseInt[F any](o op, uns bool, x, y affine[F], fail func(*F, error), err error) func(*F) int64 {
+	if o == opDiv && !uns && x.g == nil && y.g != nil { // a rate: count * 100 / (hertz * interval)
+		xf, xm, xa, yf, yg, ym, ya := x.fn, x.m, x.a, y.fn, y.g, y.m, y.a
+		return func(f *F) int64 {
+			a, b := xf(f)*xm+xa, yf(f)*yg(f)*ym+ya
+			if b == 0 {
+				fail(f, err)
+				return 0
+			}
+			return a / b
+		}
+	}
 	if x.g != nil {
 		x = affine[F]{fn: x.closure(), m: 1}
 	}
