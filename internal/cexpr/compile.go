@@ -532,6 +532,9 @@ func (c *checker[F]) floatFn(n *ir[F]) func(*F) float64 {
 	}
 	var x, y func(*F) float64
 	if t.Bits == 64 {
+		if fn := c.doubleRate(n); fn != nil {
+			return fn
+		}
 		xo, yo := c.doubleOperand(n.x), c.doubleOperand(n.y)
 		if fn := fuseDouble(n.op, xo, yo); fn != nil {
 			return fn

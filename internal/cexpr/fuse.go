@@ -42,6 +42,26 @@ func (x doubleOperand[F]) closure() func(*F) float64 {
 	return x.fl
 }
 
+// doubleRate is the closure of a rate in double, "count * 100.0 / (hertz
+// * interval)": x an integer converted and scaled by a constant, y a
+// product of integers converted; nil for other shapes.
+func (c *checker[F]) doubleRate(n *ir[F]) func(*F) float64 {
+	x, y := n.x, n.y
+	if !fusing || n.op != opDiv || x.op != opMul || !x.y.isConst() || x.x.op != opConv || y.op != opConv {
+		return nil
+	}
+	from, to := x.x.x.t, y.x.t
+	if from.Kind != KInt || from.Unsigned || to.Kind != KInt || to.Unsigned || to.Bits != 64 || !c.isAffine(y.x) {
+		return nil
+	}
+	ya := c.affineOf(y.x)
+	if ya.g == nil || ya.m != 1 || ya.a != 0 {
+		return nil
+	}
+	xf, k, yf, yg := c.intFn(x.x.x), x.y.v.F, ya.fn, ya.g
+	return func(f *F) float64 { return float64(xf(f)) * k / float64(yf(f)*yg(f)) }
+}
+
 // fuseDouble is the closure of x o y in double, o one of + - * /.
 func fuseDouble[F any](o op, x, y doubleOperand[F]) func(*F) float64 {
 	switch {
