@@ -72,7 +72,24 @@ func programFor(d *desc, lay *layoutInfo, sel []*labelDesc) (*program, error) {
 
 // compileDesc compiles the labels sel of a description.
 func compileDesc(d *desc, lay *layoutInfo, sel []*labelDesc) (*program, error) {
-	c := &compiler{d: d, lay: lay, prog: &program{labels: make(map[*labelDesc]*clabel, len(sel))}}
+	c, err := newCompiler(d, lay)
+	if err != nil {
+		return nil, err
+	}
+	c.prog.labels = make(map[*labelDesc]*clabel, len(sel))
+	for _, ld := range sel {
+		cl, err := c.compileLabel(ld)
+		if err != nil {
+			return nil, err
+		}
+		c.prog.labels[ld] = cl
+	}
+	return c.prog, nil
+}
+
+// newCompiler is a compiler of a description for a layout.
+func newCompiler(d *desc, lay *layoutInfo) (*compiler, error) {
+	c := &compiler{d: d, lay: lay, prog: &program{}}
 	var err error
 	if c.sysAcc, err = lay.spec.Accessor(lay.sstat, "", lay.order); err != nil {
 		return nil, fmt.Errorf("parseable: %w", err)
@@ -85,14 +102,7 @@ func compileDesc(d *desc, lay *layoutInfo, sel []*labelDesc) (*program, error) {
 			return nil, fmt.Errorf("parseable: %w", err)
 		}
 	}
-	for _, ld := range sel {
-		cl, err := c.compileLabel(ld)
-		if err != nil {
-			return nil, err
-		}
-		c.prog.labels[ld] = cl
-	}
-	return c.prog, nil
+	return c, nil
 }
 
 func isBig(order interface{ Uint16([]byte) uint16 }) bool {

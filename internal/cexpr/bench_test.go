@@ -32,8 +32,8 @@ func (bhost) Fail(f *bframe, err error) {
 }
 
 // BenchmarkCompiled is a description's "a * 100 / (b + 1)" over two
-// int64 fields: compiled closures, then the tree walker (Eval) for
-// comparison.
+// int64 fields: compiled closures, fused and not, then the tree walker
+// (Eval) for comparison.
 func BenchmarkCompiled(b *testing.B) {
 	x, err := Parse("", "a * 100 / (b + 1)")
 	if err != nil {
@@ -44,18 +44,26 @@ func BenchmarkCompiled(b *testing.B) {
 		b.Fatal(err)
 	}
 	f := &bframe{rec: [2]int64{12345, 6}}
-	b.Run("closures", func(b *testing.B) {
-		fn := p.Int()
-		var sink int64
-		b.ReportAllocs()
-		for b.Loop() {
-			f.rec[0]++
-			sink += fn(f)
+	for _, fuse := range []bool{true, false} {
+		name := "closures"
+		if !fuse {
+			name = "unfused"
 		}
-		if sink == 0 || f.err != nil {
-			b.Fatal(sink, f.err)
-		}
-	})
+		b.Run(name, func(b *testing.B) {
+			fusing = fuse
+			fn := p.Int()
+			fusing = true
+			var sink int64
+			b.ReportAllocs()
+			for b.Loop() {
+				f.rec[0]++
+				sink += fn(f)
+			}
+			if sink == 0 || f.err != nil {
+				b.Fatal(sink, f.err)
+			}
+		})
+	}
 	b.Run("hand", func(b *testing.B) { // what the closures compute, written in Go
 		hand := func(f *bframe) int64 {
 			d := f.rec[1] + 1
@@ -80,6 +88,51 @@ func BenchmarkCompiled(b *testing.B) {
 			if _, err := p.Eval(f); err != nil {
 				b.Fatal(err)
 			}
+		}
+	})
+}
+
+// BenchmarkCompiledFloat is "a * 100.0 / (b * 3)": a float division of
+// integer fields, fused and not, and by hand.
+func BenchmarkCompiledFloat(b *testing.B) {
+	x, err := Parse("", "a * 100.0 / (b * 3)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := Check(x.X, Descriptions, Host[bframe](bhost{}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := &bframe{rec: [2]int64{12345, 6}}
+	for _, fuse := range []bool{true, false} {
+		name := "closures"
+		if !fuse {
+			name = "unfused"
+		}
+		b.Run(name, func(b *testing.B) {
+			fusing = fuse
+			fn := p.Float()
+			fusing = true
+			var sink float64
+			b.ReportAllocs()
+			for b.Loop() {
+				f.rec[0]++
+				sink += fn(f)
+			}
+			if sink == 0 || f.err != nil {
+				b.Fatal(sink, f.err)
+			}
+		})
+	}
+	b.Run("hand", func(b *testing.B) {
+		hand := func(f *bframe) float64 { return float64(f.rec[0]) * 100.0 / float64(f.rec[1]*3) }
+		var sink float64
+		for b.Loop() {
+			f.rec[0]++
+			sink += hand(f)
+		}
+		if sink == 0 {
+			b.Fatal(sink)
 		}
 	})
 }

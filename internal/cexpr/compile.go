@@ -213,8 +213,24 @@ func (c *checker[F]) convInt(n *ir[F]) func(*F) int64 {
 // intArith compiles the integer operations: a fast closure for the
 // common 64-bit cases without traps, the general one otherwise.
 func (c *checker[F]) intArith(n *ir[F]) func(*F) int64 {
+	if fusing && n.y != nil && n.t.Bits == 64 && !c.prof.Trap {
+		if c.isAffine(n) {
+			return c.affineOf(n).closure() // x + k, x * k, x * y, nested
+		}
+		ax, ay := c.affineOf(n.x), c.affineOf(n.y)
+		if !ax.plain() || !ay.plain() {
+			if fn := fuseInt(n.op, n.t.Unsigned, ax, ay, c.host.Fail, c.opError(n, ErrDivZero)); fn != nil {
+				return fn
+			}
+		}
+		return c.intOps(n, ax.closure(), ay.closure())
+	}
+	return c.intOps(n, c.intFn(n.x), nil)
+}
+
+// intOps is intArith with x compiled, and y when it is not nil.
+func (c *checker[F]) intOps(n *ir[F], x, y func(*F) int64) func(*F) int64 {
 	p, t, o := c.prof, n.t, n.op
-	x := c.intFn(n.x)
 	if n.y == nil { // - ~
 		if t.Bits == 64 && !p.Trap {
 			if o == opNeg {
@@ -254,7 +270,9 @@ func (c *checker[F]) intArith(n *ir[F]) func(*F) int64 {
 			}
 		}
 	}
-	y := c.intFn(n.y)
+	if y == nil {
+		y = c.intFn(n.y)
+	}
 	if t.Bits == 64 && !p.Trap {
 		switch o {
 		case opAdd:
@@ -512,7 +530,19 @@ func (c *checker[F]) floatFn(n *ir[F]) func(*F) float64 {
 		x := c.floatFn(n.x)
 		return func(f *F) float64 { return -x(f) }
 	}
-	x, y := c.floatFn(n.x), c.floatFn(n.y)
+	var x, y func(*F) float64
+	if t.Bits == 64 {
+		if fn := c.doubleRate(n); fn != nil {
+			return fn
+		}
+		xo, yo := c.doubleOperand(n.x), c.doubleOperand(n.y)
+		if fn := fuseDouble(n.op, xo, yo); fn != nil {
+			return fn
+		}
+		x, y = xo.closure(), yo.closure()
+	} else {
+		x, y = c.floatFn(n.x), c.floatFn(n.y)
+	}
 	if t.Bits == 32 {
 		switch n.op {
 		case opAdd:

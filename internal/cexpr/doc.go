@@ -44,6 +44,11 @@
 // Program.Eval walks the typed tree (what runs once: #if, constants, the
 // reference for tests); Program.Operand, Int, Float, Text and Bool are
 // closures built once, whose run does no name lookup and no allocation.
+// The common shapes of arithmetic are fused into one closure (fuse.go):
+// an integer times, plus or minus constants, or the product of two, is
+// read inside its user's closure, and so is a constant or an integer
+// converted to double in a double operation, so that
+// "a * 100 / (b * c)" is one closure calling its three leaves.
 // Errors while a closure runs (a division by zero) go to Host.Fail.
 //
 // # Limits
