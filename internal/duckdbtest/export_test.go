@@ -54,11 +54,13 @@ func exports(t *testing.T, names []string, hs []*atop.Header, o export.CSVOption
 	t.Helper()
 	dir := t.TempDir()
 	o.Headers = hs
-	byVersion := map[string]string{} // one fixture per version
+	// one fixture per version and byte order (the s390x log is a 2.8 too)
+	key := func(h *atop.Header) string { return h.Version.String() + " " + h.Order.String() }
+	byVersion := map[string]string{}
 	for i, h := range hs {
-		byVersion[h.Version.String()] = names[i]
+		byVersion[key(h)] = names[i]
 	}
-	o.FileName = func(h *atop.Header) string { return byVersion[h.Version.String()] }
+	o.FileName = func(h *atop.Header) string { return byVersion[key(h)] }
 	o.Warn = func(err error) {
 		if !export.IsWarning(err) {
 			t.Errorf("export: %v", err)
@@ -312,7 +314,11 @@ func TestTasks(t *testing.T) {
 	if c := one(t, db, "SELECT count(*) FROM "+pqFrom+" WHERE exit_code IS NOT NULL OR signal IS NOT NULL", 1)[0]; c != fmt.Sprint(exited) {
 		t.Errorf("exited tasks: DuckDB %s, atop.Task %d", c, exited)
 	}
-	if c := one(t, db, "SELECT count(DISTINCT version) || '/' || count(DISTINCT file) FROM "+pqFrom, 1)[0]; c != fmt.Sprintf("%d/%d", len(names), len(names)) {
+	versions := map[string]bool{} // the s390x log shares 2.8 with the x86_64 one
+	for _, h := range hs {
+		versions[h.Version.String()] = true
+	}
+	if c := one(t, db, "SELECT count(DISTINCT version) || '/' || count(DISTINCT file) FROM "+pqFrom, 1)[0]; c != fmt.Sprintf("%d/%d", len(versions), len(names)) {
 		t.Errorf("versions/files: %s", c)
 	}
 }
