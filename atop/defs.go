@@ -314,14 +314,6 @@ func (f *field) text(v cstruct.Value) string {
 	return string(f.of(v).Bytes(v.Bytes()))
 }
 
-// bytes is text without the copy: the field's bytes in v.
-func (f *field) bytes(v cstruct.Value) []byte {
-	if !f.isText || !v.IsValid() {
-		return nil
-	}
-	return f.of(v).Bytes(v.Bytes())
-}
-
 // resolveAll finds each named field in t.
 func resolveAll(spec *cstruct.Spec, t cstruct.Type, fields ...fieldSpec) {
 	for _, fs := range fields {

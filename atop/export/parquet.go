@@ -83,6 +83,7 @@ func (opts *ParquetOptions) rowGroup() int64 {
 
 // A partWriter writes one Parquet file.
 type partWriter struct {
+	//lint:ignore SA1019 the schema is known only at run time (the logs' versions), which is what the untyped Writer is for; GenericWriter needs a Go type
 	w    *parquet.Writer
 	file *os.File // WriteDataset's
 	name string

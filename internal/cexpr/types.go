@@ -201,15 +201,6 @@ func norm(t Type, v int64) int64 {
 	return v << s >> s
 }
 
-// fits reports whether the mathematical value v (given as int64, or as
-// uint64 when big) is representable in t.
-func fitsSigned(t Type, v int64) bool {
-	if t.Unsigned {
-		return v >= 0 && (t.Bits >= 64 || uint64(v) < 1<<t.Bits)
-	}
-	return t.Bits >= 64 || v >= -1<<(t.Bits-1) && v < 1<<(t.Bits-1)
-}
-
 func b2i(b bool) int64 {
 	if b {
 		return 1
