@@ -765,6 +765,11 @@ func (p *cppState) include(f *cppFile, dir lexTok, args []lexTok, depth int) *Er
 	if err != nil {
 		return err
 	}
+	if strings.HasPrefix(name, "/") {
+		// the definitions are read through file systems (fs.FS), which have
+		// no root: say so rather than report the file missing
+		return lexErrorf(at, "%s: an absolute include path is not searched (give its directory with -I and include the file by name)", name)
+	}
 	cands := p.includeCands(f, name, angled, dir.Value == "include_next")
 	var searched []string
 	for _, c := range cands {

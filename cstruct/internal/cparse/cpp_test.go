@@ -515,6 +515,12 @@ func TestIncludeNames(t *testing.T) {
 	opt.Name = "dir/top.h"
 	_, err = Preprocess("abs/dir/top.h", fsys["abs/dir/top.h"].Data, opt)
 	assert.EqualError(t, err, "dir/top.h:1:10: abs/dir/sub/b.h: no such file or directory (searched: dir, /inc, include directory 2)")
+
+	// An absolute path is refused as such, not reported missing.
+	fsys["abs/dir/root.h"] = &fstest.MapFile{Data: []byte("#include \"/abs/dir/sub/b.h\"\n")}
+	opt.Name = "root.h"
+	_, err = Preprocess("abs/dir/root.h", fsys["abs/dir/root.h"].Data, opt)
+	assert.EqualError(t, err, "root.h:1:10: /abs/dir/sub/b.h: an absolute include path is not searched (give its directory with -I and include the file by name)")
 }
 
 // TestIncludeBlowUp checks that a file including itself twice per level,
