@@ -140,6 +140,9 @@ func TestStructBodySyntaxError(t *testing.T) {
 		"struct a { int x; int y z; int w; };":                    `b.h:1:25: unexpected token "z" (expected ";")`,
 		"struct a {\n int x;\n struct { int q; int r r; } n;\n};": `b.h:3:24: unexpected token "r" (expected ";")`,
 		"\n\nunion u { char c; } ; struct b { int x int w; };":    `b.h:3:40: unexpected token "int" (expected ";")`,
+		// the last member runs into the "}"; a later error comes after it
+		"struct s { int i };":           `b.h:1:18: unexpected token "}" (expected ";")`,
+		"struct { i };\nint *p;\nint q": `b.h:1:12: unexpected token "}" (expected ";")`,
 	} {
 		_, err := Parse("b.h", []byte(src))
 		require.Error(t, err, src)

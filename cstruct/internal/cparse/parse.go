@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/alecthomas/participle/v2"
@@ -129,7 +130,16 @@ func parseChunk(tokens []lexer.Token) (*File, error) {
 func parseGrammar(tokens []lexer.Token) (*File, error) {
 	f, err := fileParser().ParseFromLexer(upgrade(tokens))
 	if err != nil {
-		return f, convertError(err)
+		err = convertError(err)
+		// a broken body read as a function body comes before a later
+		// error: report it, as a file cut after that body would
+		if f != nil {
+			var be, pe *Error
+			if berr := bodyErrors(f); errors.As(berr, &be) && errors.As(err, &pe) && be.Pos.Offset < pe.Pos.Offset {
+				return f, berr
+			}
+		}
+		return f, err
 	}
 	return f, bodyErrors(f)
 }
@@ -177,6 +187,12 @@ func memberErrors(body []lexer.Token) error {
 			}
 		}
 		if _, err := memberParser().ParseFromLexer(upgrade(m)); err != nil {
+			var e *Error
+			if errors.As(convertError(err), &e) && strings.Contains(e.Msg, `"<EOF>"`) && end == len(toks) {
+				// the last member ran into the body's "}"
+				closing := body[len(body)-1]
+				return &Error{Pos: closing.Pos, Msg: strings.Replace(e.Msg, `"<EOF>"`, `"}"`, 1)}
+			}
 			return convertError(err)
 		}
 		start = end
