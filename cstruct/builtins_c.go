@@ -26,7 +26,7 @@ func cTypes(m map[string]Type, abi ABI) {
 	if err := tag.buildIndex(); err != nil {
 		panic(err) // fixed fields
 	}
-	m["__builtin_va_list"] = &Array{Elem: tag, Kind: Fixed, Len: 1}
+	m["__builtin_va_list"] = newArray(tag, Fixed, 1, nil)
 }
 
 // builtinNames are the names of the built-in types (the same for every ABI).

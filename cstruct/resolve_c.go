@@ -169,7 +169,9 @@ func (r *resolver) typedefAttrs(t Type, td *cparse.Typedef, d *cparse.InitDeclar
 					if es <= 0 || n <= 0 || n%es != 0 || n&(n-1) != 0 {
 						return nil, 0, r.errorf(it.Pos, "vector_size(%d) of %s", n, t)
 					}
-					t = &Typedef{Name: fmt.Sprintf("%s __attribute__((vector_size(%d)))", t, n), Type: &Array{Elem: t, Kind: Fixed, Len: n / es}, Alignof: n}
+					vec := newTypedef(fmt.Sprintf("%s __attribute__((vector_size(%d)))", t, n), newArray(t, Fixed, n/es, nil))
+					vec.Alignof = n
+					t = vec
 				case "aligned":
 					n := int64(16)
 					if len(it.Args) > 0 {
