@@ -336,7 +336,9 @@ func TestPipelineWriteError(t *testing.T) {
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
-	assert.Equal(t, before, runtime.NumGoroutine())
+	// Less is fine: a goroutine of an earlier test (a timer, a
+	// finaliser) may end meanwhile; more would be one of ours left.
+	assert.LessOrEqual(t, runtime.NumGoroutine(), before)
 }
 
 // countingSource counts the samples read, for TestPipelineBounded.
