@@ -42,6 +42,8 @@ type progKey struct {
 	spec *cstruct.Spec
 	be   bool
 	sel  string // the labels compiled, by name, when not all of them
+
+	hertz, pagesize int64 // folded into the program
 }
 
 type progEntry struct {
@@ -54,7 +56,7 @@ type progEntry struct {
 // with the labels sel (nil: all of them). Compiling only what is printed
 // keeps the start-up of "-P CPU" short.
 func programFor(d *desc, lay *layoutInfo, sel []*labelDesc) (*program, error) {
-	key := progKey{spec: lay.spec, be: isBig(lay.order)}
+	key := progKey{spec: lay.spec, be: isBig(lay.order), hertz: lay.hertz, pagesize: lay.pagesize}
 	if sel == nil || len(sel) == len(d.labels) {
 		sel = d.labels
 	} else {

@@ -302,8 +302,14 @@ func (c *compiler) ident(name string) cx {
 	case "host":
 		return txtCx(func(f *frame) []byte { return f.host })
 	case "hertz":
+		if c.lay.hertz != 0 {
+			return c.headerConst(c.lay.hertz)
+		}
 		return intCx(func(f *frame) int64 { return f.hertz }, false)
 	case "pagesize":
+		if c.lay.pagesize != 0 {
+			return c.headerConst(c.lay.pagesize)
+		}
 		return intCx(func(f *frame) int64 { return f.pagesize }, false)
 	case "supportflags":
 		return intCx(func(f *frame) int64 { return f.support }, false)
@@ -334,6 +340,10 @@ func (c *compiler) ident(name string) cx {
 	}
 	return c.constIdent(name)
 }
+
+// headerConst is a figure of the log's header as a constant of the
+// program: "count * pagesize" folds into the read of count.
+func (c *compiler) headerConst(v int64) cx { return c.constant(scalar{k: kInt, i: v}) }
 
 // constIdent resolves a name of the description's constants or the
 // built-in ones.
@@ -392,15 +402,19 @@ func (c *compiler) load(x cx) cx {
 }
 
 // readInt reads an integer-like field as load does (Accessor.Int has
-// Value.Int's sign rules; unsigned 64-bit keeps its bits).
+// Value.Int's sign rules; unsigned 64-bit keeps its bits). A plain
+// integer field of a fixed place is read by a Scalar of its width (one
+// load and a shift); a record too short for that (nil: the sstat not read
+// yet) takes the general way.
 func (c *compiler) readInt(p *place) func(*frame) int64 {
 	acc, need := p.acc, needOf(p.acc)
+	var slow func(*frame) int64
 	if p.fixed() {
 		slot := p.slot
 		switch {
 		case p.src == srcSys && slot < 0:
 			ctx := p.ctx
-			return func(f *frame) int64 {
+			slow = func(f *frame) int64 {
 				b := f.sysRoot
 				if b == nil {
 					if b = f.sysBytes(ctx); b == nil {
@@ -412,14 +426,22 @@ func (c *compiler) readInt(p *place) func(*frame) int64 {
 				}
 				return acc.Int(b)
 			}
+			if fast := sysInt(acc, need, slow); fast != nil {
+				return fast
+			}
+			return slow
 		case p.src == srcTask:
-			return func(f *frame) int64 {
+			slow = func(f *frame) int64 {
 				b := tail(f.tstat, f.ints[slot])
 				if len(b) < need {
 					return 0
 				}
 				return acc.Int(b)
 			}
+			if fast := taskInt(acc, need, slot, slow); fast != nil {
+				return fast
+			}
+			return slow
 		}
 	}
 	rec := p.recFn()

@@ -48,6 +48,10 @@ type layoutInfo struct {
 	order               binary.ByteOrder
 	sstat, tstat, cstat cstruct.Type // cstat is nil before 2.11
 	tstatLen            int
+	// The header's hertz and pagesize: constants of the programs compiled
+	// for this layout (0, as in a damaged header, stays a value read per
+	// sample, so that a division by it fails where it runs).
+	hertz, pagesize int64
 }
 
 // layoutOf finds the types of a log's version.
@@ -56,7 +60,7 @@ func layoutOf(h *atop.Header) (*layoutInfo, error) {
 	if spec == nil {
 		return nil, errors.New("parseable: header without definitions")
 	}
-	l := &layoutInfo{spec: spec, order: h.Order}
+	l := &layoutInfo{spec: spec, order: h.Order, hertz: int64(h.Hertz), pagesize: int64(h.PageSize)}
 	if l.order == nil {
 		l.order = spec.ByteOrder()
 	}

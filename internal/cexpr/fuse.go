@@ -191,7 +191,7 @@ func (c *checker[F]) isAffine(n *ir[F]) bool {
 	}
 	switch n.op {
 	case opAdd, opSub:
-		return n.y.isConst()
+		return n.y.isConst() || n.x.isConst()
 	case opMul, opNeg:
 		return true
 	case opConv:
@@ -207,6 +207,14 @@ func (c *checker[F]) affineOf(n *ir[F]) affine[F] {
 	}
 	switch n.op {
 	case opAdd, opSub:
+		if !n.y.isConst() { // k + y, k - y
+			y, k := c.affineOf(n.y), n.x.v.I
+			if n.op == opSub {
+				y.m, y.a = -y.m, -y.a
+			}
+			y.a += k
+			return y
+		}
 		x, k := c.affineOf(n.x), n.y.v.I
 		if n.op == opSub {
 			k = -k
@@ -214,6 +222,11 @@ func (c *checker[F]) affineOf(n *ir[F]) affine[F] {
 		x.a += k
 		return x
 	case opMul:
+		if n.x.isConst() && !n.y.isConst() { // k * y is y * k
+			x, k := c.affineOf(n.y), n.x.v.I
+			x.m, x.a = x.m*k, x.a*k
+			return x
+		}
 		x := c.affineOf(n.x)
 		if n.y.isConst() {
 			k := n.y.v.I

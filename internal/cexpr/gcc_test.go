@@ -332,7 +332,9 @@ func TestGCCRuntime(t *testing.T) {
 	gcc := needGCC(t)
 	h := varHost{vars: runtimeVars}
 	exprs, _ := genExprs(3, 400, gen{Casts: true, Vars: varNames(runtimeVars), Shift: 31})
-	exprs = append(exprs, "vf * vi", "vf * vl", "vf / 3", "vd * vf", "vu - 1 < vi", "vus * vus", "vuc << 24", "vc % 3")
+	exprs = append(exprs, "vf * vi", "vf * vl", "vf / 3", "vd * vf", "vu - 1 < vi", "vus * vus", "vuc << 24", "vc % 3",
+		// a constant on the left of a fused 64-bit operation
+		"3 - vl", "7 * vl", "5 + vl * vl", "100 - vul", "2 * (vl - 1) + vl", "-3 * vl / (2 * vl)", "(9 - vl) % (4 * vl)")
 	rs := evalAll(t, exprs, C, h, h.frame)
 	checkRuntime(t, gcc, rs, varDecls(runtimeVars))
 }
