@@ -11,7 +11,9 @@ import (
 
 // BenchmarkExpr is one description expression over sample fields, as a
 // print line evaluates it: compiled, then the same written in Go over
-// the field's accessor (what the compiled closures should come near).
+// the field's accessor (what the compiled closures should come near);
+// noloads is compiled without the loads that the fused closures read
+// inline (each leaf is the host's closure).
 func BenchmarkExpr(b *testing.B) {
 	r, err := atop.Open(filepath.Join(testdata, "fixtures", "atop-2.13.0-small.raw"))
 	if err != nil {
@@ -54,8 +56,25 @@ func BenchmarkExpr(b *testing.B) {
 	}
 	const ints = "sys.cpu.all.stime * 100 / (hertz * interval)"
 	const floats = "sys.cpu.all.stime * 100.0 / (hertz * interval)"
+	compileNoLoads := func(src string) cx {
+		inlineLoads = false
+		defer func() { inlineLoads = true }()
+		return compile(src)
+	}
 	b.Run("ints/compiled", func(b *testing.B) {
 		x := compile(ints)
+		fn := x.intFn()
+		var sink int64
+		b.ReportAllocs()
+		for b.Loop() {
+			sink += fn(f)
+		}
+		if f.err != nil || sink == 0 {
+			b.Fatal(f.err, sink)
+		}
+	})
+	b.Run("ints/noloads", func(b *testing.B) {
+		x := compileNoLoads(ints)
 		fn := x.intFn()
 		var sink int64
 		b.ReportAllocs()
@@ -85,6 +104,17 @@ func BenchmarkExpr(b *testing.B) {
 	})
 	b.Run("floats/compiled", func(b *testing.B) {
 		fn := compile(floats).fl
+		var sink float64
+		b.ReportAllocs()
+		for b.Loop() {
+			sink += fn(f)
+		}
+		if f.err != nil || sink == 0 {
+			b.Fatal(f.err, sink)
+		}
+	})
+	b.Run("floats/noloads", func(b *testing.B) {
+		fn := compileNoLoads(floats).fl
 		var sink float64
 		b.ReportAllocs()
 		for b.Loop() {

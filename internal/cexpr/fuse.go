@@ -12,10 +12,10 @@ var fusing = true
 // doubleOperand is an operand of a double operation, as it is fused: a
 // constant, a signed integer closure to convert, or a double closure.
 type doubleOperand[F any] struct {
-	isK bool
-	k   float64
-	i   func(*F) int64 // an affine closure
-	fl  func(*F) float64
+	isK, isI bool
+	k        float64
+	i        leaf[F] // if isI: a leaf, or an affine closure
+	fl       func(*F) float64
 }
 
 // doubleOperand reads n for fusing; a 64-bit double type is the caller's.
@@ -24,7 +24,7 @@ func (c *checker[F]) doubleOperand(n *ir[F]) doubleOperand[F] {
 	case n.isConst():
 		return doubleOperand[F]{isK: true, k: n.v.F}
 	case n.op == opConv && n.x.t.Kind == KInt && !n.x.t.Unsigned:
-		return doubleOperand[F]{i: c.intFn(n.x)} // float64(v), exact as intToFloat to double; intFn fuses it
+		return doubleOperand[F]{isI: true, i: c.leafOf(n.x)} // float64(v), exact as intToFloat to double; intFn fuses it
 	}
 	return doubleOperand[F]{fl: c.floatFn(n)}
 }
@@ -35,9 +35,13 @@ func (x doubleOperand[F]) closure() func(*F) float64 {
 	case x.isK:
 		k := x.k
 		return func(*F) float64 { return k }
-	case x.i != nil:
+	case x.isI:
 		i := x.i
-		return func(f *F) float64 { return float64(i(f)) }
+		if i.ld.kind == loadNone {
+			fn := i.fn
+			return func(f *F) float64 { return float64(fn(f)) }
+		}
+		return func(f *F) float64 { return float64(i.get(f)) }
 	}
 	return x.fl
 }
@@ -55,11 +59,25 @@ func (c *checker[F]) doubleRate(n *ir[F]) func(*F) float64 {
 		return nil
 	}
 	ya := c.affineOf(y.x)
-	if ya.g == nil || ya.m != 1 || ya.a != 0 {
+	if !ya.hasG || ya.m != 1 || ya.a != 0 {
 		return nil
 	}
-	xf, k, yf, yg := c.intFn(x.x.x), x.y.v.F, ya.fn, ya.g
-	return func(f *F) float64 { return float64(xf(f)) * k / float64(yf(f)*yg(f)) }
+	xf, k, yf, yg := c.leafOf(x.x.x), x.y.v.F, ya.fn, ya.g
+	return func(f *F) float64 {
+		a, ok := xf.read(f)
+		if !ok {
+			a = xf.fn(f)
+		}
+		b, ok := yf.read(f)
+		if !ok {
+			b = yf.fn(f)
+		}
+		g, ok := yg.read(f)
+		if !ok {
+			g = yg.fn(f)
+		}
+		return float64(a) * k / float64(b*g)
+	}
 }
 
 // fuseDouble is the closure of x o y in double, o one of + - * /.
@@ -71,15 +89,15 @@ func fuseDouble[F any](o op, x, y doubleOperand[F]) func(*F) float64 {
 		return dblFK(o, x.fl, y.k)
 	case x.isK && y.fl != nil:
 		return dblKF(o, x.k, y.fl)
-	case x.i != nil && y.fl != nil:
+	case x.isI && y.fl != nil:
 		return dblIF(o, x.i, y.fl)
-	case x.fl != nil && y.i != nil:
+	case x.fl != nil && y.isI:
 		return dblFI(o, x.fl, y.i)
-	case x.i != nil && y.isK:
+	case x.isI && y.isK:
 		return dblIK(o, x.i, y.k)
-	case x.isK && y.i != nil:
+	case x.isK && y.isI:
 		return dblKI(o, x.k, y.i)
-	case x.i != nil && y.i != nil:
+	case x.isI && y.isI:
 		return dblII(o, x.i, y.i)
 	}
 	return nil // both closures (the plain form), or both constants (folded)
@@ -109,64 +127,64 @@ func dblKF[F any](o op, k float64, y func(*F) float64) func(*F) float64 {
 	return func(f *F) float64 { return k / y(f) }
 }
 
-func dblIF[F any](o op, x func(*F) int64, y func(*F) float64) func(*F) float64 {
+func dblIF[F any](o op, x leaf[F], y func(*F) float64) func(*F) float64 {
 	switch o {
 	case opAdd:
-		return func(f *F) float64 { return float64(x(f)) + y(f) }
+		return func(f *F) float64 { return float64(x.get(f)) + y(f) }
 	case opSub:
-		return func(f *F) float64 { return float64(x(f)) - y(f) }
+		return func(f *F) float64 { return float64(x.get(f)) - y(f) }
 	case opMul:
-		return func(f *F) float64 { return float64(x(f)) * y(f) }
+		return func(f *F) float64 { return float64(x.get(f)) * y(f) }
 	}
-	return func(f *F) float64 { return float64(x(f)) / y(f) }
+	return func(f *F) float64 { return float64(x.get(f)) / y(f) }
 }
 
-func dblFI[F any](o op, x func(*F) float64, y func(*F) int64) func(*F) float64 {
+func dblFI[F any](o op, x func(*F) float64, y leaf[F]) func(*F) float64 {
 	switch o {
 	case opAdd:
-		return func(f *F) float64 { return x(f) + float64(y(f)) }
+		return func(f *F) float64 { return x(f) + float64(y.get(f)) }
 	case opSub:
-		return func(f *F) float64 { return x(f) - float64(y(f)) }
+		return func(f *F) float64 { return x(f) - float64(y.get(f)) }
 	case opMul:
-		return func(f *F) float64 { return x(f) * float64(y(f)) }
+		return func(f *F) float64 { return x(f) * float64(y.get(f)) }
 	}
-	return func(f *F) float64 { return x(f) / float64(y(f)) }
+	return func(f *F) float64 { return x(f) / float64(y.get(f)) }
 }
 
-func dblIK[F any](o op, x func(*F) int64, k float64) func(*F) float64 {
+func dblIK[F any](o op, x leaf[F], k float64) func(*F) float64 {
 	switch o {
 	case opAdd:
-		return func(f *F) float64 { return float64(x(f)) + k }
+		return func(f *F) float64 { return float64(x.get(f)) + k }
 	case opSub:
-		return func(f *F) float64 { return float64(x(f)) - k }
+		return func(f *F) float64 { return float64(x.get(f)) - k }
 	case opMul:
-		return func(f *F) float64 { return float64(x(f)) * k }
+		return func(f *F) float64 { return float64(x.get(f)) * k }
 	}
-	return func(f *F) float64 { return float64(x(f)) / k }
+	return func(f *F) float64 { return float64(x.get(f)) / k }
 }
 
-func dblKI[F any](o op, k float64, y func(*F) int64) func(*F) float64 {
+func dblKI[F any](o op, k float64, y leaf[F]) func(*F) float64 {
 	switch o {
 	case opAdd:
-		return func(f *F) float64 { return k + float64(y(f)) }
+		return func(f *F) float64 { return k + float64(y.get(f)) }
 	case opSub:
-		return func(f *F) float64 { return k - float64(y(f)) }
+		return func(f *F) float64 { return k - float64(y.get(f)) }
 	case opMul:
-		return func(f *F) float64 { return k * float64(y(f)) }
+		return func(f *F) float64 { return k * float64(y.get(f)) }
 	}
-	return func(f *F) float64 { return k / float64(y(f)) }
+	return func(f *F) float64 { return k / float64(y.get(f)) }
 }
 
-func dblII[F any](o op, x, y func(*F) int64) func(*F) float64 {
+func dblII[F any](o op, x, y leaf[F]) func(*F) float64 {
 	switch o {
 	case opAdd:
-		return func(f *F) float64 { return float64(x(f)) + float64(y(f)) }
+		return func(f *F) float64 { return float64(x.get(f)) + float64(y.get(f)) }
 	case opSub:
-		return func(f *F) float64 { return float64(x(f)) - float64(y(f)) }
+		return func(f *F) float64 { return float64(x.get(f)) - float64(y.get(f)) }
 	case opMul:
-		return func(f *F) float64 { return float64(x(f)) * float64(y(f)) }
+		return func(f *F) float64 { return float64(x.get(f)) * float64(y.get(f)) }
 	}
-	return func(f *F) float64 { return float64(x(f)) / float64(y(f)) }
+	return func(f *F) float64 { return float64(x.get(f)) / float64(y.get(f)) }
 }
 
 // Fused closures of 64-bit integer arithmetic (without Profile.Trap):
@@ -175,13 +193,15 @@ func dblII[F any](o op, x, y func(*F) int64) func(*F) float64 {
 // in its user's closure. In 64 bits the ring arithmetic gives the bits of
 // the separate operations, overflow included.
 
-// affine is an integer operand fn(f) * g(f) * m + a (g may be nil: 1).
+// affine is an integer operand fn(f) * g(f) * m + a (without hasG, g is
+// 1). fn and g are leaves: loads are read in the closure.
 type affine[F any] struct {
-	fn, g func(*F) int64
+	fn, g leaf[F]
+	hasG  bool
 	m, a  int64
 }
 
-func (x affine[F]) plain() bool { return x.g == nil && x.m == 1 && x.a == 0 }
+func (x affine[F]) plain() bool { return !x.hasG && x.m == 1 && x.a == 0 }
 
 // isAffine reports whether n is an operation that affineOf folds into
 // its operand.
@@ -203,7 +223,7 @@ func (c *checker[F]) isAffine(n *ir[F]) bool {
 // affineOf reads n, of a 64-bit integer type, as an affine operand.
 func (c *checker[F]) affineOf(n *ir[F]) affine[F] {
 	if !c.isAffine(n) {
-		return affine[F]{fn: c.intFn(n), m: 1}
+		return affine[F]{fn: c.leafOf(n), m: 1}
 	}
 	switch n.op {
 	case opAdd, opSub:
@@ -221,10 +241,10 @@ func (c *checker[F]) affineOf(n *ir[F]) affine[F] {
 			return x
 		}
 		if x.plain() {
-			x.g = c.intFn(n.y)
+			x.g, x.hasG = c.leafOf(n.y), true
 			return x
 		}
-		return affine[F]{fn: x.closure(), g: c.intFn(n.y), m: 1}
+		return affine[F]{fn: leaf[F]{fn: x.closure()}, g: c.leafOf(n.y), hasG: true, m: 1}
 	case opNeg:
 		x := c.affineOf(n.x)
 		x.m, x.a = -x.m, -x.a
@@ -238,17 +258,17 @@ func (x affine[F]) closure() func(*F) int64 {
 	fn, g, m, a := x.fn, x.g, x.m, x.a
 	switch {
 	case x.plain():
-		return fn
-	case g != nil && m == 1 && a == 0:
-		return func(f *F) int64 { return fn(f) * g(f) }
-	case g != nil:
-		return func(f *F) int64 { return fn(f)*g(f)*m + a }
+		return fn.closure()
+	case x.hasG && m == 1 && a == 0:
+		return func(f *F) int64 { return fn.get(f) * g.get(f) }
+	case x.hasG:
+		return func(f *F) int64 { return fn.get(f)*g.get(f)*m + a }
 	case m == 1:
-		return func(f *F) int64 { return fn(f) + a }
+		return func(f *F) int64 { return fn.get(f) + a }
 	case a == 0:
-		return func(f *F) int64 { return fn(f) * m }
+		return func(f *F) int64 { return fn.get(f) * m }
 	}
-	return func(f *F) int64 { return fn(f)*m + a }
+	return func(f *F) int64 { return fn.get(f)*m + a }
 }
 
 // fuseInt is the closure of x o y for affine operands, o an operation of
@@ -256,10 +276,22 @@ func (x affine[F]) closure() func(*F) int64 {
 // nil for other operations. A product operand is read through its
 // closure: the fused closure keeps its operands in locals.
 func fuseInt[F any](o op, uns bool, x, y affine[F], fail func(*F, error), err error) func(*F) int64 {
-	if o == opDiv && !uns && x.g == nil && y.g != nil { // a rate: count * 100 / (hertz * interval)
+	if o == opDiv && !uns && !x.hasG && y.hasG { // a rate: count * 100 / (hertz * interval)
 		xf, xm, xa, yf, yg, ym, ya := x.fn, x.m, x.a, y.fn, y.g, y.m, y.a
-		return func(f *F) int64 {
-			a, b := xf(f)*xm+xa, yf(f)*yg(f)*ym+ya
+		return func(f *F) int64 { // the leaves' reads inline
+			a, ok := xf.read(f)
+			if !ok {
+				a = xf.fn(f)
+			}
+			b, ok := yf.read(f)
+			if !ok {
+				b = yf.fn(f)
+			}
+			g, ok := yg.read(f)
+			if !ok {
+				g = yg.fn(f)
+			}
+			a, b = a*xm+xa, b*g*ym+ya
 			if b == 0 {
 				fail(f, err)
 				return 0
@@ -267,31 +299,31 @@ func fuseInt[F any](o op, uns bool, x, y affine[F], fail func(*F, error), err er
 			return a / b
 		}
 	}
-	if x.g != nil {
-		x = affine[F]{fn: x.closure(), m: 1}
+	if x.hasG {
+		x = affine[F]{fn: leaf[F]{fn: x.closure()}, m: 1}
 	}
-	if y.g != nil {
-		y = affine[F]{fn: y.closure(), m: 1}
+	if y.hasG {
+		y = affine[F]{fn: leaf[F]{fn: y.closure()}, m: 1}
 	}
 	xf, xm, xa, yf, ym, ya := x.fn, x.m, x.a, y.fn, y.m, y.a
 	switch o {
 	case opAdd:
-		return func(f *F) int64 { return xf(f)*xm + xa + (yf(f)*ym + ya) }
+		return func(f *F) int64 { return xf.get(f)*xm + xa + (yf.get(f)*ym + ya) }
 	case opSub:
-		return func(f *F) int64 { return xf(f)*xm + xa - (yf(f)*ym + ya) }
+		return func(f *F) int64 { return xf.get(f)*xm + xa - (yf.get(f)*ym + ya) }
 	case opMul:
-		return func(f *F) int64 { return (xf(f)*xm + xa) * (yf(f)*ym + ya) }
+		return func(f *F) int64 { return (xf.get(f)*xm + xa) * (yf.get(f)*ym + ya) }
 	case opAnd:
-		return func(f *F) int64 { return (xf(f)*xm + xa) & (yf(f)*ym + ya) }
+		return func(f *F) int64 { return (xf.get(f)*xm + xa) & (yf.get(f)*ym + ya) }
 	case opOr:
-		return func(f *F) int64 { return (xf(f)*xm + xa) | (yf(f)*ym + ya) }
+		return func(f *F) int64 { return (xf.get(f)*xm + xa) | (yf.get(f)*ym + ya) }
 	case opXor:
-		return func(f *F) int64 { return (xf(f)*xm + xa) ^ (yf(f)*ym + ya) }
+		return func(f *F) int64 { return (xf.get(f)*xm + xa) ^ (yf.get(f)*ym + ya) }
 	case opDiv, opRem:
 		div := o == opDiv
 		if uns {
 			return func(f *F) int64 {
-				a, b := uint64(xf(f)*xm+xa), uint64(yf(f)*ym+ya)
+				a, b := uint64(xf.get(f)*xm+xa), uint64(yf.get(f)*ym+ya)
 				switch {
 				case b == 0:
 					fail(f, err)
@@ -304,7 +336,7 @@ func fuseInt[F any](o op, uns bool, x, y affine[F], fail func(*F, error), err er
 		}
 		if div {
 			return func(f *F) int64 {
-				a, b := xf(f)*xm+xa, yf(f)*ym+ya
+				a, b := xf.get(f)*xm+xa, yf.get(f)*ym+ya
 				if b == 0 {
 					fail(f, err)
 					return 0
@@ -313,7 +345,7 @@ func fuseInt[F any](o op, uns bool, x, y affine[F], fail func(*F, error), err er
 			}
 		}
 		return func(f *F) int64 {
-			a, b := xf(f)*xm+xa, yf(f)*ym+ya
+			a, b := xf.get(f)*xm+xa, yf.get(f)*ym+ya
 			if b == 0 {
 				fail(f, err)
 				return 0
