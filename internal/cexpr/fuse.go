@@ -10,12 +10,14 @@ package cexpr
 var fusing = true
 
 // doubleOperand is an operand of a double operation, as it is fused: a
-// constant, a signed integer closure to convert, or a double closure.
+// constant, a signed integer closure to convert (il, its leaf, may be a
+// load), or a double closure.
 type doubleOperand[F any] struct {
-	isK, isI bool
-	k        float64
-	i        leaf[F] // if isI: a leaf, or an affine closure
-	fl       func(*F) float64
+	isK bool
+	k   float64
+	i   func(*F) int64 // an affine closure
+	il  leaf[F]
+	fl  func(*F) float64
 }
 
 // doubleOperand reads n for fusing; a 64-bit double type is the caller's.
@@ -24,7 +26,8 @@ func (c *checker[F]) doubleOperand(n *ir[F]) doubleOperand[F] {
 	case n.isConst():
 		return doubleOperand[F]{isK: true, k: n.v.F}
 	case n.op == opConv && n.x.t.Kind == KInt && !n.x.t.Unsigned:
-		return doubleOperand[F]{isI: true, i: c.leafOf(n.x)} // float64(v), exact as intToFloat to double; intFn fuses it
+		l := c.leafOf(n.x) // float64(v), exact as intToFloat to double; intFn fuses it
+		return doubleOperand[F]{i: l.closure(), il: l}
 	}
 	return doubleOperand[F]{fl: c.floatFn(n)}
 }
@@ -35,13 +38,18 @@ func (x doubleOperand[F]) closure() func(*F) float64 {
 	case x.isK:
 		k := x.k
 		return func(*F) float64 { return k }
-	case x.isI:
-		i := x.i
-		if i.ld.kind == loadNone {
-			fn := i.fn
-			return func(f *F) float64 { return float64(fn(f)) }
+	case x.il.ld.kind != loadNone:
+		r := &x.il
+		return func(f *F) float64 {
+			v, ok := r.read(f)
+			if !ok {
+				v = r.fn(f)
+			}
+			return float64(v)
 		}
-		return func(f *F) float64 { return float64(i.get(f)) }
+	case x.i != nil:
+		i := x.i
+		return func(f *F) float64 { return float64(i(f)) }
 	}
 	return x.fl
 }
@@ -62,22 +70,32 @@ func (c *checker[F]) doubleRate(n *ir[F]) func(*F) float64 {
 	if !ya.hasG || ya.m != 1 || ya.a != 0 {
 		return nil
 	}
-	xf, k, yf, yg := c.leafOf(x.x.x), x.y.v.F, ya.fn, ya.g
-	return func(f *F) float64 {
-		a, ok := xf.read(f)
-		if !ok {
-			a = xf.fn(f)
-		}
-		b, ok := yf.read(f)
-		if !ok {
-			b = yf.fn(f)
-		}
-		g, ok := yg.read(f)
-		if !ok {
-			g = yg.fn(f)
-		}
-		return float64(a) * k / float64(b*g)
+	r := &dblRate[F]{c.leafOf(x.x.x), ya.fn, ya.g, x.y.v.F}
+	if !r.x.loads() && !r.y.loads() && !r.g.loads() {
+		xf, k, yf, yg := r.x.fn, r.k, r.y.fn, r.g.fn
+		return func(f *F) float64 { return float64(xf(f)) * k / float64(yf(f)*yg(f)) }
 	}
+	return func(f *F) float64 { // the loads inline; r's fields read when needed
+		a, ok := r.x.read(f)
+		if !ok {
+			a = r.x.fn(f)
+		}
+		b, ok := r.y.read(f)
+		if !ok {
+			b = r.y.fn(f)
+		}
+		g, ok := r.g.read(f)
+		if !ok {
+			g = r.g.fn(f)
+		}
+		return float64(a) * r.k / float64(b*g)
+	}
+}
+
+// dblRate is the closure data of a rate in double: x * k / (y * g).
+type dblRate[F any] struct {
+	x, y, g leaf[F]
+	k       float64
 }
 
 // fuseDouble is the closure of x o y in double, o one of + - * /.
@@ -89,15 +107,17 @@ func fuseDouble[F any](o op, x, y doubleOperand[F]) func(*F) float64 {
 		return dblFK(o, x.fl, y.k)
 	case x.isK && y.fl != nil:
 		return dblKF(o, x.k, y.fl)
-	case x.isI && y.fl != nil:
+	case x.i != nil && y.fl != nil:
 		return dblIF(o, x.i, y.fl)
-	case x.fl != nil && y.isI:
+	case x.fl != nil && y.i != nil:
 		return dblFI(o, x.fl, y.i)
-	case x.isI && y.isK:
+	case x.il.loads() && y.isK:
+		return dblLK(o, &x.il, y.k)
+	case x.i != nil && y.isK:
 		return dblIK(o, x.i, y.k)
-	case x.isK && y.isI:
+	case x.isK && y.i != nil:
 		return dblKI(o, x.k, y.i)
-	case x.isI && y.isI:
+	case x.i != nil && y.i != nil:
 		return dblII(o, x.i, y.i)
 	}
 	return nil // both closures (the plain form), or both constants (folded)
@@ -127,64 +147,101 @@ func dblKF[F any](o op, k float64, y func(*F) float64) func(*F) float64 {
 	return func(f *F) float64 { return k / y(f) }
 }
 
-func dblIF[F any](o op, x leaf[F], y func(*F) float64) func(*F) float64 {
+func dblIF[F any](o op, x func(*F) int64, y func(*F) float64) func(*F) float64 {
 	switch o {
 	case opAdd:
-		return func(f *F) float64 { return float64(x.get(f)) + y(f) }
+		return func(f *F) float64 { return float64(x(f)) + y(f) }
 	case opSub:
-		return func(f *F) float64 { return float64(x.get(f)) - y(f) }
+		return func(f *F) float64 { return float64(x(f)) - y(f) }
 	case opMul:
-		return func(f *F) float64 { return float64(x.get(f)) * y(f) }
+		return func(f *F) float64 { return float64(x(f)) * y(f) }
 	}
-	return func(f *F) float64 { return float64(x.get(f)) / y(f) }
+	return func(f *F) float64 { return float64(x(f)) / y(f) }
 }
 
-func dblFI[F any](o op, x func(*F) float64, y leaf[F]) func(*F) float64 {
+func dblFI[F any](o op, x func(*F) float64, y func(*F) int64) func(*F) float64 {
 	switch o {
 	case opAdd:
-		return func(f *F) float64 { return x(f) + float64(y.get(f)) }
+		return func(f *F) float64 { return x(f) + float64(y(f)) }
 	case opSub:
-		return func(f *F) float64 { return x(f) - float64(y.get(f)) }
+		return func(f *F) float64 { return x(f) - float64(y(f)) }
 	case opMul:
-		return func(f *F) float64 { return x(f) * float64(y.get(f)) }
+		return func(f *F) float64 { return x(f) * float64(y(f)) }
 	}
-	return func(f *F) float64 { return x(f) / float64(y.get(f)) }
+	return func(f *F) float64 { return x(f) / float64(y(f)) }
 }
 
-func dblIK[F any](o op, x leaf[F], k float64) func(*F) float64 {
+func dblIK[F any](o op, x func(*F) int64, k float64) func(*F) float64 {
 	switch o {
 	case opAdd:
-		return func(f *F) float64 { return float64(x.get(f)) + k }
+		return func(f *F) float64 { return float64(x(f)) + k }
 	case opSub:
-		return func(f *F) float64 { return float64(x.get(f)) - k }
+		return func(f *F) float64 { return float64(x(f)) - k }
 	case opMul:
-		return func(f *F) float64 { return float64(x.get(f)) * k }
+		return func(f *F) float64 { return float64(x(f)) * k }
 	}
-	return func(f *F) float64 { return float64(x.get(f)) / k }
+	return func(f *F) float64 { return float64(x(f)) / k }
 }
 
-func dblKI[F any](o op, k float64, y leaf[F]) func(*F) float64 {
+// dblLK is dblIK of a load, read inline.
+func dblLK[F any](o op, l *leaf[F], k float64) func(*F) float64 {
 	switch o {
 	case opAdd:
-		return func(f *F) float64 { return k + float64(y.get(f)) }
+		return func(f *F) float64 {
+			v, ok := l.read(f)
+			if !ok {
+				v = l.fn(f)
+			}
+			return float64(v) + k
+		}
 	case opSub:
-		return func(f *F) float64 { return k - float64(y.get(f)) }
+		return func(f *F) float64 {
+			v, ok := l.read(f)
+			if !ok {
+				v = l.fn(f)
+			}
+			return float64(v) - k
+		}
 	case opMul:
-		return func(f *F) float64 { return k * float64(y.get(f)) }
+		return func(f *F) float64 {
+			v, ok := l.read(f)
+			if !ok {
+				v = l.fn(f)
+			}
+			return float64(v) * k
+		}
 	}
-	return func(f *F) float64 { return k / float64(y.get(f)) }
+	return func(f *F) float64 {
+		v, ok := l.read(f)
+		if !ok {
+			v = l.fn(f)
+		}
+		return float64(v) / k
+	}
 }
 
-func dblII[F any](o op, x, y leaf[F]) func(*F) float64 {
+func dblKI[F any](o op, k float64, y func(*F) int64) func(*F) float64 {
 	switch o {
 	case opAdd:
-		return func(f *F) float64 { return float64(x.get(f)) + float64(y.get(f)) }
+		return func(f *F) float64 { return k + float64(y(f)) }
 	case opSub:
-		return func(f *F) float64 { return float64(x.get(f)) - float64(y.get(f)) }
+		return func(f *F) float64 { return k - float64(y(f)) }
 	case opMul:
-		return func(f *F) float64 { return float64(x.get(f)) * float64(y.get(f)) }
+		return func(f *F) float64 { return k * float64(y(f)) }
 	}
-	return func(f *F) float64 { return float64(x.get(f)) / float64(y.get(f)) }
+	return func(f *F) float64 { return k / float64(y(f)) }
+}
+
+func dblII[F any](o op, x, y func(*F) int64) func(*F) float64 {
+	switch o {
+	case opAdd:
+		return func(f *F) float64 { return float64(x(f)) + float64(y(f)) }
+	case opSub:
+		return func(f *F) float64 { return float64(x(f)) - float64(y(f)) }
+	case opMul:
+		return func(f *F) float64 { return float64(x(f)) * float64(y(f)) }
+	}
+	return func(f *F) float64 { return float64(x(f)) / float64(y(f)) }
 }
 
 // Fused closures of 64-bit integer arithmetic (without Profile.Trap):
@@ -194,7 +251,7 @@ func dblII[F any](o op, x, y leaf[F]) func(*F) float64 {
 // the separate operations, overflow included.
 
 // affine is an integer operand fn(f) * g(f) * m + a (without hasG, g is
-// 1). fn and g are leaves: loads are read in the closure.
+// 1). fn and g are leaves, which may be loads.
 type affine[F any] struct {
 	fn, g leaf[F]
 	hasG  bool
@@ -255,20 +312,38 @@ func (c *checker[F]) affineOf(n *ir[F]) affine[F] {
 
 // closure is the affine operand as a closure of its own.
 func (x affine[F]) closure() func(*F) int64 {
-	fn, g, m, a := x.fn, x.g, x.m, x.a
-	switch {
-	case x.plain():
-		return fn.closure()
-	case x.hasG && m == 1 && a == 0:
-		return func(f *F) int64 { return fn.get(f) * g.get(f) }
-	case x.hasG:
-		return func(f *F) int64 { return fn.get(f)*g.get(f)*m + a }
-	case m == 1:
-		return func(f *F) int64 { return fn.get(f) + a }
-	case a == 0:
-		return func(f *F) int64 { return fn.get(f) * m }
+	if x.plain() {
+		return x.fn.closure()
 	}
-	return func(f *F) int64 { return fn.get(f)*m + a }
+	if x.fn.loads() || x.g.loads() {
+		r := &x
+		return func(f *F) int64 { // the loads inline
+			v, ok := r.fn.read(f)
+			if !ok {
+				v = r.fn.fn(f)
+			}
+			if r.hasG {
+				g, ok := r.g.read(f)
+				if !ok {
+					g = r.g.fn(f)
+				}
+				v *= g
+			}
+			return v*r.m + r.a
+		}
+	}
+	fn, g, m, a := x.fn.fn, x.g.fn, x.m, x.a
+	switch {
+	case g != nil && m == 1 && a == 0:
+		return func(f *F) int64 { return fn(f) * g(f) }
+	case g != nil:
+		return func(f *F) int64 { return fn(f)*g(f)*m + a }
+	case m == 1:
+		return func(f *F) int64 { return fn(f) + a }
+	case a == 0:
+		return func(f *F) int64 { return fn(f) * m }
+	}
+	return func(f *F) int64 { return fn(f)*m + a }
 }
 
 // fuseInt is the closure of x o y for affine operands, o an operation of
@@ -277,53 +352,33 @@ func (x affine[F]) closure() func(*F) int64 {
 // closure: the fused closure keeps its operands in locals.
 func fuseInt[F any](o op, uns bool, x, y affine[F], fail func(*F, error), err error) func(*F) int64 {
 	if o == opDiv && !uns && !x.hasG && y.hasG { // a rate: count * 100 / (hertz * interval)
-		xf, xm, xa, yf, yg, ym, ya := x.fn, x.m, x.a, y.fn, y.g, y.m, y.a
-		return func(f *F) int64 { // the leaves' reads inline
-			a, ok := xf.read(f)
-			if !ok {
-				a = xf.fn(f)
-			}
-			b, ok := yf.read(f)
-			if !ok {
-				b = yf.fn(f)
-			}
-			g, ok := yg.read(f)
-			if !ok {
-				g = yg.fn(f)
-			}
-			a, b = a*xm+xa, b*g*ym+ya
-			if b == 0 {
-				fail(f, err)
-				return 0
-			}
-			return a / b
-		}
+		return intRateFn(&intRate[F]{x.fn, y.fn, y.g, x.m, x.a, y.m, y.a, fail, err})
 	}
-	if x.hasG {
+	if x.hasG || x.fn.loads() {
 		x = affine[F]{fn: leaf[F]{fn: x.closure()}, m: 1}
 	}
-	if y.hasG {
+	if y.hasG || y.fn.loads() {
 		y = affine[F]{fn: leaf[F]{fn: y.closure()}, m: 1}
 	}
-	xf, xm, xa, yf, ym, ya := x.fn, x.m, x.a, y.fn, y.m, y.a
+	xf, xm, xa, yf, ym, ya := x.fn.fn, x.m, x.a, y.fn.fn, y.m, y.a
 	switch o {
 	case opAdd:
-		return func(f *F) int64 { return xf.get(f)*xm + xa + (yf.get(f)*ym + ya) }
+		return func(f *F) int64 { return xf(f)*xm + xa + (yf(f)*ym + ya) }
 	case opSub:
-		return func(f *F) int64 { return xf.get(f)*xm + xa - (yf.get(f)*ym + ya) }
+		return func(f *F) int64 { return xf(f)*xm + xa - (yf(f)*ym + ya) }
 	case opMul:
-		return func(f *F) int64 { return (xf.get(f)*xm + xa) * (yf.get(f)*ym + ya) }
+		return func(f *F) int64 { return (xf(f)*xm + xa) * (yf(f)*ym + ya) }
 	case opAnd:
-		return func(f *F) int64 { return (xf.get(f)*xm + xa) & (yf.get(f)*ym + ya) }
+		return func(f *F) int64 { return (xf(f)*xm + xa) & (yf(f)*ym + ya) }
 	case opOr:
-		return func(f *F) int64 { return (xf.get(f)*xm + xa) | (yf.get(f)*ym + ya) }
+		return func(f *F) int64 { return (xf(f)*xm + xa) | (yf(f)*ym + ya) }
 	case opXor:
-		return func(f *F) int64 { return (xf.get(f)*xm + xa) ^ (yf.get(f)*ym + ya) }
+		return func(f *F) int64 { return (xf(f)*xm + xa) ^ (yf(f)*ym + ya) }
 	case opDiv, opRem:
 		div := o == opDiv
 		if uns {
 			return func(f *F) int64 {
-				a, b := uint64(xf.get(f)*xm+xa), uint64(yf.get(f)*ym+ya)
+				a, b := uint64(xf(f)*xm+xa), uint64(yf(f)*ym+ya)
 				switch {
 				case b == 0:
 					fail(f, err)
@@ -336,7 +391,7 @@ func fuseInt[F any](o op, uns bool, x, y affine[F], fail func(*F, error), err er
 		}
 		if div {
 			return func(f *F) int64 {
-				a, b := xf.get(f)*xm+xa, yf.get(f)*ym+ya
+				a, b := xf(f)*xm+xa, yf(f)*ym+ya
 				if b == 0 {
 					fail(f, err)
 					return 0
@@ -345,7 +400,7 @@ func fuseInt[F any](o op, uns bool, x, y affine[F], fail func(*F, error), err er
 			}
 		}
 		return func(f *F) int64 {
-			a, b := xf.get(f)*xm+xa, yf.get(f)*ym+ya
+			a, b := xf(f)*xm+xa, yf(f)*ym+ya
 			if b == 0 {
 				fail(f, err)
 				return 0
@@ -354,4 +409,47 @@ func fuseInt[F any](o op, uns bool, x, y affine[F], fail func(*F, error), err er
 		}
 	}
 	return nil
+}
+
+// intRate is the closure data of a rate: (x*xm + xa) / (y*g*ym + ya).
+type intRate[F any] struct {
+	x, y, g        leaf[F]
+	xm, xa, ym, ya int64
+	fail           func(*F, error)
+	err            error
+}
+
+// intRateFn is the closure of a rate.
+func intRateFn[F any](r *intRate[F]) func(*F) int64 {
+	if !r.x.loads() && !r.y.loads() && !r.g.loads() {
+		xf, xm, xa, yf, yg, ym, ya, fail, err := r.x.fn, r.xm, r.xa, r.y.fn, r.g.fn, r.ym, r.ya, r.fail, r.err
+		return func(f *F) int64 {
+			a, b := xf(f)*xm+xa, yf(f)*yg(f)*ym+ya
+			if b == 0 {
+				fail(f, err)
+				return 0
+			}
+			return a / b
+		}
+	}
+	return func(f *F) int64 { // the loads inline; r's fields read when needed
+		a, ok := r.x.read(f)
+		if !ok {
+			a = r.x.fn(f)
+		}
+		b, ok := r.y.read(f)
+		if !ok {
+			b = r.y.fn(f)
+		}
+		g, ok := r.g.read(f)
+		if !ok {
+			g = r.g.fn(f)
+		}
+		a, b = a*r.xm+r.xa, b*g*r.ym+r.ya
+		if b == 0 {
+			r.fail(f, r.err)
+			return 0
+		}
+		return a / b
+	}
 }

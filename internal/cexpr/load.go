@@ -99,16 +99,9 @@ type leaf[F any] struct {
 	fn func(*F) int64
 }
 
-// get reads the leaf. The fused closures that matter most inline read
-// and call fn themselves: get is past the inliner's budget.
-func (l *leaf[F]) get(f *F) int64 {
-	if v, ok := l.read(f); ok {
-		return v
-	}
-	return l.fn(f)
-}
-
-// read is the leaf's load, or false when the closure must read it.
+// read is the leaf's load, or false when the closure must read it; the
+// fused closures call fn then (a call in read would put it past the
+// inliner's budget).
 func (l *leaf[F]) read(f *F) (int64, bool) {
 	p := unsafe.Add(unsafe.Pointer(f), l.ld.at)
 	switch l.ld.kind {
@@ -133,10 +126,20 @@ func (c *checker[F]) leafOf(n *ir[F]) leaf[F] {
 // loads turns the loads on; the benchmarks turn them off to compare.
 var loads = true
 
-// closure is the leaf as a closure: the host's when it is one.
+// closure is the leaf as a closure: the host's, or one that reads the
+// load.
 func (l leaf[F]) closure() func(*F) int64 {
 	if l.ld.kind == loadNone {
 		return l.fn
 	}
-	return func(f *F) int64 { return l.get(f) }
+	return func(f *F) int64 {
+		v, ok := l.read(f)
+		if !ok {
+			v = l.fn(f)
+		}
+		return v
+	}
 }
+
+// loads reports whether the leaf is a load.
+func (l *leaf[F]) loads() bool { return l.ld.kind != loadNone }
