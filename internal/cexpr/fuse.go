@@ -354,11 +354,14 @@ func fuseInt[F any](o op, uns bool, x, y affine[F], fail func(*F, error), err er
 	if o == opDiv && !uns && !x.hasG && y.hasG { // a rate: count * 100 / (hertz * interval)
 		return intRateFn(&intRate[F]{x.fn, y.fn, y.g, x.m, x.a, y.m, y.a, fail, err})
 	}
-	if x.hasG || x.fn.loads() {
+	if x.hasG {
 		x = affine[F]{fn: leaf[F]{fn: x.closure()}, m: 1}
 	}
-	if y.hasG || y.fn.loads() {
+	if y.hasG {
 		y = affine[F]{fn: leaf[F]{fn: y.closure()}, m: 1}
+	}
+	if x.fn.loads() || y.fn.loads() {
+		return intPairFn(o, uns, &intPair[F]{x.fn, y.fn, x.m, x.a, y.m, y.a, fail, err})
 	}
 	xf, xm, xa, yf, ym, ya := x.fn.fn, x.m, x.a, y.fn.fn, y.m, y.a
 	switch o {
@@ -452,4 +455,166 @@ func intRateFn[F any](r *intRate[F]) func(*F) int64 {
 		}
 		return a / b
 	}
+}
+
+// intPair is the closure data of x o y, affine operands of which one at
+// least is a load.
+type intPair[F any] struct {
+	x, y           leaf[F]
+	xm, xa, ym, ya int64
+	fail           func(*F, error)
+	err            error
+}
+
+// intPairFn is fuseInt's closure of x o y with the loads read inline.
+func intPairFn[F any](o op, uns bool, r *intPair[F]) func(*F) int64 {
+	switch {
+	case o == opAdd:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			return a + b
+		}
+	case o == opSub:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			return a - b
+		}
+	case o == opMul:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			return a * b
+		}
+	case o == opAnd:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			return a & b
+		}
+	case o == opOr:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			return a | b
+		}
+	case o == opXor:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			return a ^ b
+		}
+	case o == opDiv && uns:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			if b == 0 {
+				r.fail(f, r.err)
+				return 0
+			}
+			return int64(uint64(a) / uint64(b))
+		}
+	case o == opRem && uns:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			if b == 0 {
+				r.fail(f, r.err)
+				return 0
+			}
+			return int64(uint64(a) % uint64(b))
+		}
+	case o == opDiv:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			if b == 0 {
+				r.fail(f, r.err)
+				return 0
+			}
+			return a / b
+		}
+	case o == opRem:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			if b == 0 {
+				r.fail(f, r.err)
+				return 0
+			}
+			return a % b
+		}
+	}
+	return nil
 }
