@@ -56,23 +56,24 @@ func (x doubleOperand[F]) closure() func(*F) float64 {
 
 // doubleRate is the closure of a rate in double, "count * 100.0 / (hertz
 // * interval)": x an integer converted and scaled by a constant, y a
-// product of integers converted; nil for other shapes.
+// product of integers converted (with loads: any affine integer, or a
+// load); nil for other shapes.
 func (c *checker[F]) doubleRate(n *ir[F]) func(*F) float64 {
 	x, y := n.x, n.y
 	if !fusing || n.op != opDiv || x.op != opMul || !x.y.isConst() || x.x.op != opConv || y.op != opConv {
 		return nil
 	}
 	from, to := x.x.x.t, y.x.t
-	if from.Kind != KInt || from.Unsigned || to.Kind != KInt || to.Unsigned || to.Bits != 64 || !c.isAffine(y.x) {
+	if from.Kind != KInt || from.Unsigned || to.Kind != KInt || to.Unsigned || to.Bits != 64 || !c.isAffine(y.x) && !isLoad(y.x) {
 		return nil
 	}
 	ya := c.affineOf(y.x)
-	if !ya.hasG || ya.m != 1 || ya.a != 0 {
-		return nil
-	}
-	r := &dblRate[F]{c.leafOf(x.x.x), ya.fn, ya.g, x.y.v.F}
-	if !r.x.loads() && !r.y.loads() && !r.g.loads() {
-		xf, k, yf, yg := r.x.fn, r.k, r.y.fn, r.g.fn
+	r := &dblRate[F]{c.leafOf(x.x.x), ya, x.y.v.F}
+	if !r.x.loads() && !ya.fn.loads() && !ya.g.loads() {
+		if !ya.hasG || ya.m != 1 || ya.a != 0 {
+			return nil
+		}
+		xf, k, yf, yg := r.x.fn, r.k, ya.fn.fn, ya.g.fn
 		return func(f *F) float64 { return float64(xf(f)) * k / float64(yf(f)*yg(f)) }
 	}
 	return func(f *F) float64 { // the loads inline; r's fields read when needed
@@ -80,22 +81,26 @@ func (c *checker[F]) doubleRate(n *ir[F]) func(*F) float64 {
 		if !ok {
 			a = r.x.fn(f)
 		}
-		b, ok := r.y.read(f)
+		b, ok := r.y.fn.read(f)
 		if !ok {
-			b = r.y.fn(f)
+			b = r.y.fn.fn(f)
 		}
-		g, ok := r.g.read(f)
-		if !ok {
-			g = r.g.fn(f)
+		if r.y.hasG {
+			g, ok := r.y.g.read(f)
+			if !ok {
+				g = r.y.g.fn(f)
+			}
+			b *= g
 		}
-		return float64(a) * r.k / float64(b*g)
+		return float64(a) * r.k / float64(b*r.y.m+r.y.a)
 	}
 }
 
-// dblRate is the closure data of a rate in double: x * k / (y * g).
+// dblRate is the closure data of a rate in double: x * k / y, y affine.
 type dblRate[F any] struct {
-	x, y, g leaf[F]
-	k       float64
+	x leaf[F]
+	y affine[F]
+	k float64
 }
 
 // fuseDouble is the closure of x o y in double, o one of + - * /.

@@ -115,9 +115,14 @@ func (l *leaf[F]) read(f *F) (int64, bool) {
 	return 0, false
 }
 
+// isLoad reports whether n is a host's leaf with a load, to read inline.
+func isLoad[F any](n *ir[F]) bool {
+	return n.op == opLeaf && n.leaf.load.kind != loadNone && fusing && loads
+}
+
 // leafOf is n as a leaf: its load if it is a host's leaf with one.
 func (c *checker[F]) leafOf(n *ir[F]) leaf[F] {
-	if n.op == opLeaf && n.leaf.load.kind != loadNone && fusing && loads {
+	if isLoad(n) {
 		return leaf[F]{ld: n.leaf.load, fn: n.leaf.Int}
 	}
 	return leaf[F]{fn: c.intFn(n)}

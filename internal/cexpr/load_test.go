@@ -69,6 +69,12 @@ func TestLoads(t *testing.T) {
 		{src: "a * 100 / (b * n)", rec: nil, want: -1 * 100 / (-1 * 3), calls: 2},
 		{src: "a * 100.0 / (b * n)", rec: rec, wantFloat: 12345 * 100.0 / (7 * 3), calls: 0},
 		{src: "a * 100.0 / (b * n)", rec: rec[:15], wantFloat: 12345 * 100.0 / (-1 * 3), calls: 1},
+		{src: "a * 100.0 / (b * 2 + n)", rec: rec, wantFloat: 12345 * 100.0 / (7*2 + 3), calls: 0},
+		{src: "a * 100.0 / (b * 2 + n)", rec: rec[:8], wantFloat: 12345 * 100.0 / (-1*2 + 3), calls: 1},
+		{src: "a * 2.5 / b", rec: rec, wantFloat: 12345 * 2.5 / 7, calls: 0},
+		{src: "a * 2.5 / b", rec: nil, wantFloat: -1 * 2.5 / -1, calls: 2},
+		{src: "a * 100 / (b + 2)", rec: rec, want: 12345 * 100 / 9, calls: 0},
+		{src: "a * 100 / (b + 2)", rec: rec[:9], want: 12345 * 100 / 1, calls: 1},
 	} {
 		x, err := Parse("", tc.src)
 		if err != nil {
