@@ -28,6 +28,11 @@ type hostKind struct{ name string }
 
 func (h hostKind) String() string { return h.name }
 
+// inlineLoads gives cexpr the loads of the frame's words and of sys's
+// fields, which its fused closures read inline; the benchmarks turn it
+// off to compare.
+var inlineLoads = true
+
 // descHost resolves the names of one expression.
 type descHost struct {
 	cexpr.BaseHost[frame]
@@ -94,7 +99,11 @@ func (c *compiler) fresh(n cexpr.Node) bool {
 
 // operand is a compiled expression as cexpr's operand: host kinds keep
 // the cx as their data, and scalars carry it too, for the fused ops.
-func (h *descHost) operand(x cx) cexpr.Operand[frame] {
+func (h *descHost) operand(x cx) cexpr.Operand[frame] { return h.operandLoad(x, nil) }
+
+// operandLoad is operand with a load that reads x's integer inline (nil:
+// none).
+func (h *descHost) operandLoad(x cx, ld *cexpr.Load) cexpr.Operand[frame] {
 	if x.fail != nil {
 		return cexpr.FailingRun(errors.New("fails"), x.fail)
 	}
@@ -111,9 +120,12 @@ func (h *descHost) operand(x cx) cexpr.Operand[frame] {
 		if x.uns {
 			t = cexpr.ULong
 		}
-		if x.con != nil {
+		switch {
+		case x.con != nil:
 			o = cexpr.Constant[frame](cexpr.IntValue(t, x.con.i))
-		} else {
+		case ld != nil:
+			o = cexpr.IntLoad(t, x.intFn(), *ld)
+		default:
 			o = cexpr.IntLeaf(t, x.intFn())
 		}
 	case kFloat:
@@ -192,7 +204,22 @@ func (h *descHost) Ident(id *cexpr.Ident) (cexpr.Operand[frame], error) {
 		return h.operand(x), nil
 	}
 	h.c.pos = id.Pos
-	return h.operand(h.c.ident(id.Name)), nil
+	x := h.c.ident(id.Name)
+	if ld, ok := frameWords[id.Name]; ok && inlineLoads && x.k == kInt && x.con == nil && !h.c.constOnly && !h.c.inScope(id.Name) {
+		return h.operandLoad(x, &ld), nil
+	}
+	return h.operand(x), nil
+}
+
+// inScope reports whether name is a name in scope (a let, a parameter),
+// which hides the sample's names.
+func (c *compiler) inScope(name string) bool {
+	for _, s := range c.scope {
+		if s.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (h *descHost) Member(x cexpr.Operand[frame], m *cexpr.Member) (cexpr.Operand[frame], error) {
@@ -218,6 +245,10 @@ func (h *descHost) Load(x cexpr.Operand[frame], _ cexpr.Node) (cexpr.Operand[fra
 	switch y.k {
 	case kC, kList, kCgroup:
 		return x, nil
+	case kInt:
+		if ld, ok := sysLoad(y.from); ok && inlineLoads && y.con == nil {
+			return h.operandLoad(y, &ld), nil
+		}
 	}
 	return h.operand(y), nil
 }

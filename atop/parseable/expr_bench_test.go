@@ -11,7 +11,9 @@ import (
 
 // BenchmarkExpr is one description expression over sample fields, as a
 // print line evaluates it: compiled, then the same written in Go over
-// the field's accessor (what the compiled closures should come near).
+// the field's accessor (what the compiled closures should come near);
+// noloads is compiled without the loads that the fused closures read
+// inline (each leaf is the host's closure).
 func BenchmarkExpr(b *testing.B) {
 	r, err := atop.Open(filepath.Join(testdata, "fixtures", "atop-2.13.0-small.raw"))
 	if err != nil {
@@ -54,6 +56,11 @@ func BenchmarkExpr(b *testing.B) {
 	}
 	const ints = "sys.cpu.all.stime * 100 / (hertz * interval)"
 	const floats = "sys.cpu.all.stime * 100.0 / (hertz * interval)"
+	compileNoLoads := func(src string) cx {
+		inlineLoads = false
+		defer func() { inlineLoads = true }()
+		return compile(src)
+	}
 	b.Run("ints/compiled", func(b *testing.B) {
 		x := compile(ints)
 		fn := x.intFn()
@@ -66,15 +73,40 @@ func BenchmarkExpr(b *testing.B) {
 			b.Fatal(f.err, sink)
 		}
 	})
-	b.Run("ints/hand", func(b *testing.B) {
-		fn := func(f *frame) int64 {
-			d := f.hertz * f.interval
-			if d == 0 {
-				f.fail("", errDivZero)
-				return 0
-			}
-			return acc.Int(f.sysRoot) * 100 / d
+	b.Run("ints/noloads", func(b *testing.B) {
+		x := compileNoLoads(ints)
+		fn := x.intFn()
+		var sink int64
+		b.ReportAllocs()
+		for b.Loop() {
+			sink += fn(f)
 		}
+		if f.err != nil || sink == 0 {
+			b.Fatal(f.err, sink)
+		}
+	})
+	handInt := func(f *frame) int64 {
+		d := f.hertz * f.interval
+		if d == 0 {
+			f.fail("", errDivZero)
+			return 0
+		}
+		return acc.Int(f.sysRoot) * 100 / d
+	}
+	// hand: Go inlines the closure into the loop (a bound no closure built
+	// at run time reaches); hand-called: through a func value, as every
+	// compiled expression is called.
+	b.Run("ints/hand", func(b *testing.B) {
+		var sink int64
+		for b.Loop() {
+			sink += handInt(f)
+		}
+		if sink == 0 {
+			b.Fatal(sink)
+		}
+	})
+	b.Run("ints/hand-called", func(b *testing.B) {
+		fn := opaque(handInt)
 		var sink int64
 		for b.Loop() {
 			sink += fn(f)
@@ -94,10 +126,31 @@ func BenchmarkExpr(b *testing.B) {
 			b.Fatal(f.err, sink)
 		}
 	})
-	b.Run("floats/hand", func(b *testing.B) {
-		fn := func(f *frame) float64 {
-			return float64(acc.Int(f.sysRoot)) * 100.0 / float64(f.hertz*f.interval)
+	b.Run("floats/noloads", func(b *testing.B) {
+		fn := compileNoLoads(floats).fl
+		var sink float64
+		b.ReportAllocs()
+		for b.Loop() {
+			sink += fn(f)
 		}
+		if f.err != nil || sink == 0 {
+			b.Fatal(f.err, sink)
+		}
+	})
+	handFloat := func(f *frame) float64 {
+		return float64(acc.Int(f.sysRoot)) * 100.0 / float64(f.hertz*f.interval)
+	}
+	b.Run("floats/hand", func(b *testing.B) {
+		var sink float64
+		for b.Loop() {
+			sink += handFloat(f)
+		}
+		if sink == 0 {
+			b.Fatal(sink)
+		}
+	})
+	b.Run("floats/hand-called", func(b *testing.B) {
+		fn := opaque(handFloat)
 		var sink float64
 		for b.Loop() {
 			sink += fn(f)
@@ -107,3 +160,8 @@ func BenchmarkExpr(b *testing.B) {
 		}
 	})
 }
+
+// opaque returns fn so that the compiler cannot inline it at its calls.
+//
+//go:noinline
+func opaque[T any](fn func(*frame) T) func(*frame) T { return fn }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cstructgo/cstruct/cstruct"
+	"github.com/cstructgo/cstruct/internal/cexpr"
 )
 
 // A frame is the state of printing one sample with a compiled program:
@@ -786,3 +787,36 @@ func appendSpacefmt(dst, s []byte, z bool) []byte {
 
 // errDivZero is the interpreter's message.
 var errDivZero = errors.New("division by zero")
+
+// frameWords are the names whose values are int64 fields of the frame,
+// as loads the compiled expressions read inline.
+var frameWords = func() map[string]cexpr.Load {
+	m := map[string]cexpr.Load{}
+	for name, field := range map[string]string{"hertz": "hertz", "pagesize": "pagesize", "supportflags": "support",
+		"rrflags": "rrflags", "epoch": "epoch", "interval": "interval"} {
+		ld, err := cexpr.WordLoad[frame](field)
+		if err != nil {
+			panic(err) // the frame's own fields: a bug here
+		}
+		m[name] = ld
+	}
+	return m
+}()
+
+// sysLoad is the load of an 8-byte little-endian integer field of sys
+// at a static place, read from sysRoot when the sstat is there and long
+// enough (else readInt's closure).
+func sysLoad(p *place) (cexpr.Load, bool) {
+	if p == nil || p.src != srcSys || p.slot >= 0 || !p.fixed() {
+		return cexpr.Load{}, false
+	}
+	acc := p.acc
+	if _, _, bf := acc.BitField(); bf || !acc.IsInteger() || acc.BigEndian() || acc.Size() != 8 {
+		return cexpr.Load{}, false
+	}
+	if _, ok := cstruct.Underlying(acc.Type()).(*cstruct.Int); !ok {
+		return cexpr.Load{}, false
+	}
+	ld, err := cexpr.BytesLoad[frame]("sysRoot", acc.Offset(), int64(needOf(acc)))
+	return ld, err == nil
+}

@@ -48,7 +48,11 @@
 // an integer times, plus or minus constants, or the product of two, is
 // read inside its user's closure, and so is a constant or an integer
 // converted to double in a double operation, so that
-// "a * 100 / (b * c)" is one closure calling its three leaves.
+// "a * 100 / (b * c)" is one closure calling its three leaves. A host
+// may describe a 64-bit leaf as a Load too (IntLoad: an int64 field of
+// the frame, WordLoad, or 8 little-endian bytes of a []byte field,
+// BytesLoad), which those closures read inline, calling the leaf's
+// closure only when the bytes are too short (load.go).
 // Errors while a closure runs (a division by zero) go to Host.Fail.
 //
 // # Limits

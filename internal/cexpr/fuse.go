@@ -10,11 +10,13 @@ package cexpr
 var fusing = true
 
 // doubleOperand is an operand of a double operation, as it is fused: a
-// constant, a signed integer closure to convert, or a double closure.
+// constant, a signed integer closure to convert (il, its leaf, may be a
+// load), or a double closure.
 type doubleOperand[F any] struct {
 	isK bool
 	k   float64
 	i   func(*F) int64 // an affine closure
+	il  leaf[F]
 	fl  func(*F) float64
 }
 
@@ -24,7 +26,8 @@ func (c *checker[F]) doubleOperand(n *ir[F]) doubleOperand[F] {
 	case n.isConst():
 		return doubleOperand[F]{isK: true, k: n.v.F}
 	case n.op == opConv && n.x.t.Kind == KInt && !n.x.t.Unsigned:
-		return doubleOperand[F]{i: c.intFn(n.x)} // float64(v), exact as intToFloat to double; intFn fuses it
+		l := c.leafOf(n.x) // float64(v), exact as intToFloat to double; intFn fuses it
+		return doubleOperand[F]{i: l.closure(), il: l}
 	}
 	return doubleOperand[F]{fl: c.floatFn(n)}
 }
@@ -35,6 +38,15 @@ func (x doubleOperand[F]) closure() func(*F) float64 {
 	case x.isK:
 		k := x.k
 		return func(*F) float64 { return k }
+	case x.il.ld.kind != loadNone:
+		r := &x.il
+		return func(f *F) float64 {
+			v, ok := r.read(f)
+			if !ok {
+				v = r.fn(f)
+			}
+			return float64(v)
+		}
 	case x.i != nil:
 		i := x.i
 		return func(f *F) float64 { return float64(i(f)) }
@@ -44,22 +56,51 @@ func (x doubleOperand[F]) closure() func(*F) float64 {
 
 // doubleRate is the closure of a rate in double, "count * 100.0 / (hertz
 // * interval)": x an integer converted and scaled by a constant, y a
-// product of integers converted; nil for other shapes.
+// product of integers converted (with loads: any affine integer, or a
+// load); nil for other shapes.
 func (c *checker[F]) doubleRate(n *ir[F]) func(*F) float64 {
 	x, y := n.x, n.y
 	if !fusing || n.op != opDiv || x.op != opMul || !x.y.isConst() || x.x.op != opConv || y.op != opConv {
 		return nil
 	}
 	from, to := x.x.x.t, y.x.t
-	if from.Kind != KInt || from.Unsigned || to.Kind != KInt || to.Unsigned || to.Bits != 64 || !c.isAffine(y.x) {
+	if from.Kind != KInt || from.Unsigned || to.Kind != KInt || to.Unsigned || to.Bits != 64 || !c.isAffine(y.x) && !isLoad(y.x) {
 		return nil
 	}
 	ya := c.affineOf(y.x)
-	if ya.g == nil || ya.m != 1 || ya.a != 0 {
-		return nil
+	r := &dblRate[F]{c.leafOf(x.x.x), ya, x.y.v.F}
+	if !r.x.loads() && !ya.fn.loads() && !ya.g.loads() {
+		if !ya.hasG || ya.m != 1 || ya.a != 0 {
+			return nil
+		}
+		xf, k, yf, yg := r.x.fn, r.k, ya.fn.fn, ya.g.fn
+		return func(f *F) float64 { return float64(xf(f)) * k / float64(yf(f)*yg(f)) }
 	}
-	xf, k, yf, yg := c.intFn(x.x.x), x.y.v.F, ya.fn, ya.g
-	return func(f *F) float64 { return float64(xf(f)) * k / float64(yf(f)*yg(f)) }
+	return func(f *F) float64 { // the loads inline; r's fields read when needed
+		a, ok := r.x.read(f)
+		if !ok {
+			a = r.x.fn(f)
+		}
+		b, ok := r.y.fn.read(f)
+		if !ok {
+			b = r.y.fn.fn(f)
+		}
+		if r.y.hasG {
+			g, ok := r.y.g.read(f)
+			if !ok {
+				g = r.y.g.fn(f)
+			}
+			b *= g
+		}
+		return float64(a) * r.k / float64(b*r.y.m+r.y.a)
+	}
+}
+
+// dblRate is the closure data of a rate in double: x * k / y, y affine.
+type dblRate[F any] struct {
+	x leaf[F]
+	y affine[F]
+	k float64
 }
 
 // fuseDouble is the closure of x o y in double, o one of + - * /.
@@ -75,6 +116,8 @@ func fuseDouble[F any](o op, x, y doubleOperand[F]) func(*F) float64 {
 		return dblIF(o, x.i, y.fl)
 	case x.fl != nil && y.i != nil:
 		return dblFI(o, x.fl, y.i)
+	case x.il.loads() && y.isK:
+		return dblLK(o, &x.il, y.k)
 	case x.i != nil && y.isK:
 		return dblIK(o, x.i, y.k)
 	case x.isK && y.i != nil:
@@ -145,6 +188,43 @@ func dblIK[F any](o op, x func(*F) int64, k float64) func(*F) float64 {
 	return func(f *F) float64 { return float64(x(f)) / k }
 }
 
+// dblLK is dblIK of a load, read inline.
+func dblLK[F any](o op, l *leaf[F], k float64) func(*F) float64 {
+	switch o {
+	case opAdd:
+		return func(f *F) float64 {
+			v, ok := l.read(f)
+			if !ok {
+				v = l.fn(f)
+			}
+			return float64(v) + k
+		}
+	case opSub:
+		return func(f *F) float64 {
+			v, ok := l.read(f)
+			if !ok {
+				v = l.fn(f)
+			}
+			return float64(v) - k
+		}
+	case opMul:
+		return func(f *F) float64 {
+			v, ok := l.read(f)
+			if !ok {
+				v = l.fn(f)
+			}
+			return float64(v) * k
+		}
+	}
+	return func(f *F) float64 {
+		v, ok := l.read(f)
+		if !ok {
+			v = l.fn(f)
+		}
+		return float64(v) / k
+	}
+}
+
 func dblKI[F any](o op, k float64, y func(*F) int64) func(*F) float64 {
 	switch o {
 	case opAdd:
@@ -175,13 +255,15 @@ func dblII[F any](o op, x, y func(*F) int64) func(*F) float64 {
 // in its user's closure. In 64 bits the ring arithmetic gives the bits of
 // the separate operations, overflow included.
 
-// affine is an integer operand fn(f) * g(f) * m + a (g may be nil: 1).
+// affine is an integer operand fn(f) * g(f) * m + a (without hasG, g is
+// 1). fn and g are leaves, which may be loads.
 type affine[F any] struct {
-	fn, g func(*F) int64
+	fn, g leaf[F]
+	hasG  bool
 	m, a  int64
 }
 
-func (x affine[F]) plain() bool { return x.g == nil && x.m == 1 && x.a == 0 }
+func (x affine[F]) plain() bool { return !x.hasG && x.m == 1 && x.a == 0 }
 
 // isAffine reports whether n is an operation that affineOf folds into
 // its operand.
@@ -203,7 +285,7 @@ func (c *checker[F]) isAffine(n *ir[F]) bool {
 // affineOf reads n, of a 64-bit integer type, as an affine operand.
 func (c *checker[F]) affineOf(n *ir[F]) affine[F] {
 	if !c.isAffine(n) {
-		return affine[F]{fn: c.intFn(n), m: 1}
+		return affine[F]{fn: c.leafOf(n), m: 1}
 	}
 	switch n.op {
 	case opAdd, opSub:
@@ -234,10 +316,10 @@ func (c *checker[F]) affineOf(n *ir[F]) affine[F] {
 			return x
 		}
 		if x.plain() {
-			x.g = c.intFn(n.y)
+			x.g, x.hasG = c.leafOf(n.y), true
 			return x
 		}
-		return affine[F]{fn: x.closure(), g: c.intFn(n.y), m: 1}
+		return affine[F]{fn: leaf[F]{fn: x.closure()}, g: c.leafOf(n.y), hasG: true, m: 1}
 	case opNeg:
 		x := c.affineOf(n.x)
 		x.m, x.a = -x.m, -x.a
@@ -248,10 +330,28 @@ func (c *checker[F]) affineOf(n *ir[F]) affine[F] {
 
 // closure is the affine operand as a closure of its own.
 func (x affine[F]) closure() func(*F) int64 {
-	fn, g, m, a := x.fn, x.g, x.m, x.a
+	if x.plain() {
+		return x.fn.closure()
+	}
+	if x.fn.loads() || x.g.loads() {
+		r := &x
+		return func(f *F) int64 { // the loads inline
+			v, ok := r.fn.read(f)
+			if !ok {
+				v = r.fn.fn(f)
+			}
+			if r.hasG {
+				g, ok := r.g.read(f)
+				if !ok {
+					g = r.g.fn(f)
+				}
+				v *= g
+			}
+			return v*r.m + r.a
+		}
+	}
+	fn, g, m, a := x.fn.fn, x.g.fn, x.m, x.a
 	switch {
-	case x.plain():
-		return fn
 	case g != nil && m == 1 && a == 0:
 		return func(f *F) int64 { return fn(f) * g(f) }
 	case g != nil:
@@ -269,24 +369,19 @@ func (x affine[F]) closure() func(*F) int64 {
 // nil for other operations. A product operand is read through its
 // closure: the fused closure keeps its operands in locals.
 func fuseInt[F any](o op, uns bool, x, y affine[F], fail func(*F, error), err error) func(*F) int64 {
-	if o == opDiv && !uns && x.g == nil && y.g != nil { // a rate: count * 100 / (hertz * interval)
-		xf, xm, xa, yf, yg, ym, ya := x.fn, x.m, x.a, y.fn, y.g, y.m, y.a
-		return func(f *F) int64 {
-			a, b := xf(f)*xm+xa, yf(f)*yg(f)*ym+ya
-			if b == 0 {
-				fail(f, err)
-				return 0
-			}
-			return a / b
-		}
+	if o == opDiv && !uns && !x.hasG && y.hasG { // a rate: count * 100 / (hertz * interval)
+		return intRateFn(&intRate[F]{x.fn, y.fn, y.g, x.m, x.a, y.m, y.a, fail, err})
 	}
-	if x.g != nil {
-		x = affine[F]{fn: x.closure(), m: 1}
+	if x.hasG {
+		x = affine[F]{fn: leaf[F]{fn: x.closure()}, m: 1}
 	}
-	if y.g != nil {
-		y = affine[F]{fn: y.closure(), m: 1}
+	if y.hasG {
+		y = affine[F]{fn: leaf[F]{fn: y.closure()}, m: 1}
 	}
-	xf, xm, xa, yf, ym, ya := x.fn, x.m, x.a, y.fn, y.m, y.a
+	if x.fn.loads() || y.fn.loads() {
+		return intPairFn(o, uns, &intPair[F]{x.fn, y.fn, x.m, x.a, y.m, y.a, fail, err})
+	}
+	xf, xm, xa, yf, ym, ya := x.fn.fn, x.m, x.a, y.fn.fn, y.m, y.a
 	switch o {
 	case opAdd:
 		return func(f *F) int64 { return xf(f)*xm + xa + (yf(f)*ym + ya) }
@@ -329,6 +424,211 @@ func fuseInt[F any](o op, uns bool, x, y affine[F], fail func(*F, error), err er
 			a, b := xf(f)*xm+xa, yf(f)*ym+ya
 			if b == 0 {
 				fail(f, err)
+				return 0
+			}
+			return a % b
+		}
+	}
+	return nil
+}
+
+// intRate is the closure data of a rate: (x*xm + xa) / (y*g*ym + ya).
+type intRate[F any] struct {
+	x, y, g        leaf[F]
+	xm, xa, ym, ya int64
+	fail           func(*F, error)
+	err            error
+}
+
+// intRateFn is the closure of a rate.
+func intRateFn[F any](r *intRate[F]) func(*F) int64 {
+	if !r.x.loads() && !r.y.loads() && !r.g.loads() {
+		xf, xm, xa, yf, yg, ym, ya, fail, err := r.x.fn, r.xm, r.xa, r.y.fn, r.g.fn, r.ym, r.ya, r.fail, r.err
+		return func(f *F) int64 {
+			a, b := xf(f)*xm+xa, yf(f)*yg(f)*ym+ya
+			if b == 0 {
+				fail(f, err)
+				return 0
+			}
+			return a / b
+		}
+	}
+	return func(f *F) int64 { // the loads inline; r's fields read when needed
+		a, ok := r.x.read(f)
+		if !ok {
+			a = r.x.fn(f)
+		}
+		b, ok := r.y.read(f)
+		if !ok {
+			b = r.y.fn(f)
+		}
+		g, ok := r.g.read(f)
+		if !ok {
+			g = r.g.fn(f)
+		}
+		a, b = a*r.xm+r.xa, b*g*r.ym+r.ya
+		if b == 0 {
+			r.fail(f, r.err)
+			return 0
+		}
+		return a / b
+	}
+}
+
+// intPair is the closure data of x o y, affine operands of which one at
+// least is a load.
+type intPair[F any] struct {
+	x, y           leaf[F]
+	xm, xa, ym, ya int64
+	fail           func(*F, error)
+	err            error
+}
+
+// intPairFn is fuseInt's closure of x o y with the loads read inline.
+func intPairFn[F any](o op, uns bool, r *intPair[F]) func(*F) int64 {
+	switch {
+	case o == opAdd:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			return a + b
+		}
+	case o == opSub:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			return a - b
+		}
+	case o == opMul:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			return a * b
+		}
+	case o == opAnd:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			return a & b
+		}
+	case o == opOr:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			return a | b
+		}
+	case o == opXor:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			return a ^ b
+		}
+	case o == opDiv && uns:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			if b == 0 {
+				r.fail(f, r.err)
+				return 0
+			}
+			return int64(uint64(a) / uint64(b))
+		}
+	case o == opRem && uns:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			if b == 0 {
+				r.fail(f, r.err)
+				return 0
+			}
+			return int64(uint64(a) % uint64(b))
+		}
+	case o == opDiv:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			if b == 0 {
+				r.fail(f, r.err)
+				return 0
+			}
+			return a / b
+		}
+	case o == opRem:
+		return func(f *F) int64 {
+			a, ok := r.x.read(f)
+			if !ok {
+				a = r.x.fn(f)
+			}
+			b, ok := r.y.read(f)
+			if !ok {
+				b = r.y.fn(f)
+			}
+			a, b = a*r.xm+r.xa, b*r.ym+r.ya
+			if b == 0 {
+				r.fail(f, r.err)
 				return 0
 			}
 			return a % b

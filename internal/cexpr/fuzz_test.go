@@ -16,6 +16,15 @@ func (h fuzzHost) Ident(x *Ident) (Operand[vframe], error) {
 	if x.Name == "s" {
 		return TextLeaf(func(*vframe) []byte { return []byte("sda") }), nil
 	}
+	for i, v := range h.vars { // 64-bit integers are loads of rec too
+		if v.name == x.Name && v.t.Kind == KInt && v.t.Bits == 64 {
+			ld, err := BytesLoad[vframe]("rec", int64(8*i), int64(8*i+8))
+			if err != nil {
+				return Operand[vframe]{}, err
+			}
+			return IntLoad(v.t, func(f *vframe) int64 { return f.ints[i] }, ld), nil
+		}
+	}
 	return h.varHost.Ident(x)
 }
 
@@ -97,7 +106,7 @@ func FuzzCexpr(f *testing.F) {
 	}
 	for _, e := range []string{"s == \"sda\" ? vf * 2 : vd", "!s", "(vu << 31) >> vi", "vl / 0", "vi ? 1 : 1 / 0",
 		"-(vul) % 7u", "sizeof(int)", "f(1)(2)", "a.b[1]", "(char)-1 == '\\377'", "1 ? s : 2", "((((1))))",
-		"vl * 100 / (vi * vl)", "vl * 100.0 / (vi * vl)", "-(vl - 3) * 2 + vi * vl", "(vl * 7 + 1) % (vi * 0)"} {
+		"vl * 100 / (vi * vl)", "vl * 100.0 / (vi * vl)", "vl * 100 / (vl * vul)", "vul * 3.0 / (vl * vl)", "vl * 100.0 / (vl * vl)", "vl * 100.0 / (vl * 3)", "vl * 2.5 / vul", "vi * 100.0 / (vl + 1)", "vl * 100.0 / (vl - vl)", "-(vl - 3) * 2 + vi * vl", "(vl * 7 + 1) % (vi * 0)"} {
 		f.Add(e)
 	}
 	lim := Limits{Depth: 50, Nodes: 2000, Cost: 5000}

@@ -2,6 +2,7 @@ package cexpr
 
 import (
 	"bufio"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"os"
@@ -34,6 +35,7 @@ func needGCC(t *testing.T) string {
 type vframe struct {
 	ints []int64
 	flts []float64
+	rec  []byte // ints, little-endian, for the loads of the fuzz host
 	err  error
 }
 
@@ -65,6 +67,7 @@ func (h varHost) frame() *vframe {
 	f := &vframe{ints: make([]int64, len(h.vars)), flts: make([]float64, len(h.vars))}
 	for i, v := range h.vars {
 		f.ints[i], f.flts[i] = v.v, v.f
+		f.rec = binary.LittleEndian.AppendUint64(f.rec, uint64(v.v))
 	}
 	return f
 }

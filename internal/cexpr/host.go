@@ -24,6 +24,8 @@ type Operand[F any] struct {
 	// effects, for a KNever operand, runs what precedes the failure
 	// (the operands left of it), so that their errors come first.
 	effects func(*F)
+	// load, for an Int operand, reads the same value inline (IntLoad).
+	load Load
 }
 
 // Constant is the operand of a constant value.
