@@ -205,7 +205,7 @@ func (h *descHost) Ident(id *cexpr.Ident) (cexpr.Operand[frame], error) {
 	}
 	h.c.pos = id.Pos
 	x := h.c.ident(id.Name)
-	if ld, ok := frameWords[id.Name]; ok && inlineLoads && x.k == kInt && x.con == nil && !h.c.constOnly && !h.c.inScope(id.Name) {
+	if ld, ok := frameWords()[id.Name]; ok && inlineLoads && x.k == kInt && x.con == nil && !h.c.constOnly && !h.c.inScope(id.Name) {
 		return h.operandLoad(x, &ld), nil
 	}
 	return h.operand(x), nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/cstructgo/cstruct/cstruct"
@@ -789,8 +790,9 @@ func appendSpacefmt(dst, s []byte, z bool) []byte {
 var errDivZero = errors.New("division by zero")
 
 // frameWords are the names whose values are int64 fields of the frame,
-// as loads the compiled expressions read inline.
-var frameWords = func() map[string]cexpr.Load {
+// as loads the compiled expressions read inline; made at the first
+// compile, not at start-up.
+var frameWords = sync.OnceValue(func() map[string]cexpr.Load {
 	m := map[string]cexpr.Load{}
 	for name, field := range map[string]string{"hertz": "hertz", "pagesize": "pagesize", "supportflags": "support",
 		"rrflags": "rrflags", "epoch": "epoch", "interval": "interval"} {
@@ -801,7 +803,7 @@ var frameWords = func() map[string]cexpr.Load {
 		m[name] = ld
 	}
 	return m
-}()
+})
 
 // sysLoad is the load of an 8-byte little-endian integer field of sys
 // at a static place, read from sysRoot when the sstat is there and long
