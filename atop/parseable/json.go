@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -105,6 +106,16 @@ func findJSONDesc(dir, version string) (*desc, error) {
 			}
 		}
 	}
+	d, err := embeddedJSONDesc(version)
+	if err != nil && dir != "" && errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("parseable: no -J description for atop %s: no %s, and none built in", version, filepath.Join(dir, version, JSONFile))
+	}
+	return d, err
+}
+
+// embeddedJSONDesc is the embedded -J description of a version, parsed
+// once.
+func embeddedJSONDesc(version string) (*desc, error) {
 	r, _ := jsonDescCache.LoadOrStore(version, &descResult{})
 	res := r.(*descResult)
 	res.once.Do(func() {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -29,7 +30,11 @@ func NewPrinter(w io.Writer, hdr *atop.Header, opts Options) (*Printer, error) {
 		return nil, errors.New("parseable: no header")
 	}
 	ver := hdr.Version.String()
-	d, err := findDesc(opts.DefsDir, ver)
+	find := findDesc
+	if opts.JSON { // -J needs the version's json.txt, not its parseable.txt
+		find = findJSONDesc
+	}
+	d, err := find(opts.DefsDir, ver)
 	if err != nil {
 		return nil, err
 	}
@@ -162,5 +167,9 @@ func findDesc(dir, version string) (*desc, error) {
 			}
 		}
 	}
-	return descFor(version)
+	d, err := descFor(version)
+	if err != nil && dir != "" && errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("parseable: no -P description for atop %s: no %s, and none built in", version, filepath.Join(dir, version, DescFile))
+	}
+	return d, err
 }

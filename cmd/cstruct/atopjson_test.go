@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -76,4 +77,37 @@ func TestRewriteAtopJSONArgs(t *testing.T) {
 		got := strings.Join(rewriteAtopJSONArgs(strings.Fields(c.in)), " ")
 		assert.Equal(t, c.want, got, c.in)
 	}
+}
+
+// TestAtopJSONNewVersion: a log of a version the binary does not know,
+// read with --defs holding that version's headers and only a json.txt:
+// -J needs no parseable.txt (and -P says which file it lacks).
+func TestAtopJSONNewVersion(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "defs")
+	_, stderr, code := runCLI(t, "", "atop", "defs", "--export", dir)
+	require.Equal(t, 0, code, stderr)
+	require.NoError(t, os.Rename(filepath.Join(dir, "2.13"), filepath.Join(dir, "2.99")))
+	js, err := os.ReadFile(filepath.Join(dir, "2.99", "json.txt"))
+	require.NoError(t, err)
+	require.Equal(t, 1, bytes.Count(js, []byte("\natop 2.13\n")))
+	js = bytes.Replace(js, []byte("\natop 2.13\n"), []byte("\natop 2.99\n"), 1)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "2.99", "json.txt"), js, 0o644))
+	require.NoError(t, os.Remove(filepath.Join(dir, "2.99", "parseable.txt")))
+
+	raw, err := os.ReadFile(atopFixture("2.13.0"))
+	require.NoError(t, err)
+	require.Equal(t, []byte{0x0d, 0x82}, raw[4:6], "aversion of 2.13, little-endian")
+	raw[4] = 99
+	log := filepath.Join(t.TempDir(), "atop_2.99")
+	require.NoError(t, os.WriteFile(log, raw, 0o644))
+
+	want, stderr, code := runCLI(t, "", "atop", "-J", "CPU", "-r", atopFixture("2.13.0"))
+	require.Equal(t, 0, code, stderr)
+	got, stderr, code := runCLI(t, "", "atop", "-J", "CPU", "-r", log, "--defs", dir)
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, want, got)
+
+	_, stderr, code = runCLI(t, "", "atop", "-P", "CPU", "-r", log, "--defs", dir)
+	assert.NotEqual(t, 0, code)
+	assert.Contains(t, stderr, "no -P description for atop 2.99: no "+filepath.Join(dir, "2.99", "parseable.txt")+", and none built in")
 }
