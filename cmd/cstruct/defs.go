@@ -11,36 +11,29 @@ import (
 
 // DefsFlags say where definitions come from and how to lay them out.
 type DefsFlags struct {
-	File    []string `short:"f" name:"file" sep:"none" placeholder:"DEFS.h" help:"C definition file (repeatable; loaded in order)."`
-	Expr    []string `short:"e" name:"expr" sep:"none" placeholder:"TEXT" help:"Inline definitions, after the files (repeatable)."`
-	Natural bool     `help:"Lay out structs as the C compiler does (alignment, holes, padding) instead of packed."`
-	Endian  string   `enum:"little,big" default:"little" help:"Byte order of the data (little, big)."`
-	ABI     string   `name:"abi" enum:"lp64,ilp32" default:"lp64" help:"Sizes of long, pointers, time_t (lp64, ilp32)."`
-	Define  []string `short:"D" name:"define" sep:"none" placeholder:"NAME[=VALUE]" help:"Predefine a macro."`
-	Include []string `short:"I" name:"include" sep:"none" placeholder:"DIR" help:"Directory to search for #include files."`
-	Undef   []string `short:"U" name:"undef" sep:"none" placeholder:"NAME" help:"Remove a predefined macro."`
-	Target  string   `name:"target" enum:",host,builtin" default:"" placeholder:"host" help:"Compile as this machine's C compiler does: its predefined macros and system include directories (gcc's when gcc is installed; 'builtin': gcc 12 on Linux, without running gcc), with natural layout."`
+	File    []string  `short:"f" name:"file" sep:"none" placeholder:"DEFS.h" help:"C definition file (repeatable; loaded in order)."`
+	Expr    []string  `short:"e" name:"expr" sep:"none" placeholder:"TEXT" help:"Inline definitions, after the files (repeatable)."`
+	Natural bool      `help:"Lay out structs as the C compiler does (alignment, holes, padding) instead of packed."`
+	Endian  string    `enum:"little,big" default:"little" help:"Byte order of the data (little, big)."`
+	ABI     string    `name:"abi" enum:"lp64,ilp32" default:"lp64" help:"Sizes of long, pointers, time_t (lp64, ilp32)."`
+	Define  macroArgs `short:"D" name:"define" placeholder:"NAME[=VALUE]" help:"Predefine a macro (-D and -U apply in their command-line order, as gcc's)."`
+	Include []string  `short:"I" name:"include" sep:"none" placeholder:"DIR" help:"Directory to search for #include files."`
+	Undef   macroArgs `short:"U" name:"undef" placeholder:"NAME" help:"Remove a predefined macro."`
+	Target  string    `name:"target" enum:",host,builtin" default:"" placeholder:"host" help:"Compile as this machine's C compiler does: its predefined macros and system include directories (gcc's when gcc is installed; 'builtin': gcc 12 on Linux, without running gcc), with natural layout."`
 }
 
 func (d *DefsFlags) config() cstruct.Config {
-	cfg := cstruct.Config{Natural: d.Natural, Defines: map[string]string{}}
+	cfg := cstruct.Config{Natural: d.Natural}
 	if d.Endian == "big" {
 		cfg.ByteOrder = binary.BigEndian
 	}
 	if d.ABI == "ilp32" {
 		cfg.ABI = cstruct.ILP32
 	}
-	for _, def := range d.Define {
-		name, value, ok := strings.Cut(def, "=")
-		if !ok {
-			value = "1"
-		}
-		cfg.Defines[name] = value
-	}
+	cfg.Defines, cfg.Undefines = macroEffect(d.Define, d.Undef)
 	for _, dir := range d.Include {
 		cfg.IncludeDirs = append(cfg.IncludeDirs, os.DirFS(dir))
 	}
-	cfg.Undefines = d.Undef
 	switch d.Target {
 	case "host":
 		cfg.Target = cstruct.HostTarget(cfg.ABI)
