@@ -39,7 +39,7 @@ struct p_sa { int a; _Static_assert(1, "in a body"); int b; };`,
 	"__extension__": `__extension__ typedef long long p_ll;
 struct p_ext { __extension__ long long a; p_ll b; __extension__ union { int u; char v; }; };`,
 	"typeof": `typedef short p_sh;
-struct p_typeof { typeof(p_sh) a; __typeof__(unsigned char) b; __typeof(1L) c; typeof(int *) d; };`,
+struct p_typeof { typeof(p_sh) a; __typeof__(unsigned char) b; __typeof(1L) c; typeof(int *) d; typeof(1.5f) e; __typeof__(2.0 * 3) f; char g; };`,
 	"aligned typedef": `typedef int p_aint __attribute__((aligned(8)));
 typedef long p_lowal __attribute__((aligned(2)));
 struct p_al { char c; p_aint x; };

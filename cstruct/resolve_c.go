@@ -50,6 +50,15 @@ func (r *resolver) typeofSpec(ty *cparse.Typeof) (Type, error) {
 		return nil, err
 	}
 	ct := p.Type()
+	if ct.Kind == cexpr.KFloat {
+		name := "double"
+		if ct.Bits == 32 {
+			name = "float"
+		}
+		if t, ok := r.s.types[name]; ok {
+			return t, nil
+		}
+	}
 	if ct.Kind != cexpr.KInt {
 		return nil, r.errorf(ty.Pos, "typeof(%s): not an integer expression", cexpr.String(e.X))
 	}
