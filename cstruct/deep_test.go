@@ -44,6 +44,23 @@ func TestDeepTypes(t *testing.T) {
 	_, err = Parse("big.h", []byte("struct s { char a"+strings.Repeat("[2]", 200)+"; };"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "array too large")
+
+	// 2^61 bytes, built a struct at a time (each two of the one before):
+	// offsets counted in bits would overflow; 2^40 bytes is the bound, as
+	// for arrays.
+	var src strings.Builder
+	src.WriteString("struct s0 { int a; };\n")
+	for i := 1; i <= 59; i++ {
+		fmt.Fprintf(&src, "struct s%d { struct s%d x, y; };\n", i, i-1)
+	}
+	_, err = Parse("big.h", []byte(src.String()))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `big.h:40:28: struct too large: "y" ends at byte 2199023255552 (more than 2^40)`)
+	s, err = Parse("big.h", []byte(src.String()[:strings.Index(src.String(), "struct s39 ")]))
+	require.NoError(t, err)
+	st, err = s.Struct("s38")
+	require.NoError(t, err)
+	assert.Equal(t, int64(1)<<40, st.Size())
 }
 
 // BenchmarkDeepTypes shows that typedef chains cost time linear in their

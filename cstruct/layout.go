@@ -59,6 +59,10 @@ func bitfieldBase(t Type) (*Int, bool) {
 	return nil, false
 }
 
+// maxTypeSize bounds the size of a type, an array's or a struct's, so
+// that offsets in bits fit an int64 with room to spare.
+const maxTypeSize = 1 << 40
+
 // layout computes field offsets, size and alignment of st from its members.
 // Offsets of fields that follow a dynamic field are -1: they are computed at
 // decode time, with the same rules, relative to the struct's start.
@@ -218,6 +222,9 @@ func layout(st *Struct, ms []member, mode layoutMode) error {
 				}
 				bitpos = f.Offset * 8
 			} else {
+				if f.Offset+size > maxTypeSize {
+					return &Error{Pos: m.pos, Msg: fmt.Sprintf("struct too large: %q ends at byte %d (more than 2^40)", m.name, f.Offset+size)}
+				}
 				bitpos = (f.Offset + size) * 8
 			}
 		}

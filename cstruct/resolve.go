@@ -487,7 +487,7 @@ func (r *resolver) arraySuffix(a *cparse.ArraySuffix, elem Type) (Type, error) {
 	if v < 0 {
 		return nil, r.errorf(a.Pos, "negative array size %d", v)
 	}
-	if es := elem.Size(); es > 0 && v > (1<<40)/es {
+	if es := elem.Size(); es > 0 && v > maxTypeSize/es {
 		return nil, r.errorf(a.Pos, "array too large (%d elements of %d bytes)", v, es)
 	}
 	return newArray(elem, Fixed, v, nil), nil
