@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 
 	"github.com/cstructgo/cstruct/cstruct"
 )
@@ -61,51 +63,104 @@ func (c *LayoutCmd) Run(e *env) error {
 		types = append(types, t)
 	}
 	for _, t := range types {
-		doc := layoutDoc{Type: t.String(), Size: t.Size(), Align: t.Align()}
-		if st, ok := cstruct.As[*cstruct.Struct](t); ok {
-			doc.Rows = structRows(st, "", 0)
-		}
+		write := writeLayout
 		if c.JSON {
-			b, _ := json.Marshal(doc)
-			e.stdout.Write(append(b, '\n'))
-			continue
+			write = writeLayoutJSON
 		}
-		writeLayout(e.stdout, doc)
+		if err := write(e.stdout, t); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-func writeLayout(w io.Writer, d layoutDoc) {
-	size := fmt.Sprint(d.Size)
-	if d.Size < 0 {
+// The rows of a layout are streamed, never held: a struct of nested
+// structs has as many rows as its tree has paths, which text of a few
+// lines can make astronomical (each level two members of the one below).
+
+// layoutRows are the rows of t's layout: none unless t is a struct.
+func layoutRows(t cstruct.Type) iter.Seq[layoutRow] {
+	return func(yield func(layoutRow) bool) {
+		if st, ok := cstruct.As[*cstruct.Struct](t); ok {
+			walkRows(st, "", 0, yield)
+		}
+	}
+}
+
+// writeLayout writes t's layout as a table, and stops at the first
+// error of w.
+func writeLayout(w io.Writer, t cstruct.Type) error {
+	size := fmt.Sprint(t.Size())
+	if t.Size() < 0 {
 		size = "dynamic"
 	}
-	fmt.Fprintf(w, "%s  size %s  align %d\n", d.Type, size, d.Align)
-	for _, r := range d.Rows {
+	if _, err := fmt.Fprintf(w, "%s  size %s  align %d\n", t, size, t.Align()); err != nil {
+		return err
+	}
+	for r := range layoutRows(t) {
 		off := "     ?"
 		if r.Offset >= 0 {
 			off = fmt.Sprintf("0x%04x", r.Offset)
 		}
+		var err error
 		switch {
 		case r.Padding:
-			fmt.Fprintf(w, "  %s  %6d  %-24s (padding)\n", off, r.Size, "")
+			_, err = fmt.Fprintf(w, "  %s  %6d  %-24s (padding)\n", off, r.Size, "")
 		case r.Bits > 0:
-			fmt.Fprintf(w, "  %s.%d %5s  %-24s %s\n", off, r.Bit, fmt.Sprintf("%d:b", r.Bits), r.Type, r.Path)
+			_, err = fmt.Fprintf(w, "  %s.%d %5s  %-24s %s\n", off, r.Bit, fmt.Sprintf("%d:b", r.Bits), r.Type, r.Path)
 		default:
 			sz := fmt.Sprint(r.Size)
 			if r.Size < 0 {
 				sz = "dyn"
 			}
-			fmt.Fprintf(w, "  %s  %6s  %-24s %s\n", off, sz, r.Type, r.Path)
+			_, err = fmt.Fprintf(w, "  %s  %6s  %-24s %s\n", off, sz, r.Type, r.Path)
+		}
+		if err != nil {
+			return err
 		}
 	}
-	fmt.Fprintln(w)
+	_, err := fmt.Fprintln(w)
+	return err
 }
 
-// structRows lists the fields of st (nested structs expanded) and the holes
-// between them.
+// writeLayoutJSON writes t's layout as one line of JSON, a layoutDoc,
+// row by row, and stops at the first error of w.
+func writeLayoutJSON(w io.Writer, t cstruct.Type) error {
+	head, _ := json.Marshal(layoutDoc{Type: t.String(), Size: t.Size(), Align: t.Align()})
+	head = bytes.TrimSuffix(head, []byte(`null}`)) // "fields":null}
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	sep := []byte{'['}
+	for r := range layoutRows(t) {
+		b, _ := json.Marshal(r)
+		if _, err := w.Write(append(sep, b...)); err != nil {
+			return err
+		}
+		sep[0] = ','
+	}
+	end := "]}\n"
+	if sep[0] == '[' {
+		end = "null}\n" // no rows: as a layoutDoc's
+	}
+	_, err := io.WriteString(w, end)
+	return err
+}
+
+// structRows lists the rows of st (see walkRows), for the callers that
+// compare them.
 func structRows(st *cstruct.Struct, prefix string, base int64) []layoutRow {
 	var rows []layoutRow
+	walkRows(st, prefix, base, func(r layoutRow) bool {
+		rows = append(rows, r)
+		return true
+	})
+	return rows
+}
+
+// walkRows yields the fields of st (nested structs expanded) and the
+// holes between them, until yield returns false (then so does walkRows).
+func walkRows(st *cstruct.Struct, prefix string, base int64, yield func(layoutRow) bool) bool {
 	var end int64 // end of the previous field, relative to st
 	known := true
 	for _, f := range st.Fields {
@@ -114,14 +169,18 @@ func structRows(st *cstruct.Struct, prefix string, base int64) []layoutRow {
 			known = false
 		}
 		if known && !st.Union && f.Offset > end {
-			rows = append(rows, layoutRow{Offset: base + end, Size: f.Offset - end, Path: prefix + "(padding)", Padding: true})
+			if !yield(layoutRow{Offset: base + end, Size: f.Offset - end, Path: prefix + "(padding)", Padding: true}) {
+				return false
+			}
 		}
 		off := base + f.Offset
 		if !known {
 			off = -1
 		}
 		if f.BitSize > 0 {
-			rows = append(rows, layoutRow{Offset: off, Bit: f.BitOffset, Bits: f.BitSize, Type: f.Type.String(), Path: path})
+			if !yield(layoutRow{Offset: off, Bit: f.BitOffset, Bits: f.BitSize, Type: f.Type.String(), Path: path}) {
+				return false
+			}
 			if e := f.Offset + int64(f.BitOffset+f.BitSize+7)/8; e > end {
 				end = e
 			}
@@ -129,11 +188,15 @@ func structRows(st *cstruct.Struct, prefix string, base int64) []layoutRow {
 		}
 		sub, isStruct := cstruct.As[*cstruct.Struct](f.Type)
 		if f.Name == "" && isStruct {
-			rows = append(rows, structRows(sub, prefix, off)...)
+			if !walkRows(sub, prefix, off, yield) {
+				return false
+			}
 		} else {
-			rows = append(rows, layoutRow{Offset: off, Size: f.Type.Size(), Type: f.Type.String(), Path: path})
-			if isStruct && known {
-				rows = append(rows, structRows(sub, path+".", off)...)
+			if !yield(layoutRow{Offset: off, Size: f.Type.Size(), Type: f.Type.String(), Path: path}) {
+				return false
+			}
+			if isStruct && known && !walkRows(sub, path+".", off, yield) {
+				return false
 			}
 		}
 		if s := f.Type.Size(); s >= 0 && known {
@@ -143,7 +206,7 @@ func structRows(st *cstruct.Struct, prefix string, base int64) []layoutRow {
 		}
 	}
 	if known && st.Size() > end && !st.Union {
-		rows = append(rows, layoutRow{Offset: base + end, Size: st.Size() - end, Path: prefix + "(padding)", Padding: true})
+		return yield(layoutRow{Offset: base + end, Size: st.Size() - end, Path: prefix + "(padding)", Padding: true})
 	}
-	return rows
+	return true
 }

@@ -180,7 +180,15 @@ func (c *LayoutCmd) runDiff(e *env) error {
 			}
 			continue
 		}
-		changes := diffLayouts(typeRows(ta), typeRows(tb))
+		ra, err := typeRows(ta)
+		if err != nil {
+			return err
+		}
+		rb, err := typeRows(tb)
+		if err != nil {
+			return err
+		}
+		changes := diffLayouts(ra, rb)
 		if c.JSON {
 			if len(changes) > 0 || ta.Size() != tb.Size() || explicit {
 				writeJSONLine(e.stdout, typeDiff{Type: ta.String(), OldSize: ta.Size(), NewSize: tb.Size(), Changes: append([]memberChange{}, changes...)})
@@ -203,11 +211,20 @@ func writeJSONLine(w io.Writer, v any) {
 	w.Write(append(b, '\n'))
 }
 
-func typeRows(t cstruct.Type) []layoutRow {
-	if st, ok := cstruct.As[*cstruct.Struct](t); ok {
-		return structRows(st, "", 0)
+// maxDiffRows bounds the rows of a type that --diff holds to compare (a
+// few lines of nested structs can have billions).
+const maxDiffRows = 1 << 18
+
+// typeRows are the rows of t's layout, for a diff.
+func typeRows(t cstruct.Type) ([]layoutRow, error) {
+	var rows []layoutRow
+	for r := range layoutRows(t) {
+		if len(rows) == maxDiffRows {
+			return nil, fmt.Errorf("%s has more than %d members and holes (nested ones counted): too many to compare", t, maxDiffRows)
+		}
+		rows = append(rows, r)
 	}
-	return nil
+	return rows, nil
 }
 
 func sizeText(n int64) string {

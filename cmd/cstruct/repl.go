@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -353,12 +354,7 @@ func (s *session) layout(name string) error {
 	if err != nil {
 		return err
 	}
-	doc := layoutDoc{Type: t.String(), Size: t.Size(), Align: t.Align()}
-	if st, ok := cstruct.As[*cstruct.Struct](t); ok {
-		doc.Rows = structRows(st, "", 0)
-	}
-	writeLayout(s.out, doc)
-	return nil
+	return writeLayout(s.out, t)
 }
 
 func (s *session) printEval(expr string) error {
@@ -425,7 +421,14 @@ func (s *session) reload() error {
 			changed++
 			continue
 		}
-		ch := diffLayouts(typeRows(ta), typeRows(tb))
+		ra, errA := typeRows(ta)
+		rb, errB := typeRows(tb)
+		if err := cmp.Or(errA, errB); err != nil {
+			fmt.Fprintf(s.out, "%s: %v\n", name, err)
+			changed++
+			continue
+		}
+		ch := diffLayouts(ra, rb)
 		if len(ch) > 0 || ta.Size() != tb.Size() || ta.Align() != tb.Align() {
 			writeDiff(s.out, ta, tb, ch)
 			changed++
