@@ -1,8 +1,9 @@
 // Command bench compares cstruct's atop verbs with Debian's atop on the
 // large log, side by side: each pair runs alternately for several rounds
 // and the medians give the ratios, with each side's peak RSS. It then runs
-// the cstruct package's BenchmarkStruct16 and BenchmarkDynamic, if they
-// exist, and prints cstruct's time over the hand-written code's.
+// micro-benchmarks (package cstruct's BenchmarkStruct16 and
+// BenchmarkDynamic, atop/parseable's BenchmarkExpr) and prints cstruct's
+// time over the hand-written code's.
 //
 // Run it from the repository root with bench/run (it installs atop with
 // apt-get if it is missing, and builds cmd/cstruct). It is not a test and
@@ -119,7 +120,7 @@ func (s *side) add(r run) {
 func main() {
 	rounds := flag.Int("rounds", 5, "rounds of each pair (medians are reported)")
 	bin := flag.String("cstruct", "", "the cstruct binary (built from ./cmd/cstruct if empty)")
-	micro := flag.Bool("micro", true, "also run the cstruct micro-benchmarks (BenchmarkStruct16, BenchmarkDynamic)")
+	micro := flag.Bool("micro", true, "also run the micro-benchmarks (cstruct's BenchmarkStruct16 and BenchmarkDynamic, atop/parseable's BenchmarkExpr)")
 	flag.Parse()
 	if err := bench(*rounds, *bin, *micro); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -236,53 +237,79 @@ func same(bin string) error {
 	return nil
 }
 
-// benchLine is a line of go test -bench output: name, sub-benchmark,
-// ns/op and the rest.
-var benchLine = regexp.MustCompile(`^Benchmark(\w+)/(\w+)-\d+\s+\d+\s+([0-9.]+) ns/op(.*)$`)
+// benchLine is a line of go test -bench output: name, sub-benchmark
+// (a path: "ints/compiled"), ns/op and the rest.
+var benchLine = regexp.MustCompile(`^Benchmark(\w+)/([\w/-]+?)-\d+\s+\d+\s+([0-9.]+) ns/op(.*)$`)
 
-// microBenchmarks runs BenchmarkStruct16 and BenchmarkDynamic of package
-// cstruct and prints, per benchmark, the median of its cstruct
-// sub-benchmark over that of handwritten.
+// perRecord is the ns/record metric of the benchmarks that decode a
+// batch of records per op.
+var perRecord = regexp.MustCompile(`([0-9.]+) ns/record`)
+
+// microPair is a micro-benchmark row: the median of sub-benchmark
+// cstruct's runs over that of hand's.
+type microPair struct {
+	bench, hand, cstruct, label string
+}
+
+// microSets are the micro-benchmarks, by package and -bench pattern.
+var microSets = []struct {
+	pkg, pattern string
+	pairs        []microPair
+}{
+	{"./cstruct", "^Benchmark(Struct16|Dynamic)$", []microPair{
+		{"Struct16", "handwritten", "cstruct", "BenchmarkStruct16 (Accessor)"},
+		{"Struct16", "handwritten", "scalar", "BenchmarkStruct16 (Scalar[T])"},
+		{"Dynamic", "handwritten", "cstruct", "BenchmarkDynamic"},
+	}},
+	// a description's expression, compiled, against the same by hand
+	// called through a func value as compiled expressions are
+	{"./atop/parseable", "^BenchmarkExpr$", []microPair{
+		{"Expr", "ints/hand-called", "ints/compiled", "BenchmarkExpr ints (atop/parseable)"},
+		{"Expr", "floats/hand-called", "floats/compiled", "BenchmarkExpr floats (atop/parseable)"},
+	}},
+}
+
+// microBenchmarks runs the micro-benchmarks of microSets and prints, per
+// pair, the medians and their ratio.
 func microBenchmarks() error {
-	cmd := exec.Command("go", "test", "-run", "^$", "-bench", "^Benchmark(Struct16|Dynamic)$", "-benchmem", "-count", "5", "./cstruct")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("go test -bench: %v\n%s", err, out)
-	}
-	ns := map[string]map[string][]time.Duration{}
-	allocs := map[string]string{}
-	var order []string
-	for _, line := range strings.Split(string(out), "\n") {
-		m := benchLine.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
-		f, _ := strconv.ParseFloat(m[3], 64)
-		if ns[m[1]] == nil {
-			ns[m[1]] = map[string][]time.Duration{}
-			order = append(order, m[1])
-		}
-		ns[m[1]][m[2]] = append(ns[m[1]][m[2]], time.Duration(f*1000)) // in ps, to keep the fraction
-		allocs[m[1]+"/"+m[2]] = strings.Join(strings.Fields(m[4]), " ")
-	}
 	fmt.Println()
 	found := false
-	for _, name := range order {
-		h, c := ns[name]["handwritten"], ns[name]["cstruct"]
-		if len(h) == 0 || len(c) == 0 {
-			continue
+	for _, set := range microSets {
+		cmd := exec.Command("go", "test", "-run", "^$", "-bench", set.pattern, "-benchmem", "-count", "5", set.pkg)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("go test -bench: %v\n%s", err, out)
 		}
-		if !found {
-			fmt.Println("| micro-benchmark (package cstruct) | handwritten | cstruct | ratio | cstruct allocations |")
-			fmt.Println("|---|---|---|---|---|")
-			found = true
+		ns := map[string][]time.Duration{}
+		allocs := map[string]string{}
+		for _, line := range strings.Split(string(out), "\n") {
+			m := benchLine.FindStringSubmatch(line)
+			if m == nil {
+				continue
+			}
+			f, _ := strconv.ParseFloat(m[3], 64)
+			if r := perRecord.FindStringSubmatch(m[4]); r != nil { // a batch of records per op
+				f, _ = strconv.ParseFloat(r[1], 64)
+			}
+			key := m[1] + "/" + m[2]
+			ns[key] = append(ns[key], time.Duration(f*1000)) // in ps, to keep the fraction
+			allocs[key] = strings.Join(strings.Fields(m[4]), " ")
 		}
-		mh, mc := median(h), median(c)
-		fmt.Printf("| Benchmark%s | %.1f ns | %.1f ns | %.1f× | %s |\n", name, float64(mh)/1000, float64(mc)/1000,
-			float64(mc)/float64(mh), allocs[name+"/cstruct"])
-	}
-	if !found {
-		fmt.Println("micro-benchmarks: skipped (package cstruct has no BenchmarkStruct16 or BenchmarkDynamic with handwritten and cstruct sub-benchmarks)")
+		for _, p := range set.pairs {
+			h, c := ns[p.bench+"/"+p.hand], ns[p.bench+"/"+p.cstruct]
+			if len(h) == 0 || len(c) == 0 {
+				fmt.Printf("micro-benchmark %s: skipped (no %s and %s runs in %s)\n", p.label, p.hand, p.cstruct, set.pkg)
+				continue
+			}
+			if !found {
+				fmt.Println("| micro-benchmark | hand-written | cstruct | ratio | cstruct allocations |")
+				fmt.Println("|---|---|---|---|---|")
+				found = true
+			}
+			mh, mc := median(h), median(c)
+			fmt.Printf("| %s | %.1f ns | %.1f ns | %.1f× | %s |\n", p.label, float64(mh)/1000, float64(mc)/1000,
+				float64(mc)/float64(mh), allocs[p.bench+"/"+p.cstruct])
+		}
 	}
 	return nil
 }
