@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -54,9 +55,13 @@ func (b Time) String() string {
 	return b.t.Format(time.RFC3339)
 }
 
+// The forms of a bound, compiled on first use (not at the start of every
+// run: only -b and -e need them).
 var (
-	atopTime = regexp.MustCompile(`^(\d{8})?(\d{2}):?(\d{2})(?::?(\d{2}))?$`)
-	isoDate  = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
+	atopTime = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\d{8})?(\d{2}):?(\d{2})(?::?(\d{2}))?$`)
+	})
+	isoDate = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`) })
 )
 
 // ParseTime reads a window bound as atop's -b and -e take it,
@@ -79,7 +84,7 @@ func ParseTime(s string, loc *time.Location) (Time, error) {
 		}
 		return At(time.Unix(n, 0)), nil
 	}
-	if m := atopTime.FindStringSubmatch(s); m != nil {
+	if m := atopTime().FindStringSubmatch(s); m != nil {
 		h, _ := strconv.Atoi(m[2])
 		mi, _ := strconv.Atoi(m[3])
 		sec := 0
@@ -98,7 +103,7 @@ func ParseTime(s string, loc *time.Location) (Time, error) {
 		}
 		return At(time.Date(d.Year(), d.Month(), d.Day(), h, mi, sec, 0, loc)), nil
 	}
-	if !isoDate.MatchString(s) {
+	if !isoDate().MatchString(s) {
 		return bad()
 	}
 	iso := strings.Replace(s, " ", "T", 1)

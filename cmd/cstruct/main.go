@@ -35,6 +35,7 @@ func main() {
 	// A closed pipe (cstruct … | head) must end the program quietly: take
 	// EPIPE as an error from Write instead of dying of SIGPIPE.
 	signal.Ignore(syscall.SIGPIPE)
+	deferFirstGC()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

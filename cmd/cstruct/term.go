@@ -4,13 +4,13 @@ import (
 	"io"
 	"os"
 
-	"github.com/chzyer/readline"
+	"golang.org/x/term"
 )
 
 // isTerminal reports whether w is a terminal.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	return ok && readline.IsTerminal(int(f.Fd()))
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // useColor decides colour from --color (auto, always, never), NO_COLOR
