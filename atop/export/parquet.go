@@ -1,12 +1,9 @@
 package export
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cstructgo/cstruct/cstruct"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/compress/snappy"
@@ -48,7 +44,7 @@ func WriteParquet(w io.Writer, src Source, opts ParquetOptions) error {
 		return err
 	}
 	pw := newPartWriter(w, cols, codec, opts.rowGroup())
-	sink := &rowSink{cols: cols, route: func([]string) (*partWriter, error) { return pw, nil }}
+	sink := &rowSink{cols: cols, route: func([]cell) (*partWriter, error) { return pw, nil }}
 	if err := sink.run(src, opts); err != nil {
 		return err
 	}
@@ -81,29 +77,86 @@ func (opts *ParquetOptions) rowGroup() int64 {
 	return 16384
 }
 
-// A partWriter writes one Parquet file.
+// A partWriter writes one Parquet file. It takes the values of the rows
+// column by column, and writes them as Writer.WriteRows writes the rows of
+// a call: in pieces of at most 64 rows that do not cross a row group, so
+// that the pages break where WriteRows breaks them.
 type partWriter struct {
 	//lint:ignore SA1019 the schema is known only at run time (the logs' versions), which is what the untyped Writer is for; GenericWriter needs a Go type
-	w    *parquet.Writer
-	file *os.File // WriteDataset's
-	name string
-	rows []parquet.Row
-	used uint64 // WriteDataset: when it was last written to
+	w        *parquet.Writer
+	file     *os.File // WriteDataset's
+	name     string
+	used     uint64          // WriteDataset: when it was last written to
+	vals     []parquet.Value // the values of the piece being taken, pieceRows per column
+	pending  int             // rows in the piece
+	rgRows   int64           // rows in the row group being written
+	rowGroup int64
 }
+
+// pieceRows is the most rows WriteRows writes to the columns at once.
+const pieceRows = 64
 
 func newPartWriter(w io.Writer, cols []Column, codec compress.Codec, rowGroup int64) *partWriter {
 	return &partWriter{w: parquet.NewWriter(w, parquetSchema(cols),
 		parquet.Compression(codec), parquet.MaxRowsPerRowGroup(rowGroup),
-		parquet.CreatedBy("cstruct", "", ""))}
+		parquet.CreatedBy("cstruct", "", "")),
+		vals: make([]parquet.Value, len(cols)*pieceRows), rowGroup: rowGroup}
 }
 
+// add takes one row, of cells of these types; a piece that is full is
+// written.
+func (p *partWriter) add(row []cell, types []ctype) error {
+	if p.pending == 0 && p.rgRows >= p.rowGroup {
+		if err := p.w.Flush(); err != nil {
+			return err
+		}
+		p.rgRows = 0
+	}
+	for k := range row {
+		setValue(&p.vals[k*pieceRows+p.pending], types[k], &row[k], k)
+	}
+	p.pending++
+	if p.pending == pieceRows || p.rgRows+int64(p.pending) >= p.rowGroup {
+		return p.flush()
+	}
+	return nil
+}
+
+// setValue sets v to the value of cell c of column k.
+func setValue(v *parquet.Value, typ ctype, c *cell, k int) {
+	switch {
+	case c.null:
+		*v = parquet.Value{}
+		v.SetColumnIndex(k)
+		return
+	case typ == tVarchar:
+		*v = parquet.ByteArrayValue(c.text)
+	case typ == tDouble:
+		*v = parquet.DoubleValue(c.f)
+	case typ == tBoolean:
+		*v = parquet.BooleanValue(c.b)
+	default:
+		*v = parquet.Int64Value(c.i)
+	}
+	v.SetDefinitionLevel(1)
+	v.SetColumnIndex(k)
+}
+
+// flush writes the piece taken.
 func (p *partWriter) flush() error {
-	if len(p.rows) == 0 {
+	if p.pending == 0 {
 		return nil
 	}
-	_, err := p.w.WriteRows(p.rows)
-	p.rows = p.rows[:0]
-	return err
+	for k, cw := range p.w.ColumnWriters() {
+		piece := p.vals[k*pieceRows : k*pieceRows+p.pending]
+		if _, err := cw.WriteRowValues(piece); err != nil {
+			return err
+		}
+		clear(piece) // the text of the rows
+	}
+	p.rgRows += int64(p.pending)
+	p.pending = 0
+	return nil
 }
 
 func (p *partWriter) close() error {
@@ -119,122 +172,67 @@ func (p *partWriter) close() error {
 	return err
 }
 
-// A rowSink takes the CSV rows of the export, one sample's at a time, and
-// writes them typed to the partWriter that route chooses.
+// A rowSink takes the typed rows of the export, one sample's at a time,
+// and writes them to the partWriter that route chooses.
 type rowSink struct {
 	cols    []Column
-	route   func(rec []string) (*partWriter, error)
-	started bool
-	line    int
+	types   []ctype
+	route   func(row []cell) (*partWriter, error)
 	touched []*partWriter
 }
 
 func (s *rowSink) run(src Source, opts ParquetOptions) error {
-	shared := &tableState{plans: map[cstruct.Type]*plan{}}
-	shared.union = colNames(s.cols)
-	return runTable(s, src, opts.CSVOptions, shared)
+	s.types = make([]ctype, len(s.cols))
+	for i, c := range s.cols {
+		s.types[i] = ctypeOf(c.Type)
+	}
+	err := typedRows(src, opts.CSVOptions, s.cols, s.row, s.end)
+	if ce := (*cellError)(nil); errors.As(err, &ce) {
+		return fmt.Errorf("export: parquet: %w", err)
+	}
+	return err
 }
 
-// Write takes the CSV rows of one sample (the first begins with the header).
-func (s *rowSink) Write(p []byte) (int, error) {
-	r := csv.NewReader(bytes.NewReader(p))
-	r.FieldsPerRecord = len(s.cols)
-	r.ReuseRecord = true
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return 0, fmt.Errorf("export: parquet: %w", err)
-		}
-		s.line++
-		if !s.started {
-			s.started = true
-			continue // the header: the same columns
-		}
-		pw, err := s.route(rec)
-		if err != nil {
-			return 0, err
-		}
-		var reuse parquet.Row
-		if n := len(pw.rows); n < cap(pw.rows) {
-			reuse = pw.rows[:n+1][n]
-		}
-		row, err := s.convert(reuse, rec)
-		if err != nil {
-			return 0, err
-		}
-		pw.rows = append(pw.rows, row)
-		if len(pw.rows) == 1 {
-			s.touched = append(s.touched, pw)
-		}
+func (s *rowSink) row(row []cell) error {
+	pw, err := s.route(row)
+	if err != nil {
+		return err
 	}
+	if !slices.Contains(s.touched, pw) {
+		s.touched = append(s.touched, pw)
+	}
+	return pw.add(row, s.types)
+}
+
+// end writes the rest of the sample's rows: WriteRows was called once
+// per sample.
+func (s *rowSink) end() error {
 	for _, pw := range s.touched {
 		if err := pw.flush(); err != nil {
-			return 0, err
+			return err
 		}
 	}
 	s.touched = s.touched[:0]
-	return len(p), nil
+	return nil
 }
 
-// convert types the fields of one CSV row into row (reused: the writer
-// copies what it keeps); an empty field is null.
-func (s *rowSink) convert(row parquet.Row, rec []string) (parquet.Row, error) {
-	row = slices.Grow(row[:0], len(rec))[:len(rec)]
-	for i, f := range rec {
-		if f == "" {
-			row[i] = parquet.NullValue().Level(0, 0, i)
-			continue
-		}
-		v, err := typedValue(s.cols[i].Type, f)
-		if err != nil {
-			return nil, fmt.Errorf("export: parquet: row %d, column %s: %w", s.line, s.cols[i].Name, err)
-		}
-		row[i] = v.Level(0, 1, i)
+// cellText is the CSV text of a cell of type typ.
+func cellText(typ ctype, c *cell) string {
+	switch {
+	case c.null:
+		return ""
+	case typ == tVarchar:
+		return string(c.text)
+	case typ == tTimestamp:
+		return time.UnixMicro(c.i).UTC().Format(time.RFC3339)
+	case typ == tUbigint:
+		return strconv.FormatUint(c.u, 10)
+	case typ == tDouble:
+		return strconv.FormatFloat(c.f, 'g', -1, 64)
+	case typ == tBoolean:
+		return strconv.FormatBool(c.b)
 	}
-	return row, nil
-}
-
-func typedValue(typ, f string) (parquet.Value, error) {
-	switch typ {
-	case TypeBigint:
-		n, err := strconv.ParseInt(f, 10, 64)
-		if err != nil {
-			u, uerr := strconv.ParseUint(f, 10, 64)
-			if uerr == nil && u > math.MaxInt64 {
-				return parquet.Value{}, fmt.Errorf("%s does not fit a signed 64-bit column (the field is signed in another version)", f)
-			}
-			return parquet.Value{}, err
-		}
-		return parquet.Int64Value(n), nil
-	case TypeUbigint:
-		n, err := strconv.ParseUint(f, 10, 64)
-		if err != nil {
-			return parquet.Value{}, err
-		}
-		return parquet.Int64Value(int64(n)), nil
-	case TypeDouble:
-		x, err := strconv.ParseFloat(f, 64)
-		if err != nil {
-			return parquet.Value{}, err
-		}
-		return parquet.DoubleValue(x), nil
-	case TypeBoolean:
-		b, err := strconv.ParseBool(f)
-		if err != nil {
-			return parquet.Value{}, err
-		}
-		return parquet.BooleanValue(b), nil
-	case TypeTimestamp:
-		t, err := time.Parse(time.RFC3339, f)
-		if err != nil {
-			return parquet.Value{}, err
-		}
-		return parquet.Int64Value(t.UnixMicro()), nil
-	}
-	return parquet.ByteArrayValue([]byte(f)), nil
+	return strconv.FormatInt(c.i, 10)
 }
 
 // WriteDataset writes the rows of WriteParquet as a Hive-partitioned
@@ -273,12 +271,13 @@ func WriteDataset(dir string, src Source, opts ParquetOptions) ([]string, error)
 		delete(open, key)
 		return pw.close()
 	}
-	route := func(rec []string) (*partWriter, error) {
-		date := rec[timeCol]
+	route := func(row []cell) (*partWriter, error) {
+		date := cellText(ctypeOf(cols[timeCol].Type), &row[timeCol])
 		if len(date) >= 10 {
 			date = date[:10]
 		}
-		key := filepath.Join("host="+hiveEscape(rec[hostCol]), "date="+hiveEscape(date))
+		host := cellText(ctypeOf(cols[hostCol].Type), &row[hostCol])
+		key := filepath.Join("host="+hiveEscape(host), "date="+hiveEscape(date))
 		clock++
 		if pw, ok := open[key]; ok {
 			pw.used = clock
