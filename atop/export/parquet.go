@@ -44,7 +44,7 @@ func WriteParquet(w io.Writer, src Source, opts ParquetOptions) error {
 		return err
 	}
 	pw := newPartWriter(w, cols, codec, opts.rowGroup())
-	sink := &rowSink{cols: cols, route: func([]cell) (*partWriter, error) { return pw, nil }}
+	sink := &rowSink{cols: cols, route: func(*batch, int) (*partWriter, error) { return pw, nil }}
 	if err := sink.run(src, opts); err != nil {
 		return err
 	}
@@ -77,85 +77,73 @@ func (opts *ParquetOptions) rowGroup() int64 {
 	return 16384
 }
 
-// A partWriter writes one Parquet file. It takes the values of the rows
-// column by column, and writes them as Writer.WriteRows writes the rows of
-// a call: in pieces of at most 64 rows that do not cross a row group, so
-// that the pages break where WriteRows breaks them.
+// A partWriter writes one Parquet file. It takes the rows of a sample's
+// batch, and writes them as Writer.WriteRows wrote the rows of one call:
+// column by column, in pieces of at most 64 rows that do not cross a row
+// group, so that the pages break where they did.
 type partWriter struct {
 	//lint:ignore SA1019 the schema is known only at run time (the logs' versions), which is what the untyped Writer is for; GenericWriter needs a Go type
 	w        *parquet.Writer
 	file     *os.File // WriteDataset's
 	name     string
-	used     uint64          // WriteDataset: when it was last written to
-	vals     []parquet.Value // the values of the piece being taken, pieceRows per column
-	pending  int             // rows in the piece
-	rgRows   int64           // rows in the row group being written
+	used     uint64 // WriteDataset: when it was last written to
+	cur      *batch // the batch of the rows taken
+	rows     []int  // the rows taken, of cur
+	gather   batch  // rows of cur that are not in one run, gathered
+	rgRows   int64  // rows in the row group being written
 	rowGroup int64
 }
 
-// pieceRows is the most rows WriteRows writes to the columns at once.
+// pieceRows is the most rows WriteRows wrote to the columns at once.
 const pieceRows = 64
 
 func newPartWriter(w io.Writer, cols []Column, codec compress.Codec, rowGroup int64) *partWriter {
 	return &partWriter{w: parquet.NewWriter(w, parquetSchema(cols),
 		parquet.Compression(codec), parquet.MaxRowsPerRowGroup(rowGroup),
-		parquet.CreatedBy("cstruct", "", "")),
-		vals: make([]parquet.Value, len(cols)*pieceRows), rowGroup: rowGroup}
+		parquet.CreatedBy("cstruct", "", "")), rowGroup: rowGroup}
 }
 
-// add takes one row, of cells of these types; a piece that is full is
-// written.
-func (p *partWriter) add(row []cell, types []ctype) error {
-	if p.pending == 0 && p.rgRows >= p.rowGroup {
-		if err := p.w.Flush(); err != nil {
-			return err
-		}
-		p.rgRows = 0
-	}
-	for k := range row {
-		setValue(&p.vals[k*pieceRows+p.pending], types[k], &row[k], k)
-	}
-	p.pending++
-	if p.pending == pieceRows || p.rgRows+int64(p.pending) >= p.rowGroup {
-		return p.flush()
-	}
-	return nil
+// take takes row r of b, to be written by flush.
+func (p *partWriter) take(b *batch, r int) {
+	p.cur = b
+	p.rows = append(p.rows, r)
 }
 
-// setValue sets v to the value of cell c of column k.
-func setValue(v *parquet.Value, typ ctype, c *cell, k int) {
-	switch {
-	case c.null:
-		*v = parquet.Value{}
-		v.SetColumnIndex(k)
-		return
-	case typ == tVarchar:
-		*v = parquet.ByteArrayValue(c.text)
-	case typ == tDouble:
-		*v = parquet.DoubleValue(c.f)
-	case typ == tBoolean:
-		*v = parquet.BooleanValue(c.b)
-	default:
-		*v = parquet.Int64Value(c.i)
-	}
-	v.SetDefinitionLevel(1)
-	v.SetColumnIndex(k)
-}
-
-// flush writes the piece taken.
+// flush writes the rows taken.
 func (p *partWriter) flush() error {
-	if p.pending == 0 {
+	if len(p.rows) == 0 {
 		return nil
 	}
-	for k, cw := range p.w.ColumnWriters() {
-		piece := p.vals[k*pieceRows : k*pieceRows+p.pending]
-		if _, err := cw.WriteRowValues(piece); err != nil {
-			return err
+	b, first, n := p.cur, p.rows[0], len(p.rows)
+	if p.rows[n-1]-first != n-1 { // not one run: gather them
+		p.gather.reset(n, b.ncol)
+		for k := range b.ncol {
+			col, dst := b.column(k), p.gather.vals[k*n:]
+			for j, r := range p.rows {
+				dst[j] = col[r]
+			}
 		}
-		clear(piece) // the text of the rows
+		p.gather.n = n
+		b, first = &p.gather, 0
 	}
-	p.rgRows += int64(p.pending)
-	p.pending = 0
+	p.rows, p.cur = p.rows[:0], nil
+	cws := p.w.ColumnWriters()
+	for done := 0; done < n; {
+		if p.rgRows >= p.rowGroup {
+			if err := p.w.Flush(); err != nil {
+				return err
+			}
+			p.rgRows = 0
+		}
+		m := min(n-done, pieceRows, int(p.rowGroup-p.rgRows))
+		for k, cw := range cws {
+			if _, err := cw.WriteRowValues(b.column(k)[first+done : first+done+m]); err != nil {
+				return err
+			}
+		}
+		done += m
+		p.rgRows += int64(m)
+	}
 	return nil
 }
 
@@ -172,41 +160,43 @@ func (p *partWriter) close() error {
 	return err
 }
 
-// A rowSink takes the typed rows of the export, one sample's at a time,
-// and writes them to the partWriter that route chooses.
+// A rowSink takes the typed rows of the export, one sample's batch at a
+// time, and writes them to the partWriter that route chooses.
 type rowSink struct {
 	cols    []Column
-	types   []ctype
-	route   func(row []cell) (*partWriter, error)
+	route   func(b *batch, r int) (*partWriter, error)
+	line    int // the CSV line of the last row (the header is line 1)
 	touched []*partWriter
 }
 
 func (s *rowSink) run(src Source, opts ParquetOptions) error {
-	s.types = make([]ctype, len(s.cols))
-	for i, c := range s.cols {
-		s.types[i] = ctypeOf(c.Type)
-	}
-	err := typedRows(src, opts.CSVOptions, s.cols, s.row, s.end)
-	if ce := (*cellError)(nil); errors.As(err, &ce) {
-		return fmt.Errorf("export: parquet: %w", err)
-	}
-	return err
+	s.line = 1
+	return typedRows(src, opts.CSVOptions, s.cols, s.batch)
 }
 
-func (s *rowSink) row(row []cell) error {
-	pw, err := s.route(row)
-	if err != nil {
-		return err
+// batch writes the rows of one sample: WriteRows was called once per
+// sample and partWriter.
+func (s *rowSink) batch(b *batch) error {
+	n := b.n
+	if b.err != nil {
+		n = b.errRow
 	}
-	if !slices.Contains(s.touched, pw) {
-		s.touched = append(s.touched, pw)
+	var last *partWriter
+	for r := range n {
+		pw, err := s.route(b, r)
+		if err != nil {
+			return err
+		}
+		if pw != last && !slices.Contains(s.touched, pw) {
+			s.touched = append(s.touched, pw)
+		}
+		last = pw
+		pw.take(b, r)
 	}
-	return pw.add(row, s.types)
-}
-
-// end writes the rest of the sample's rows: WriteRows was called once
-// per sample.
-func (s *rowSink) end() error {
+	if b.err != nil {
+		return fmt.Errorf("export: parquet: %w", &cellError{row: s.line + b.errRow + 1, column: s.cols[b.errCol].Name, err: b.err})
+	}
+	s.line += n
 	for _, pw := range s.touched {
 		if err := pw.flush(); err != nil {
 			return err
@@ -216,23 +206,23 @@ func (s *rowSink) end() error {
 	return nil
 }
 
-// cellText is the CSV text of a cell of type typ.
-func cellText(typ ctype, c *cell) string {
+// valueText is the CSV text of a value of type typ.
+func valueText(typ ctype, v parquet.Value) string {
 	switch {
-	case c.null:
+	case v.IsNull():
 		return ""
 	case typ == tVarchar:
-		return string(c.text)
+		return string(v.ByteArray())
 	case typ == tTimestamp:
-		return time.UnixMicro(c.i).UTC().Format(time.RFC3339)
+		return time.UnixMicro(v.Int64()).UTC().Format(time.RFC3339)
 	case typ == tUbigint:
-		return strconv.FormatUint(c.u, 10)
+		return strconv.FormatUint(v.Uint64(), 10)
 	case typ == tDouble:
-		return strconv.FormatFloat(c.f, 'g', -1, 64)
+		return strconv.FormatFloat(v.Double(), 'g', -1, 64)
 	case typ == tBoolean:
-		return strconv.FormatBool(c.b)
+		return strconv.FormatBool(v.Boolean())
 	}
-	return strconv.FormatInt(c.i, 10)
+	return strconv.FormatInt(v.Int64(), 10)
 }
 
 // WriteDataset writes the rows of WriteParquet as a Hive-partitioned
@@ -271,13 +261,20 @@ func WriteDataset(dir string, src Source, opts ParquetOptions) ([]string, error)
 		delete(open, key)
 		return pw.close()
 	}
-	route := func(row []cell) (*partWriter, error) {
-		date := cellText(ctypeOf(cols[timeCol].Type), &row[timeCol])
-		if len(date) >= 10 {
-			date = date[:10]
+	hostType, timeType := ctypeOf(cols[hostCol].Type), ctypeOf(cols[timeCol].Type)
+	var lastHost, lastTime parquet.Value
+	var lastKey string
+	route := func(b *batch, r int) (*partWriter, error) {
+		host, tm := b.column(hostCol)[r], b.column(timeCol)[r]
+		key := lastKey
+		if lastKey == "" || !parquet.Equal(host, lastHost) || !parquet.Equal(tm, lastTime) {
+			date := valueText(timeType, tm)
+			if len(date) >= 10 {
+				date = date[:10]
+			}
+			key = filepath.Join("host="+hiveEscape(valueText(hostType, host)), "date="+hiveEscape(date))
+			lastHost, lastTime, lastKey = host.Clone(), tm.Clone(), key
 		}
-		host := cellText(ctypeOf(cols[hostCol].Type), &row[hostCol])
-		key := filepath.Join("host="+hiveEscape(host), "date="+hiveEscape(date))
 		clock++
 		if pw, ok := open[key]; ok {
 			pw.used = clock

@@ -4,19 +4,21 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"math"
+	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/cstructgo/cstruct/atop"
 	"github.com/cstructgo/cstruct/cstruct"
+	"github.com/parquet-go/parquet-go"
 )
 
 // WriteParquet's rows are WriteCSV's, typed: the workers run the same
-// plans and compiled columns as the CSV, but append each field as the
+// plans and compiled columns as the CSV, but make each field the Parquet
 // value of its column's type (an integer, a float, a bool, text), and the
-// writer turns them into Parquet values without parsing any text.
+// writer hands them to parquet-go column by column, without any text.
 //
 // The value of a field is the one its CSV text reads as, by construction:
 // a field whose source (the C type of this version's member, or a column
@@ -24,16 +26,14 @@ import (
 // any other (a column whose type differs between versions, an enum or a
 // wide integer read through the Value, a NaN, an unsigned value too large
 // for a signed column) is formatted as the CSV formats it and read back as
-// textCell reads it. An empty CSV field is a null.
+// textValue reads it. An empty CSV field is a null.
 
-// A cell is one field of a typed row, of its column's type.
+// A cell is a field read back from its CSV text.
 type cell struct {
-	null bool
-	b    bool    // TypeBoolean
-	i    int64   // TypeBigint, TypeTimestamp (microseconds since the epoch)
-	u    uint64  // TypeUbigint
-	f    float64 // TypeDouble
-	text []byte  // TypeVarchar, escaped as in the CSV
+	b bool    // TypeBoolean
+	i int64   // TypeBigint, TypeTimestamp (microseconds since the epoch)
+	u uint64  // TypeUbigint
+	f float64 // TypeDouble
 }
 
 // ctype is a column type, as the typed rows hold it.
@@ -78,11 +78,89 @@ func (e *cellError) Error() string {
 
 func (e *cellError) Unwrap() error { return e.err }
 
-// typedRows calls row with each row of WriteCSV for src, in input order,
-// a cell per column of cols (the columns of Columns(opts.Headers, opts)),
-// and end after the rows of each sample. A row is valid until row
-// returns, the text of its cells until end returns.
-func typedRows(src Source, opts CSVOptions, cols []Column, row func([]cell) error, end func() error) error {
+// A batch is the typed rows of one sample, column by column: the value
+// of row r in column k is vals[k*stride+r].
+type batch struct {
+	n, stride int
+	ncol      int
+	vals      []parquet.Value
+	text      []byte // what the text values point into
+	err       error  // the first field that does not read as its column's type
+	errRow    int    // its row
+	errCol    int    // its column
+}
+
+// reset makes b empty, for up to stride rows of ncol columns.
+func (b *batch) reset(stride, ncol int) {
+	clear(b.vals)
+	b.n, b.stride, b.ncol, b.err = 0, stride, ncol, nil
+	b.vals = slices.Grow(b.vals[:0], stride*ncol)[:stride*ncol]
+	b.text = b.text[:0]
+}
+
+// column is the values of column k.
+func (b *batch) column(k int) []parquet.Value { return b.vals[k*b.stride : k*b.stride+b.n] }
+
+// batches hands the batches of the workers to the writer: a job's output
+// is the number of its batch.
+type batches struct {
+	mu   sync.Mutex
+	next uint64
+	out  map[uint64]*batch
+	free []*batch
+}
+
+func (bs *batches) get() *batch {
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	if n := len(bs.free); n > 0 {
+		b := bs.free[n-1]
+		bs.free = bs.free[:n-1]
+		b.n = 0 // until reset
+		return b
+	}
+	return &batch{}
+}
+
+// put hands b on: it returns the output that take takes.
+func (bs *batches) put(dst []byte, b *batch) []byte {
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	bs.next++
+	bs.out[bs.next] = b
+	return binary.AppendUvarint(dst, bs.next)
+}
+
+func (bs *batches) take(p []byte) (*batch, error) {
+	id, n := binary.Uvarint(p)
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	b, ok := bs.out[id]
+	if n != len(p) || !ok {
+		return nil, errors.New("export: internal error: no such batch")
+	}
+	delete(bs.out, id)
+	return b, nil
+}
+
+// release gives b back to the workers, but for one that grew too large.
+func (bs *batches) release(b *batch) {
+	if cap(b.vals) > maxKeptValues {
+		return
+	}
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	bs.free = append(bs.free, b)
+}
+
+// maxKeptValues bounds the batches kept for later samples.
+const maxKeptValues = 1 << 20
+
+// typedRows calls fn with the rows of WriteCSV for src, a sample's at a
+// time in input order, as a batch of values of the types of cols (the
+// columns of Columns(opts.Headers, opts)); the batch is valid until fn
+// returns.
+func typedRows(src Source, opts CSVOptions, cols []Column, fn func(*batch) error) error {
 	if err := opts.check(); err != nil {
 		return err
 	}
@@ -91,12 +169,24 @@ func typedRows(src Source, opts CSVOptions, cols []Column, row func([]cell) erro
 		types[i] = ctypeOf(c.Type)
 	}
 	shared := &tableState{plans: map[cstruct.Type]*plan{}, union: colNames(cols)}
-	d := &rowDecoder{cols: cols, types: types, row: row, end: end, line: 1}
+	bs := &batches{out: map[uint64]*batch{}}
+	w := writerFunc(func(p []byte) (int, error) {
+		b, err := bs.take(p)
+		if err != nil {
+			return 0, err
+		}
+		err = fn(b)
+		bs.release(b)
+		if err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	})
 	var group Group
 	if opts.System != "" {
 		group, _ = lookupGroup(opts.System)
 	}
-	return Run(d, src, opts.Options, func() atop.Job {
+	return Run(w, src, opts.Options, func() atop.Job {
 		var sj sampleJob
 		o := opts
 		o.Warn = sj.warn
@@ -110,24 +200,34 @@ func typedRows(src Source, opts CSVOptions, cols []Column, row func([]cell) erro
 			fn = t.cgroups
 		}
 		return func(dst []byte, s *atop.Sample, step *atop.Step) ([]byte, error) {
-			sj.step, t.out = step, dst
+			sj.step, t.b = step, bs.get()
 			t.buf = t.buf[:0] // the CSV header that the first plan writes: not wanted
 			err := fn(s)
-			out := t.out
-			sj.step, t.out = nil, nil
-			return out, err
+			b := t.b
+			sj.step, t.b = nil, nil
+			if err != nil || b.n == 0 {
+				bs.release(b)
+				return dst, err
+			}
+			return bs.put(dst, b), nil
 		}
 	})
 }
 
-// A typedTable is a table whose rows are appended to out encoded (see
-// rowDecoder), their fields typed.
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// A typedTable is a table whose rows are a batch of Parquet values.
 type typedTable struct {
 	table
 	types []ctype // per header column
-	out   []byte
+	b     *batch  // this sample's rows
 	cells []tcell // this sample's leading (and trailing) fields
 	text  []byte  // a field's CSV text
+	// cellErr is set by a field whose CSV text does not read as its
+	// column's type
+	cellErr error
 }
 
 // A tcell is a field the export adds, as its source has it.
@@ -190,6 +290,7 @@ func (t *typedTable) tasks(s *atop.Sample) error {
 		return err
 	}
 	ops := p.opsFor(s, tasks[0].Value())
+	t.b.reset(len(tasks), len(t.types))
 	t.setCells(s)
 	nf := len(t.cells)
 	t.cells = append(t.cells, tcell{}, tcell{}, tcell{}, tcell{})
@@ -227,6 +328,7 @@ func (t *typedTable) cgroups(s *atop.Sample) error {
 	if err != nil {
 		return err
 	}
+	t.b.reset(len(cgs), len(t.types))
 	var pids []byte
 	for i := range cgs {
 		cg := &cgs[i]
@@ -261,10 +363,12 @@ func (t *typedTable) system(s *atop.Sample) error {
 	n := p.node
 	if n.kind == structNode {
 		v := field(parent, n.path)
+		t.b.reset(1, len(t.types))
 		t.setCells(s)
 		t.row(p, p.opsFor(s, v), v)
 		return nil
 	}
+	t.b.reset(field(parent, n.path).Len(), len(t.types))
 	n.elems(parent, func(i int, e cstruct.Value) bool {
 		t.setCells(s, intCell(int64(i)))
 		t.row(p, p.opsFor(s, e), e)
@@ -273,62 +377,67 @@ func (t *typedTable) system(s *atop.Sample) error {
 	return nil
 }
 
-// row appends one row, as table.row does: the leading and trailing fields
-// from t.cells, the columns read from struct value v.
+// row adds one row, as table.row writes it: the leading and trailing
+// fields from t.cells, the columns read from struct value v.
 func (t *typedTable) row(p *plan, ops []csvOp, v cstruct.Value) {
 	nf, nc := len(p.fixed), len(p.cols)
 	b := v.Bytes()
+	r := t.b.n
 	for k, i := range p.src {
+		at := &t.b.vals[k*t.b.stride+r]
 		typ := t.types[k]
 		switch {
 		case i < 0:
-			t.out = append(t.out, encNull)
 		case i < nc+nf && i >= nf:
-			t.op(&ops[i-nf], typ, b, v)
+			t.op(at, &ops[i-nf], typ, b, v)
 		case i < nf:
-			t.cell(typ, &t.cells[i])
+			t.cell(at, typ, &t.cells[i])
 		default:
-			t.cell(typ, &t.cells[i-nc])
+			t.cell(at, typ, &t.cells[i-nc])
 		}
+		at.SetColumnIndex(k)
+		if t.b.err == nil && t.cellErr != nil {
+			t.b.err, t.b.errRow, t.b.errCol = t.cellErr, r, k
+		}
+		t.cellErr = nil
 	}
+	t.b.n++
 }
 
-// op appends the field that op reads from record b (whose Value is v) as
-// a value of type typ.
-func (t *typedTable) op(op *csvOp, typ ctype, b []byte, v cstruct.Value) {
+// op sets at to the field that op reads from record b (whose Value is v)
+// as a value of type typ.
+func (t *typedTable) op(at *parquet.Value, op *csvOp, typ ctype, b []byte, v cstruct.Value) {
 	switch {
 	case op.kind == jInt && typ == tBigint:
-		t.putInt(op.acc.Int(b))
+		setInt(at, op.acc.Int(b))
 		return
 	case op.kind == jUint && typ == tUbigint:
-		t.putInt(int64(op.acc.Uint(b)))
+		setInt(at, int64(op.acc.Uint(b)))
 		return
 	case op.kind == jUint && typ == tBigint:
 		if x := op.acc.Uint(b); x <= math.MaxInt64 {
-			t.putInt(int64(x))
+			setInt(at, int64(x))
 			return
 		}
 	case op.kind == jBool && typ == tBoolean:
-		t.putBool(op.acc.Uint(b) != 0)
+		setBool(at, op.acc.Uint(b) != 0)
 		return
 	case op.kind == jFloat64 && typ == tDouble:
 		if x := op.acc.Float(b); !math.IsNaN(x) {
-			t.putFloat(x)
+			setFloat(at, x)
 			return
 		}
 	case op.kind == jText && typ == tVarchar:
-		t.putText(escapeText(op.acc.Bytes(b)))
+		t.setText(at, escapeText(op.acc.Bytes(b)))
 		return
 	case op.kind == jLetter && typ == tVarchar:
-		if op.acc.Int(b) == 0 {
-			t.out = append(t.out, encNull)
-		} else {
-			t.putText(escapeText(op.acc.Bytes(b)))
+		if op.acc.Int(b) != 0 {
+			t.setText(at, escapeText(op.acc.Bytes(b)))
 		}
 		return
 	}
 	t.text = op.appendField(t.text[:0], b, v)
-	t.fromText(typ, t.text)
+	t.fromText(at, typ, t.text)
 }
 
 // appendField appends the CSV field of op unquoted: the text the CSV
@@ -348,24 +457,23 @@ func (op *csvOp) appendField(dst, b []byte, v cstruct.Value) []byte {
 	return op.appendCSV(dst, b, v) // a number or a bool: never quoted
 }
 
-// cell appends a field the export adds as a value of type typ.
-func (t *typedTable) cell(typ ctype, c *tcell) {
+// cell sets at to a field the export adds, as a value of type typ.
+func (t *typedTable) cell(at *parquet.Value, typ ctype, c *tcell) {
 	switch {
 	case c.kind == kNull:
-		t.out = append(t.out, encNull)
 		return
 	case c.kind == kInt && typ == tBigint:
-		t.putInt(c.i)
+		setInt(at, c.i)
 		return
 	case c.kind == kBool && typ == tBoolean:
-		t.putBool(c.i != 0)
+		setBool(at, c.i != 0)
 		return
 	case c.kind == kText && typ == tVarchar:
-		t.putText(c.b)
+		t.setText(at, c.b)
 		return
 	case c.kind == kTime && typ == tTimestamp:
 		if y := c.t.UTC().Year(); y >= 0 && y <= 9999 { // what RFC 3339 text holds
-			t.putInt(c.t.Unix() * 1e6)
+			setInt(at, c.t.Unix()*1e6)
 			return
 		}
 	}
@@ -380,32 +488,30 @@ func (t *typedTable) cell(typ ctype, c *tcell) {
 	case kTime:
 		t.text = c.t.UTC().AppendFormat(t.text, time.RFC3339)
 	}
-	t.fromText(typ, t.text)
+	t.fromText(at, typ, t.text)
 }
 
-// fromText appends the value of type typ that the CSV field f reads as:
-// null when f is empty, an error when it does not read as typ.
-func (t *typedTable) fromText(typ ctype, f []byte) {
+// fromText sets at to the value of type typ that the CSV field f reads as:
+// a null when f is empty; when f does not read as typ, a null and
+// t.cellErr.
+func (t *typedTable) fromText(at *parquet.Value, typ ctype, f []byte) {
 	if len(f) == 0 {
-		t.out = append(t.out, encNull)
 		return
 	}
 	c, err := textValue(typ, string(f))
 	switch {
 	case err != nil:
-		t.out = append(t.out, encError)
-		t.out = binary.AppendUvarint(t.out, uint64(len(err.Error())))
-		t.out = append(t.out, err.Error()...)
+		t.cellErr = err
 	case typ == tBigint || typ == tTimestamp:
-		t.putInt(c.i)
+		setInt(at, c.i)
 	case typ == tUbigint:
-		t.putInt(int64(c.u))
+		setInt(at, int64(c.u))
 	case typ == tDouble:
-		t.putFloat(c.f)
+		setFloat(at, c.f)
 	case typ == tBoolean:
-		t.putBool(c.b)
+		setBool(at, c.b)
 	default:
-		t.putText(f)
+		t.setText(at, f)
 	}
 }
 
@@ -437,120 +543,32 @@ func textValue(typ ctype, f string) (cell, error) {
 	return c, err
 }
 
-// The encoding of a row: per column, a tag, then for a value the column
-// type's payload: an integer (BIGINT, UBIGINT, TIMESTAMPTZ) as a uvarint
-// of its 64 bits, a DOUBLE as 8 bytes little-endian, a BOOLEAN as one
-// byte, text as a uvarint length and the bytes; an error, as text.
-const (
-	encNull byte = iota
-	encValue
-	encError
-)
+// The setters set a value that is not null (a value left as it is, the
+// zero Value, is a null).
 
-func (t *typedTable) putInt(x int64) {
-	t.out = binary.AppendUvarint(append(t.out, encValue), uint64(x))
+func setInt(at *parquet.Value, x int64) {
+	*at = parquet.Int64Value(x)
+	at.SetDefinitionLevel(1)
 }
 
-func (t *typedTable) putFloat(x float64) {
-	t.out = binary.LittleEndian.AppendUint64(append(t.out, encValue), math.Float64bits(x))
+func setFloat(at *parquet.Value, x float64) {
+	*at = parquet.DoubleValue(x)
+	at.SetDefinitionLevel(1)
 }
 
-func (t *typedTable) putBool(b bool) {
-	var c byte
-	if b {
-		c = 1
-	}
-	t.out = append(t.out, encValue, c)
+func setBool(at *parquet.Value, x bool) {
+	*at = parquet.BooleanValue(x)
+	at.SetDefinitionLevel(1)
 }
 
-// putText appends text; empty text is a null, as an empty CSV field.
-func (t *typedTable) putText(b []byte) {
+// setText sets text, copied into the batch; empty text is a null, as an
+// empty CSV field.
+func (t *typedTable) setText(at *parquet.Value, b []byte) {
 	if len(b) == 0 {
-		t.out = append(t.out, encNull)
 		return
 	}
-	t.out = binary.AppendUvarint(append(t.out, encValue), uint64(len(b)))
-	t.out = append(t.out, b...)
+	start := len(t.b.text)
+	t.b.text = append(t.b.text, b...) // a text before a growth keeps the array it points into
+	*at = parquet.ByteArrayValue(t.b.text[start:len(t.b.text):len(t.b.text)])
+	at.SetDefinitionLevel(1)
 }
-
-// A rowDecoder takes the encoded rows of each sample, in input order, and
-// gives them to row one at a time as cells (reused: valid until row
-// returns), then calls end.
-type rowDecoder struct {
-	cols  []Column
-	types []ctype
-	row   func(row []cell) error
-	end   func() error
-	line  int // of the last row in the CSV
-	cells []cell
-}
-
-var errEncoding = errors.New("export: internal error: a typed row ends early")
-
-func (d *rowDecoder) Write(p []byte) (int, error) {
-	if len(d.types) == 0 {
-		return 0, errEncoding
-	}
-	if d.cells == nil {
-		d.cells = make([]cell, len(d.types))
-	}
-	for off := 0; off < len(p); {
-		d.line++
-		for k, typ := range d.types {
-			c := &d.cells[k]
-			*c = cell{}
-			if off >= len(p) {
-				return 0, errEncoding
-			}
-			tag := p[off]
-			off++
-			switch {
-			case tag == encNull:
-				c.null = true
-			case tag == encError:
-				n, w := binary.Uvarint(p[off:])
-				if w <= 0 || uint64(len(p)-off-w) < n {
-					return 0, errEncoding
-				}
-				msg := string(p[off+w : off+w+int(n)])
-				return 0, &cellError{row: d.line, column: d.cols[k].Name, err: errors.New(msg)}
-			case typ == tDouble:
-				if len(p)-off < 8 {
-					return 0, errEncoding
-				}
-				c.f = math.Float64frombits(binary.LittleEndian.Uint64(p[off:]))
-				off += 8
-			case typ == tBoolean:
-				if off >= len(p) {
-					return 0, errEncoding
-				}
-				c.b = p[off] != 0
-				off++
-			case typ == tVarchar:
-				n, w := binary.Uvarint(p[off:])
-				if w <= 0 || uint64(len(p)-off-w) < n {
-					return 0, errEncoding
-				}
-				off += w
-				c.text = p[off : off+int(n) : off+int(n)]
-				off += int(n)
-			default:
-				x, w := binary.Uvarint(p[off:])
-				if w <= 0 {
-					return 0, errEncoding
-				}
-				off += w
-				c.i, c.u = int64(x), x
-			}
-		}
-		if err := d.row(d.cells); err != nil {
-			return 0, err
-		}
-	}
-	if err := d.end(); err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
-
-var _ io.Writer = (*rowDecoder)(nil)
