@@ -86,16 +86,14 @@ type partWriter struct {
 	w        *parquet.Writer
 	file     *os.File // WriteDataset's
 	name     string
-	used     uint64 // WriteDataset: when it was last written to
-	cur      *batch // the batch of the rows taken
-	rows     []int  // the rows taken, of cur
-	gather   batch  // rows of cur that are not in one run, gathered
-	rgRows   int64  // rows in the row group being written
+	used     uint64                   // WriteDataset: when it was last written to
+	cur      *batch                   // the batch of the rows taken
+	rows     []int                    // the rows taken, of cur
+	gather   batch                    // rows of cur that are not in one run, gathered
+	piece    [blockRows]parquet.Value // a column of a piece across two blocks
+	rgRows   int64                    // rows in the row group being written
 	rowGroup int64
 }
-
-// pieceRows is the most rows WriteRows wrote to the columns at once.
-const pieceRows = 64
 
 func newPartWriter(w io.Writer, cols []Column, codec compress.Codec, rowGroup int64) *partWriter {
 	return &partWriter{w: parquet.NewWriter(w, parquetSchema(cols),
@@ -117,10 +115,9 @@ func (p *partWriter) flush() error {
 	b, first, n := p.cur, p.rows[0], len(p.rows)
 	if p.rows[n-1]-first != n-1 { // not one run: gather them
 		p.gather.reset(n, b.ncol)
-		for k := range b.ncol {
-			col, dst := b.column(k), p.gather.vals[k*n:]
-			for j, r := range p.rows {
-				dst[j] = col[r]
+		for j, r := range p.rows {
+			for k := range b.ncol {
+				*p.gather.at(j, k) = *b.at(r, k)
 			}
 		}
 		p.gather.n = n
@@ -135,15 +132,24 @@ func (p *partWriter) flush() error {
 			}
 			p.rgRows = 0
 		}
-		m := min(n-done, pieceRows, int(p.rowGroup-p.rgRows))
+		m := min(n-done, blockRows, int(p.rowGroup-p.rgRows))
+		r := first + done
 		for k, cw := range cws {
-			if _, err := cw.WriteRowValues(b.column(k)[first+done : first+done+m]); err != nil {
+			vals := b.run(r, m, k)
+			if vals == nil { // across two blocks
+				vals = p.piece[:m]
+				for j := range vals {
+					vals[j] = *b.at(r+j, k)
+				}
+			}
+			if _, err := cw.WriteRowValues(vals); err != nil {
 				return err
 			}
 		}
 		done += m
 		p.rgRows += int64(m)
 	}
+	clear(p.piece[:])
 	return nil
 }
 
@@ -265,7 +271,7 @@ func WriteDataset(dir string, src Source, opts ParquetOptions) ([]string, error)
 	var lastHost, lastTime parquet.Value
 	var lastKey string
 	route := func(b *batch, r int) (*partWriter, error) {
-		host, tm := b.column(hostCol)[r], b.column(timeCol)[r]
+		host, tm := *b.at(r, hostCol), *b.at(r, timeCol)
 		key := lastKey
 		if lastKey == "" || !parquet.Equal(host, lastHost) || !parquet.Equal(tm, lastTime) {
 			date := valueText(timeType, tm)

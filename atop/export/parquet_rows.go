@@ -78,28 +78,45 @@ func (e *cellError) Error() string {
 
 func (e *cellError) Unwrap() error { return e.err }
 
-// A batch is the typed rows of one sample, column by column: the value
-// of row r in column k is vals[k*stride+r].
+// A batch is the typed rows of one sample, in blocks of blockRows rows,
+// each block column by column: the values of a block's rows in one column
+// are one slice, what parquet-go takes. Its rows and columns stay in the
+// L2 cache while a worker fills it.
 type batch struct {
-	n, stride int
-	ncol      int
-	vals      []parquet.Value
-	text      []byte // what the text values point into
-	err       error  // the first field that does not read as its column's type
-	errRow    int    // its row
-	errCol    int    // its column
+	n, ncol int
+	vals    []parquet.Value
+	text    []byte // what the text values point into
+	err     error  // the first field that does not read as its column's type
+	errRow  int    // its row
+	errCol  int    // its column
 }
 
-// reset makes b empty, for up to stride rows of ncol columns.
-func (b *batch) reset(stride, ncol int) {
-	clear(b.vals)
-	b.n, b.stride, b.ncol, b.err = 0, stride, ncol, nil
-	b.vals = slices.Grow(b.vals[:0], stride*ncol)[:stride*ncol]
+// blockRows is the rows of a block: the most WriteRows wrote to the
+// columns at once.
+const blockRows = 64
+
+// reset makes b empty, for up to rows rows of ncol columns.
+func (b *batch) reset(rows, ncol int) {
+	b.n, b.ncol, b.err = 0, ncol, nil
+	size := (rows + blockRows - 1) / blockRows * blockRows * ncol
+	b.vals = slices.Grow(b.vals[:0], size)[:size]
 	b.text = b.text[:0]
 }
 
-// column is the values of column k.
-func (b *batch) column(k int) []parquet.Value { return b.vals[k*b.stride : k*b.stride+b.n] }
+// at is the value of row r in column k.
+func (b *batch) at(r, k int) *parquet.Value {
+	return &b.vals[r/blockRows*blockRows*b.ncol+k*blockRows+r%blockRows]
+}
+
+// run is the values of rows r to r+n-1 in column k, when they are in one
+// block; else nil.
+func (b *batch) run(r, n, k int) []parquet.Value {
+	if r/blockRows != (r+n-1)/blockRows {
+		return nil
+	}
+	i := r/blockRows*blockRows*b.ncol + k*blockRows + r%blockRows
+	return b.vals[i : i+n]
+}
 
 // batches hands the batches of the workers to the writer: a job's output
 // is the number of its batch.
@@ -228,6 +245,7 @@ type typedTable struct {
 	// cellErr is set by a field whose CSV text does not read as its
 	// column's type
 	cellErr error
+	plans2  map[stepsKey][]tstep
 }
 
 // A tcell is a field the export adds, as its source has it.
@@ -377,31 +395,140 @@ func (t *typedTable) system(s *atop.Sample) error {
 	return nil
 }
 
-// row adds one row, as table.row writes it: the leading and trailing
-// fields from t.cells, the columns read from struct value v.
-func (t *typedTable) row(p *plan, ops []csvOp, v cstruct.Value) {
+// A tstep is how row fills one column of a plan's rows: the field's value
+// straight from the record when its source has the column's type, else
+// through op or cell.
+type tstep struct {
+	code tcode
+	acc  cstruct.Accessor // the direct codes
+	op   *csvOp           // tOp
+	cell int              // tCell: index in typedTable.cells
+	typ  ctype
+}
+
+type tcode uint8
+
+const (
+	tNull   tcode = iota
+	tInt          // Int into BIGINT
+	tUint         // Uint into UBIGINT
+	tSigned       // Uint into BIGINT, through op above MaxInt64
+	tBool         // into BOOLEAN
+	tFloat        // a double into DOUBLE, through op for a NaN
+	tText         // a char array into VARCHAR
+	tLetter       // a letter into VARCHAR
+	tOp           // typedTable.op
+	tCell         // typedTable.cell
+)
+
+type stepsKey struct {
+	p   *plan
+	ops *csvOp // the first of the byte order's ops
+}
+
+// steps returns the steps of plan p with these ops (made once per table).
+func (t *typedTable) steps(p *plan, ops []csvOp) []tstep {
+	key := stepsKey{p: p}
+	if len(ops) > 0 {
+		key.ops = &ops[0]
+	}
+	if st, ok := t.plans2[key]; ok {
+		return st
+	}
 	nf, nc := len(p.fixed), len(p.cols)
-	b := v.Bytes()
-	r := t.b.n
+	st := make([]tstep, len(p.src))
 	for k, i := range p.src {
-		at := &t.b.vals[k*t.b.stride+r]
 		typ := t.types[k]
+		s := tstep{typ: typ}
 		switch {
 		case i < 0:
 		case i < nc+nf && i >= nf:
-			t.op(at, &ops[i-nf], typ, b, v)
+			op := &ops[i-nf]
+			s.code, s.op, s.acc = tOp, op, op.acc
+			switch {
+			case op.kind == jInt && typ == tBigint:
+				s.code = tInt
+			case op.kind == jUint && typ == tUbigint:
+				s.code = tUint
+			case op.kind == jUint && typ == tBigint:
+				s.code = tSigned
+			case op.kind == jBool && typ == tBoolean:
+				s.code = tBool
+			case op.kind == jFloat64 && typ == tDouble:
+				s.code = tFloat
+			case op.kind == jText && typ == tVarchar:
+				s.code = tText
+			case op.kind == jLetter && typ == tVarchar:
+				s.code = tLetter
+			}
 		case i < nf:
-			t.cell(at, typ, &t.cells[i])
+			s.code, s.cell = tCell, i
 		default:
-			t.cell(at, typ, &t.cells[i-nc])
+			s.code, s.cell = tCell, i-nc
+		}
+		st[k] = s
+	}
+	if t.plans2 == nil {
+		t.plans2 = map[stepsKey][]tstep{}
+	}
+	t.plans2[key] = st
+	return st
+}
+
+// row adds one row, as table.row writes it: the leading and trailing
+// fields from t.cells, the columns read from struct value v.
+func (t *typedTable) row(p *plan, ops []csvOp, v cstruct.Value) {
+	steps := t.steps(p, ops)
+	b := v.Bytes()
+	r := t.b.n
+	t.b.n++
+	if len(steps) == 0 {
+		return
+	}
+	base := r/blockRows*blockRows*t.b.ncol + r%blockRows
+	vals := t.b.vals[base : base+(len(steps)-1)*blockRows+1]
+	for k := range steps {
+		s := &steps[k]
+		at := &vals[k*blockRows]
+		*at = parquet.Value{}
+		switch s.code {
+		case tInt:
+			setInt(at, s.acc.Int(b))
+		case tUint:
+			setInt(at, int64(s.acc.Uint(b)))
+		case tSigned:
+			if x := s.acc.Uint(b); x <= math.MaxInt64 {
+				setInt(at, int64(x))
+			} else {
+				t.op(at, s.op, s.typ, b, v)
+			}
+		case tBool:
+			setBool(at, s.acc.Uint(b) != 0)
+		case tFloat:
+			if x := s.acc.Float(b); !math.IsNaN(x) {
+				setFloat(at, x)
+			} else {
+				t.op(at, s.op, s.typ, b, v)
+			}
+		case tText:
+			t.setText(at, escapeText(s.acc.Bytes(b)))
+		case tLetter:
+			if s.acc.Int(b) != 0 {
+				t.setText(at, escapeText(s.acc.Bytes(b)))
+			}
+		case tOp:
+			t.op(at, s.op, s.typ, b, v)
+		case tCell:
+			t.cell(at, s.typ, &t.cells[s.cell])
 		}
 		at.SetColumnIndex(k)
-		if t.b.err == nil && t.cellErr != nil {
-			t.b.err, t.b.errRow, t.b.errCol = t.cellErr, r, k
+		if t.cellErr != nil {
+			if t.b.err == nil {
+				t.b.err, t.b.errRow, t.b.errCol = t.cellErr, r, k
+			}
+			t.cellErr = nil
 		}
-		t.cellErr = nil
 	}
-	t.b.n++
 }
 
 // op sets at to the field that op reads from record b (whose Value is v)
