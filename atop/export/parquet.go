@@ -181,8 +181,21 @@ func (s *rowSink) run(src Source, opts ParquetOptions) error {
 }
 
 // batch writes the rows of one sample: WriteRows was called once per
-// sample and partWriter.
+// sample and partWriter. The rows taken are written even when a row fails
+// (WriteDataset closes its files after an error): none may outlive b.
 func (s *rowSink) batch(b *batch) error {
+	err := s.take(b)
+	for _, pw := range s.touched {
+		if ferr := pw.flush(); err == nil {
+			err = ferr
+		}
+	}
+	s.touched = s.touched[:0]
+	return err
+}
+
+// take gives the rows of b to their partWriters, up to the first that fails.
+func (s *rowSink) take(b *batch) error {
 	n := b.n
 	if b.err != nil {
 		n = b.errRow
@@ -203,12 +216,6 @@ func (s *rowSink) batch(b *batch) error {
 		return fmt.Errorf("export: parquet: %w", &cellError{row: s.line + b.errRow + 1, column: s.cols[b.errCol].Name, err: b.err})
 	}
 	s.line += n
-	for _, pw := range s.touched {
-		if err := pw.flush(); err != nil {
-			return err
-		}
-	}
-	s.touched = s.touched[:0]
 	return nil
 }
 

@@ -245,7 +245,7 @@ type typedTable struct {
 	// cellErr is set by a field whose CSV text does not read as its
 	// column's type
 	cellErr error
-	plans2  map[stepsKey][]tstep
+	stepsOf map[stepsKey][]tstep
 }
 
 // A tcell is a field the export adds, as its source has it.
@@ -399,11 +399,11 @@ func (t *typedTable) system(s *atop.Sample) error {
 // straight from the record when its source has the column's type, else
 // through op or cell.
 type tstep struct {
-	code tcode
-	acc  cstruct.Accessor // the direct codes
-	op   *csvOp           // tOp
-	cell int              // tCell: index in typedTable.cells
-	typ  ctype
+	code  tcode
+	acc   cstruct.Accessor // the direct codes
+	op    *csvOp           // tOp
+	fixed int              // tCell: index in typedTable.cells
+	typ   ctype
 }
 
 type tcode uint8
@@ -432,7 +432,7 @@ func (t *typedTable) steps(p *plan, ops []csvOp) []tstep {
 	if len(ops) > 0 {
 		key.ops = &ops[0]
 	}
-	if st, ok := t.plans2[key]; ok {
+	if st, ok := t.stepsOf[key]; ok {
 		return st
 	}
 	nf, nc := len(p.fixed), len(p.cols)
@@ -462,16 +462,16 @@ func (t *typedTable) steps(p *plan, ops []csvOp) []tstep {
 				s.code = tLetter
 			}
 		case i < nf:
-			s.code, s.cell = tCell, i
+			s.code, s.fixed = tCell, i
 		default:
-			s.code, s.cell = tCell, i-nc
+			s.code, s.fixed = tCell, i-nc
 		}
 		st[k] = s
 	}
-	if t.plans2 == nil {
-		t.plans2 = map[stepsKey][]tstep{}
+	if t.stepsOf == nil {
+		t.stepsOf = map[stepsKey][]tstep{}
 	}
-	t.plans2[key] = st
+	t.stepsOf[key] = st
 	return st
 }
 
@@ -519,7 +519,7 @@ func (t *typedTable) row(p *plan, ops []csvOp, v cstruct.Value) {
 		case tOp:
 			t.op(at, s.op, s.typ, b, v)
 		case tCell:
-			t.cell(at, s.typ, &t.cells[s.cell])
+			t.cell(at, s.typ, &t.cells[s.fixed])
 		}
 		at.SetColumnIndex(k)
 		if t.cellErr != nil {
