@@ -476,10 +476,10 @@ func (t *typedTable) steps(p *plan, ops []csvOp) []tstep {
 }
 
 // row adds one row, as table.row writes it: the leading and trailing
-// fields from t.cells, the columns read from struct value v.
-func (t *typedTable) row(p *plan, ops []csvOp, v cstruct.Value) {
+// fields from t.cells, the columns read from struct value rv.
+func (t *typedTable) row(p *plan, ops []csvOp, rv cstruct.Value) {
 	steps := t.steps(p, ops)
-	b := v.Bytes()
+	b := rv.Bytes()
 	r := t.b.n
 	t.b.n++
 	if len(steps) == 0 {
@@ -489,39 +489,42 @@ func (t *typedTable) row(p *plan, ops []csvOp, v cstruct.Value) {
 	vals := t.b.vals[base : base+(len(steps)-1)*blockRows+1]
 	for k := range steps {
 		s := &steps[k]
-		at := &vals[k*blockRows]
-		*at = parquet.Value{}
+		var v parquet.Value // made here, stored once
 		switch s.code {
 		case tInt:
-			setInt(at, s.acc.Int(b))
+			v = parquet.Int64Value(s.acc.Int(b))
+			v.SetDefinitionLevel(1)
 		case tUint:
-			setInt(at, int64(s.acc.Uint(b)))
+			v = parquet.Int64Value(int64(s.acc.Uint(b)))
+			v.SetDefinitionLevel(1)
 		case tSigned:
 			if x := s.acc.Uint(b); x <= math.MaxInt64 {
-				setInt(at, int64(x))
+				v = parquet.Int64Value(int64(x))
+				v.SetDefinitionLevel(1)
 			} else {
-				t.op(at, s.op, s.typ, b, v)
+				t.op(&v, s.op, s.typ, b, rv)
 			}
 		case tBool:
-			setBool(at, s.acc.Uint(b) != 0)
+			setBool(&v, s.acc.Uint(b) != 0)
 		case tFloat:
 			if x := s.acc.Float(b); !math.IsNaN(x) {
-				setFloat(at, x)
+				setFloat(&v, x)
 			} else {
-				t.op(at, s.op, s.typ, b, v)
+				t.op(&v, s.op, s.typ, b, rv)
 			}
 		case tText:
-			t.setText(at, escapeText(s.acc.Bytes(b)))
+			t.setText(&v, escapeText(s.acc.Bytes(b)))
 		case tLetter:
 			if s.acc.Int(b) != 0 {
-				t.setText(at, escapeText(s.acc.Bytes(b)))
+				t.setText(&v, escapeText(s.acc.Bytes(b)))
 			}
 		case tOp:
-			t.op(at, s.op, s.typ, b, v)
+			t.op(&v, s.op, s.typ, b, rv)
 		case tCell:
-			t.cell(at, s.typ, &t.cells[s.fixed])
+			t.cell(&v, s.typ, &t.cells[s.fixed])
 		}
-		at.SetColumnIndex(k)
+		v.SetColumnIndex(k)
+		vals[k*blockRows] = v
 		if t.cellErr != nil {
 			if t.b.err == nil {
 				t.b.err, t.b.errRow, t.b.errCol = t.cellErr, r, k
