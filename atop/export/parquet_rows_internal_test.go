@@ -1,11 +1,15 @@
 package export
 
 import (
+	"bytes"
+	"io"
 	"math"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/uncompressed"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -68,4 +72,63 @@ func TestTypedErrorRow(t *testing.T) {
 	require.EqualError(t, err, "export: parquet: row 6, column b: "+assert.AnError.Error())
 	assert.Equal(t, []int{0, 1}, taken)
 	assert.Equal(t, []int{0, 1}, pw.rows)
+}
+
+// TestPartWriterGather: rows of one batch that go to two files in turn
+// (which real samples never do: host and time are the sample's) are
+// gathered, and each file holds its rows' values in order, across row
+// groups that break the 64-row blocks.
+func TestPartWriterGather(t *testing.T) {
+	cols := []Column{{Name: "n", Type: TypeBigint}, {Name: "s", Type: TypeVarchar}}
+	var out [2]bytes.Buffer
+	pws := [2]*partWriter{}
+	for i := range pws {
+		pws[i] = newPartWriter(&out[i], cols, &uncompressed.Codec{}, 50)
+	}
+	s := &rowSink{cols: cols, line: 1, route: func(b *batch, r int) (*partWriter, error) { return pws[r%3%2], nil }}
+	tt := &typedTable{b: &batch{}}
+	const rows = 300
+	for range 2 { // two samples
+		tt.b.reset(rows, len(cols))
+		for r := range rows {
+			setInt(tt.b.at(r, 0), int64(r))
+			if r%5 != 0 {
+				tt.setText(tt.b.at(r, 1), []byte(strconv.Itoa(r)))
+			}
+			tt.b.at(r, 0).SetColumnIndex(0)
+			tt.b.at(r, 1).SetColumnIndex(1)
+			tt.b.n++
+		}
+		require.NoError(t, s.batch(tt.b))
+	}
+	for i, pw := range pws {
+		require.NoError(t, pw.close())
+		f, err := parquet.OpenFile(bytes.NewReader(out[i].Bytes()), int64(out[i].Len()))
+		require.NoError(t, err)
+		var want []int
+		for range 2 {
+			for r := range rows {
+				if r%3%2 == i {
+					want = append(want, r)
+				}
+			}
+		}
+		require.Equal(t, int64(len(want)), f.NumRows())
+		assert.Greater(t, len(f.RowGroups()), 2)
+		pr := parquet.NewReader(f)
+		got := make([]parquet.Row, len(want))
+		n, err := pr.ReadRows(got)
+		if err != io.EOF {
+			require.NoError(t, err)
+		}
+		require.Equal(t, len(want), n)
+		for j, r := range want {
+			require.Equal(t, int64(r), got[j][0].Int64(), "file %d row %d", i, j)
+			if r%5 == 0 {
+				assert.True(t, got[j][1].IsNull(), "file %d row %d", i, j)
+			} else {
+				assert.Equal(t, strconv.Itoa(r), string(got[j][1].ByteArray()), "file %d row %d", i, j)
+			}
+		}
+	}
 }
