@@ -53,3 +53,23 @@ func BenchmarkParquetTasks(b *testing.B) {
 		return export.WriteParquet(w, src, export.ParquetOptions{CSVOptions: export.CSVOptions{Tasks: true, Headers: hs}})
 	})
 }
+
+// BenchmarkTaskRows writes the task rows of the large log as CSV and as
+// Parquet, side by side on the same input and columns (the union of
+// Headers): what Parquet costs over the CSV.
+func BenchmarkTaskRows(b *testing.B) {
+	r, err := atop.Open(largeLog)
+	if err != nil {
+		b.Skip(err)
+	}
+	o := export.CSVOptions{Tasks: true, Headers: []*atop.Header{r.Header()}}
+	r.Close()
+	b.Run("csv", func(b *testing.B) {
+		benchExport(b, func(w io.Writer, src export.Source) error { return export.WriteCSV(w, src, o) })
+	})
+	b.Run("parquet", func(b *testing.B) {
+		benchExport(b, func(w io.Writer, src export.Source) error {
+			return export.WriteParquet(w, src, export.ParquetOptions{CSVOptions: o})
+		})
+	})
+}

@@ -1,12 +1,9 @@
 package export
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cstructgo/cstruct/cstruct"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/compress/snappy"
@@ -48,7 +44,7 @@ func WriteParquet(w io.Writer, src Source, opts ParquetOptions) error {
 		return err
 	}
 	pw := newPartWriter(w, cols, codec, opts.rowGroup())
-	sink := &rowSink{cols: cols, route: func([]string) (*partWriter, error) { return pw, nil }}
+	sink := &rowSink{cols: cols, route: func(*batch, int) (*partWriter, error) { return pw, nil }}
 	if err := sink.run(src, opts); err != nil {
 		return err
 	}
@@ -81,29 +77,80 @@ func (opts *ParquetOptions) rowGroup() int64 {
 	return 16384
 }
 
-// A partWriter writes one Parquet file.
+// A partWriter writes one Parquet file. It takes the rows of a sample's
+// batch, and writes them as Writer.WriteRows wrote the rows of one call:
+// column by column, in pieces of at most 64 rows that do not cross a row
+// group, so that the pages break where they did.
 type partWriter struct {
 	//lint:ignore SA1019 the schema is known only at run time (the logs' versions), which is what the untyped Writer is for; GenericWriter needs a Go type
-	w    *parquet.Writer
-	file *os.File // WriteDataset's
-	name string
-	rows []parquet.Row
-	used uint64 // WriteDataset: when it was last written to
+	w        *parquet.Writer
+	file     *os.File // WriteDataset's
+	name     string
+	used     uint64                   // WriteDataset: when it was last written to
+	cur      *batch                   // the batch of the rows taken
+	rows     []int                    // the rows taken, of cur
+	gather   batch                    // rows of cur that are not in one run, gathered
+	piece    [blockRows]parquet.Value // a column of a piece across two blocks
+	rgRows   int64                    // rows in the row group being written
+	rowGroup int64
 }
 
 func newPartWriter(w io.Writer, cols []Column, codec compress.Codec, rowGroup int64) *partWriter {
 	return &partWriter{w: parquet.NewWriter(w, parquetSchema(cols),
 		parquet.Compression(codec), parquet.MaxRowsPerRowGroup(rowGroup),
-		parquet.CreatedBy("cstruct", "", ""))}
+		parquet.CreatedBy("cstruct", "", "")), rowGroup: rowGroup}
 }
 
+// take takes row r of b, to be written by flush.
+func (p *partWriter) take(b *batch, r int) {
+	p.cur = b
+	p.rows = append(p.rows, r)
+}
+
+// flush writes the rows taken.
 func (p *partWriter) flush() error {
 	if len(p.rows) == 0 {
 		return nil
 	}
-	_, err := p.w.WriteRows(p.rows)
-	p.rows = p.rows[:0]
-	return err
+	b, first, n := p.cur, p.rows[0], len(p.rows)
+	if p.rows[n-1]-first != n-1 { // not one run: gather them
+		p.gather.reset(n, b.ncol)
+		for j, r := range p.rows {
+			for k := range b.ncol {
+				*p.gather.at(j, k) = *b.at(r, k)
+			}
+		}
+		p.gather.n = n
+		b, first = &p.gather, 0
+	}
+	p.rows, p.cur = p.rows[:0], nil
+	cws := p.w.ColumnWriters()
+	for done := 0; done < n; {
+		if p.rgRows >= p.rowGroup {
+			if err := p.w.Flush(); err != nil {
+				return err
+			}
+			p.rgRows = 0
+		}
+		m := min(n-done, blockRows, int(p.rowGroup-p.rgRows))
+		r := first + done
+		for k, cw := range cws {
+			vals := b.run(r, m, k)
+			if vals == nil { // across two blocks
+				vals = p.piece[:m]
+				for j := range vals {
+					vals[j] = *b.at(r+j, k)
+				}
+			}
+			if _, err := cw.WriteRowValues(vals); err != nil {
+				return err
+			}
+		}
+		done += m
+		p.rgRows += int64(m)
+	}
+	clear(p.piece[:])
+	return nil
 }
 
 func (p *partWriter) close() error {
@@ -119,122 +166,76 @@ func (p *partWriter) close() error {
 	return err
 }
 
-// A rowSink takes the CSV rows of the export, one sample's at a time, and
-// writes them typed to the partWriter that route chooses.
+// A rowSink takes the typed rows of the export, one sample's batch at a
+// time, and writes them to the partWriter that route chooses.
 type rowSink struct {
 	cols    []Column
-	route   func(rec []string) (*partWriter, error)
-	started bool
-	line    int
+	route   func(b *batch, r int) (*partWriter, error)
+	line    int // the CSV line of the last row (the header is line 1)
 	touched []*partWriter
 }
 
 func (s *rowSink) run(src Source, opts ParquetOptions) error {
-	shared := &tableState{plans: map[cstruct.Type]*plan{}}
-	shared.union = colNames(s.cols)
-	return runTable(s, src, opts.CSVOptions, shared)
+	s.line = 1
+	return typedRows(src, opts.CSVOptions, s.cols, s.batch)
 }
 
-// Write takes the CSV rows of one sample (the first begins with the header).
-func (s *rowSink) Write(p []byte) (int, error) {
-	r := csv.NewReader(bytes.NewReader(p))
-	r.FieldsPerRecord = len(s.cols)
-	r.ReuseRecord = true
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return 0, fmt.Errorf("export: parquet: %w", err)
-		}
-		s.line++
-		if !s.started {
-			s.started = true
-			continue // the header: the same columns
-		}
-		pw, err := s.route(rec)
-		if err != nil {
-			return 0, err
-		}
-		var reuse parquet.Row
-		if n := len(pw.rows); n < cap(pw.rows) {
-			reuse = pw.rows[:n+1][n]
-		}
-		row, err := s.convert(reuse, rec)
-		if err != nil {
-			return 0, err
-		}
-		pw.rows = append(pw.rows, row)
-		if len(pw.rows) == 1 {
-			s.touched = append(s.touched, pw)
-		}
-	}
+// batch writes the rows of one sample: WriteRows was called once per
+// sample and partWriter. The rows taken are written even when a row fails
+// (WriteDataset closes its files after an error): none may outlive b.
+func (s *rowSink) batch(b *batch) error {
+	err := s.take(b)
 	for _, pw := range s.touched {
-		if err := pw.flush(); err != nil {
-			return 0, err
+		if ferr := pw.flush(); err == nil {
+			err = ferr
 		}
 	}
 	s.touched = s.touched[:0]
-	return len(p), nil
+	return err
 }
 
-// convert types the fields of one CSV row into row (reused: the writer
-// copies what it keeps); an empty field is null.
-func (s *rowSink) convert(row parquet.Row, rec []string) (parquet.Row, error) {
-	row = slices.Grow(row[:0], len(rec))[:len(rec)]
-	for i, f := range rec {
-		if f == "" {
-			row[i] = parquet.NullValue().Level(0, 0, i)
-			continue
-		}
-		v, err := typedValue(s.cols[i].Type, f)
-		if err != nil {
-			return nil, fmt.Errorf("export: parquet: row %d, column %s: %w", s.line, s.cols[i].Name, err)
-		}
-		row[i] = v.Level(0, 1, i)
+// take gives the rows of b to their partWriters, up to the first that fails.
+func (s *rowSink) take(b *batch) error {
+	n := b.n
+	if b.err != nil {
+		n = b.errRow
 	}
-	return row, nil
+	var last *partWriter
+	for r := range n {
+		pw, err := s.route(b, r)
+		if err != nil {
+			return err
+		}
+		if pw != last && !slices.Contains(s.touched, pw) {
+			s.touched = append(s.touched, pw)
+		}
+		last = pw
+		pw.take(b, r)
+	}
+	if b.err != nil {
+		return fmt.Errorf("export: parquet: %w", &cellError{row: s.line + b.errRow + 1, column: s.cols[b.errCol].Name, err: b.err})
+	}
+	s.line += n
+	return nil
 }
 
-func typedValue(typ, f string) (parquet.Value, error) {
-	switch typ {
-	case TypeBigint:
-		n, err := strconv.ParseInt(f, 10, 64)
-		if err != nil {
-			u, uerr := strconv.ParseUint(f, 10, 64)
-			if uerr == nil && u > math.MaxInt64 {
-				return parquet.Value{}, fmt.Errorf("%s does not fit a signed 64-bit column (the field is signed in another version)", f)
-			}
-			return parquet.Value{}, err
-		}
-		return parquet.Int64Value(n), nil
-	case TypeUbigint:
-		n, err := strconv.ParseUint(f, 10, 64)
-		if err != nil {
-			return parquet.Value{}, err
-		}
-		return parquet.Int64Value(int64(n)), nil
-	case TypeDouble:
-		x, err := strconv.ParseFloat(f, 64)
-		if err != nil {
-			return parquet.Value{}, err
-		}
-		return parquet.DoubleValue(x), nil
-	case TypeBoolean:
-		b, err := strconv.ParseBool(f)
-		if err != nil {
-			return parquet.Value{}, err
-		}
-		return parquet.BooleanValue(b), nil
-	case TypeTimestamp:
-		t, err := time.Parse(time.RFC3339, f)
-		if err != nil {
-			return parquet.Value{}, err
-		}
-		return parquet.Int64Value(t.UnixMicro()), nil
+// valueText is the CSV text of a value of type typ.
+func valueText(typ ctype, v parquet.Value) string {
+	switch {
+	case v.IsNull():
+		return ""
+	case typ == tVarchar:
+		return string(v.ByteArray())
+	case typ == tTimestamp:
+		return time.UnixMicro(v.Int64()).UTC().Format(time.RFC3339)
+	case typ == tUbigint:
+		return strconv.FormatUint(v.Uint64(), 10)
+	case typ == tDouble:
+		return strconv.FormatFloat(v.Double(), 'g', -1, 64)
+	case typ == tBoolean:
+		return strconv.FormatBool(v.Boolean())
 	}
-	return parquet.ByteArrayValue([]byte(f)), nil
+	return strconv.FormatInt(v.Int64(), 10)
 }
 
 // WriteDataset writes the rows of WriteParquet as a Hive-partitioned
@@ -273,12 +274,20 @@ func WriteDataset(dir string, src Source, opts ParquetOptions) ([]string, error)
 		delete(open, key)
 		return pw.close()
 	}
-	route := func(rec []string) (*partWriter, error) {
-		date := rec[timeCol]
-		if len(date) >= 10 {
-			date = date[:10]
+	hostType, timeType := ctypeOf(cols[hostCol].Type), ctypeOf(cols[timeCol].Type)
+	var lastHost, lastTime parquet.Value
+	var lastKey string
+	route := func(b *batch, r int) (*partWriter, error) {
+		host, tm := *b.at(r, hostCol), *b.at(r, timeCol)
+		key := lastKey
+		if lastKey == "" || !parquet.Equal(host, lastHost) || !parquet.Equal(tm, lastTime) {
+			date := valueText(timeType, tm)
+			if len(date) >= 10 {
+				date = date[:10]
+			}
+			key = filepath.Join("host="+hiveEscape(valueText(hostType, host)), "date="+hiveEscape(date))
+			lastHost, lastTime, lastKey = host.Clone(), tm.Clone(), key
 		}
-		key := filepath.Join("host="+hiveEscape(rec[hostCol]), "date="+hiveEscape(date))
 		clock++
 		if pw, ok := open[key]; ok {
 			pw.used = clock
