@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -64,8 +63,8 @@ func (in *atopInput) options() *atop.Options {
 const memoryLimit = 192 << 20
 
 func softMemoryLimit() {
-	if os.Getenv("GOMEMLIMIT") == "" && debug.SetMemoryLimit(-1) > memoryLimit {
-		debug.SetMemoryLimit(memoryLimit)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		memoryLimitAtMost(memoryLimit)
 	}
 }
 

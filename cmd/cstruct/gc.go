@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sync"
 )
 
 // firstGCAt is the memory a run may take before its first collection:
@@ -23,13 +24,42 @@ func deferFirstGC() {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
+	gcState.Lock()
+	defer gcState.Unlock()
+	gcState.deferred, gcState.limit = true, math.MaxInt64
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(firstGCAt)
 	// the first collection (the memory limit's) finds the sentinel
 	// unreachable and runs the cleanup
 	sentinel := new([64]byte) // not from the tiny allocator, whose cleanups may never run
 	runtime.AddCleanup(sentinel, func(struct{}) {
-		debug.SetMemoryLimit(math.MaxInt64)
+		gcState.Lock()
+		defer gcState.Unlock()
+		gcState.deferred = false
+		debug.SetMemoryLimit(gcState.limit)
 		debug.SetGCPercent(100)
 	}, struct{}{})
+}
+
+// gcState is what deferFirstGC's cleanup restores: the soft memory limit
+// asked for meanwhile (memoryLimitAtMost), none by default.
+var gcState struct {
+	sync.Mutex
+	deferred bool
+	limit    int64
+}
+
+// memoryLimitAtMost lowers the soft memory limit to n: now, or, while
+// the first collection is deferred, from that collection on (the
+// deferral's own limit is lower still).
+func memoryLimitAtMost(n int64) {
+	gcState.Lock()
+	defer gcState.Unlock()
+	if gcState.deferred {
+		gcState.limit = min(gcState.limit, n)
+		return
+	}
+	if debug.SetMemoryLimit(-1) > n {
+		debug.SetMemoryLimit(n)
+	}
 }

@@ -49,3 +49,28 @@ func TestDeferFirstGC(t *testing.T) {
 	runtime.ReadMemStats(&ms)
 	assert.Greater(t, ms.NumGC, gcs)
 }
+
+// TestDeferFirstGCKeepsSoftLimit: the soft memory limit of the atop verbs,
+// set while the first collection is deferred, is the limit from that
+// collection on (the deferral must not lift it to none).
+func TestDeferFirstGCKeepsSoftLimit(t *testing.T) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		t.Skip("GOGC or GOMEMLIMIT is set: deferFirstGC leaves the collector alone")
+	}
+	defer func() {
+		debug.SetGCPercent(100)
+		debug.SetMemoryLimit(math.MaxInt64)
+	}()
+	deferFirstGC()
+	softMemoryLimit()
+	assert.Equal(t, int64(firstGCAt), debug.SetMemoryLimit(-1), "the deferral's limit holds until the first collection")
+	var keep [4][]byte
+	for i := range 4 * firstGCAt >> 20 {
+		keep[i%len(keep)] = make([]byte, 1<<20)
+	}
+	runtime.KeepAlive(keep)
+	require.Eventually(t, func() bool { return gogc() == 100 }, 5*time.Second, time.Millisecond, "GOGC restored")
+	assert.Equal(t, int64(memoryLimit), debug.SetMemoryLimit(-1))
+	softMemoryLimit() // after the deferral: at once
+	assert.Equal(t, int64(memoryLimit), debug.SetMemoryLimit(-1))
+}
