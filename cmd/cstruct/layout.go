@@ -147,17 +147,6 @@ func writeLayoutJSON(w io.Writer, t cstruct.Type) error {
 	return err
 }
 
-// structRows lists the rows of st (see walkRows), for the callers that
-// compare them.
-func structRows(st *cstruct.Struct, prefix string, base int64) []layoutRow {
-	var rows []layoutRow
-	walkRows(st, prefix, base, func(r layoutRow) bool {
-		rows = append(rows, r)
-		return true
-	})
-	return rows
-}
-
 // walkRows yields the fields of st (nested structs expanded) and the
 // holes between them, until yield returns false (then so does walkRows).
 func walkRows(st *cstruct.Struct, prefix string, base int64, yield func(layoutRow) bool) bool {
