@@ -426,7 +426,7 @@ func (c *compiler) readInt(p *place) func(*frame) int64 {
 				}
 				return acc.Int(b)
 			}
-			if fast := sysInt(acc, need, slow); fast != nil {
+			if fast := fastInt(acc, need, -1, slow); fast != nil {
 				return fast
 			}
 			return slow
@@ -438,7 +438,7 @@ func (c *compiler) readInt(p *place) func(*frame) int64 {
 				}
 				return acc.Int(b)
 			}
-			if fast := taskInt(acc, need, slot, slow); fast != nil {
+			if fast := fastInt(acc, need, slot, slow); fast != nil {
 				return fast
 			}
 			return slow

@@ -8,89 +8,48 @@ import "github.com/cstructgo/cstruct/cstruct"
 // Go type is its own instantiation, so the conversion to int64 (sign or
 // zero extension) is fixed in the code.
 
-// sysInt reads acc from the sstat, or is nil when acc is no plain integer
-// of 1, 2, 4 or 8 bytes. slow reads what the fast path cannot: an sstat
-// not inflated yet, or too short.
-func sysInt(acc cstruct.Accessor, need int, slow func(*frame) int64) func(*frame) int64 {
+// fastInt reads acc from the sstat (slot < 0) or from the task in slot,
+// or is nil when acc is no plain integer of 1, 2, 4 or 8 bytes. slow
+// reads what the fast path cannot: an sstat not inflated yet, or a record
+// too short.
+func fastInt(acc cstruct.Accessor, need, slot int, slow func(*frame) int64) func(*frame) int64 {
 	need = max(need, 8) // a Scalar loads 8 bytes
-	switch {
-	case !acc.IsInteger():
+	if !acc.IsInteger() {
 		return nil
-	case acc.Signed():
-		switch acc.Size() {
-		case 8:
-			return sysScalar[int64](acc, need, slow)
-		case 4:
-			return sysScalar[int32](acc, need, slow)
-		case 2:
-			return sysScalar[int16](acc, need, slow)
-		case 1:
-			return sysScalar[int8](acc, need, slow)
-		}
-	default:
-		switch acc.Size() {
-		case 8:
-			return sysScalar[uint64](acc, need, slow)
-		case 4:
-			return sysScalar[uint32](acc, need, slow)
-		case 2:
-			return sysScalar[uint16](acc, need, slow)
-		case 1:
-			return sysScalar[uint8](acc, need, slow)
-		}
+	}
+	switch size, signed := acc.Size(), acc.Signed(); {
+	case size == 8 && signed:
+		return scalarInt[int64](acc, need, slot, slow)
+	case size == 8:
+		return scalarInt[uint64](acc, need, slot, slow)
+	case size == 4 && signed:
+		return scalarInt[int32](acc, need, slot, slow)
+	case size == 4:
+		return scalarInt[uint32](acc, need, slot, slow)
+	case size == 2 && signed:
+		return scalarInt[int16](acc, need, slot, slow)
+	case size == 2:
+		return scalarInt[uint16](acc, need, slot, slow)
+	case size == 1 && signed:
+		return scalarInt[int8](acc, need, slot, slow)
+	case size == 1:
+		return scalarInt[uint8](acc, need, slot, slow)
 	}
 	return nil
 }
 
-func sysScalar[T cstruct.Number](acc cstruct.Accessor, need int, slow func(*frame) int64) func(*frame) int64 {
+func scalarInt[T cstruct.Number](acc cstruct.Accessor, need, slot int, slow func(*frame) int64) func(*frame) int64 {
 	s, err := cstruct.ScalarFrom[T](acc)
 	if err != nil {
 		return nil // a bit-field, a bool, an enum: Accessor.Int's rules
 	}
-	return func(f *frame) int64 {
-		if b := f.sysRoot; len(b) >= need {
-			return int64(s.Get(b))
+	if slot < 0 {
+		return func(f *frame) int64 {
+			if b := f.sysRoot; len(b) >= need {
+				return int64(s.Get(b))
+			}
+			return slow(f)
 		}
-		return slow(f)
-	}
-}
-
-// taskInt is sysInt for a field of the task in slot.
-func taskInt(acc cstruct.Accessor, need, slot int, slow func(*frame) int64) func(*frame) int64 {
-	need = max(need, 8)
-	switch {
-	case !acc.IsInteger():
-		return nil
-	case acc.Signed():
-		switch acc.Size() {
-		case 8:
-			return taskScalar[int64](acc, need, slot, slow)
-		case 4:
-			return taskScalar[int32](acc, need, slot, slow)
-		case 2:
-			return taskScalar[int16](acc, need, slot, slow)
-		case 1:
-			return taskScalar[int8](acc, need, slot, slow)
-		}
-	default:
-		switch acc.Size() {
-		case 8:
-			return taskScalar[uint64](acc, need, slot, slow)
-		case 4:
-			return taskScalar[uint32](acc, need, slot, slow)
-		case 2:
-			return taskScalar[uint16](acc, need, slot, slow)
-		case 1:
-			return taskScalar[uint8](acc, need, slot, slow)
-		}
-	}
-	return nil
-}
-
-func taskScalar[T cstruct.Number](acc cstruct.Accessor, need, slot int, slow func(*frame) int64) func(*frame) int64 {
-	s, err := cstruct.ScalarFrom[T](acc)
-	if err != nil {
-		return nil
 	}
 	return func(f *frame) int64 {
 		if b := tail(f.tstat, f.ints[slot]); len(b) >= need {
