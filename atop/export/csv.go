@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/cstructgo/cstruct/atop"
 	"github.com/cstructgo/cstruct/cstruct"
@@ -128,19 +126,17 @@ func runTable(w io.Writer, src Source, opts CSVOptions, shared *tableState) erro
 		o.Warn = sj.warn
 		t := &table{opts: &o, group: group, shared: shared,
 			plans: map[cstruct.Type]*plan{}, inOrder: sj.inOrder}
-		var fn func(*atop.Sample) error
+		walk := t.walkSystem
 		switch {
 		case opts.Tasks:
-			fn = t.tasks
+			walk = t.walkTasks
 		case opts.Cgroups:
-			fn = t.cgroups
-		default:
-			fn = t.system
+			walk = t.walkCgroups
 		}
 		// the rows of a sample go straight into the job's output
 		return func(dst []byte, s *atop.Sample, step *atop.Step) ([]byte, error) {
 			sj.step, t.buf = step, dst
-			err := fn(s)
+			err := walk(s, t)
 			out := t.buf
 			sj.step, t.buf = nil, nil
 			return out, err
@@ -174,8 +170,11 @@ type table struct {
 	plans   map[cstruct.Type]*plan // the plans this table has had from shared
 	inOrder func(func()) error     // runs its function in input order
 	buf     []byte
-	fixed   [][]byte // this sample's leading (and trailing) fields, encoded
-	fbuf    []byte
+	adds    []tcell // the fields the export adds to this sample's rows
+
+	fixedText  [][]byte // the cells, encoded
+	fbuf, tbuf []byte   // of the leading and the trailing cells
+	ends       []int
 }
 
 // tableState is what the tables of a CSV share. It changes only at the
@@ -319,7 +318,7 @@ func (p *plan) opsFor(s *atop.Sample, v cstruct.Value) []csvOp {
 }
 
 // row appends one row: the leading and trailing fields (encoded) from
-// t.fixed, the columns read from struct value v.
+// t.fixedText, the columns read from struct value v.
 func (t *table) row(p *plan, ops []csvOp, v cstruct.Value) {
 	nf, nc := len(p.fixed), len(p.cols)
 	b := v.Bytes()
@@ -332,102 +331,12 @@ func (t *table) row(p *plan, ops []csvOp, v cstruct.Value) {
 		case i < nc+nf && i >= nf:
 			t.buf = ops[i-nf].appendCSV(t.buf, b, v)
 		case i < nf:
-			t.buf = append(t.buf, t.fixed[i]...)
+			t.buf = append(t.buf, t.fixedText[i]...)
 		default:
-			t.buf = append(t.buf, t.fixed[i-nc]...)
+			t.buf = append(t.buf, t.fixedText[i-nc]...)
 		}
 	}
 	t.buf = append(t.buf, '\n')
-}
-
-// setFixed encodes the sample's leading fields, then more (the leading
-// fields after them, then the trailing ones), into t.fixed.
-func (t *table) setFixed(s *atop.Sample, more ...string) {
-	t.fbuf = t.fbuf[:0]
-	var ends [16]int
-	n := 0
-	mark := func() {
-		ends[n] = len(t.fbuf)
-		n++
-	}
-	t.fbuf = s.Time.UTC().AppendFormat(t.fbuf, time.RFC3339)
-	mark()
-	t.fbuf = strconv.AppendInt(t.fbuf, s.Time.Unix(), 10)
-	mark()
-	t.fbuf = appendCSVText(t.fbuf, []byte(s.Header.Nodename))
-	mark()
-	t.fbuf = strconv.AppendInt(t.fbuf, int64(s.Interval/time.Second), 10)
-	mark()
-	t.fbuf = strconv.AppendBool(t.fbuf, s.Flags.Has(atop.FlagBoot))
-	mark()
-	t.fbuf = strconv.AppendInt(t.fbuf, int64(s.Header.Hertz), 10)
-	mark()
-	t.fbuf = strconv.AppendInt(t.fbuf, int64(s.Header.PageSize), 10)
-	mark()
-	t.fbuf = append(t.fbuf, s.Header.Version.String()...)
-	mark()
-	t.fbuf = appendCSVText(t.fbuf, []byte(t.opts.fileName(s.Header)))
-	mark()
-	for _, m := range more {
-		t.fbuf = appendCSVText(t.fbuf, []byte(m))
-		mark()
-	}
-	t.fixed = t.fixed[:0]
-	start := 0
-	for _, e := range ends[:n] {
-		t.fixed = append(t.fixed, t.fbuf[start:e])
-		start = e
-	}
-}
-
-func (t *table) tasks(s *atop.Sample) error {
-	tasks, err := s.Tasks()
-	if err != nil {
-		t.opts.warn(err)
-		return nil
-	}
-	if len(tasks) == 0 {
-		return nil
-	}
-	typ := tasks[0].Value().Type()
-	withCgroup := s.Header.CStatLen > 0
-	p, err := t.plan(typ, s)
-	if err != nil {
-		return err
-	}
-	ops := p.opsFor(s, tasks[0].Value())
-	t.setFixed(s)
-	nf := len(t.fixed)
-	t.fixed = append(t.fixed, nil, nil, nil, nil)
-	var tail []byte
-	for _, task := range tasks {
-		tail = tail[:0]
-		var ends [4]int
-		if withCgroup {
-			tail = appendCSVText(tail, []byte(cgroupOf(s, task)))
-		}
-		ends[0] = len(tail)
-		ex := decodeExit(task)
-		if ex.exited && !ex.killed {
-			tail = strconv.AppendInt(tail, int64(ex.code), 10)
-		}
-		ends[1] = len(tail)
-		if ex.killed {
-			tail = strconv.AppendInt(tail, int64(ex.signal), 10)
-		}
-		ends[2] = len(tail)
-		if ex.exited {
-			tail = strconv.AppendBool(tail, ex.core)
-		}
-		ends[3] = len(tail)
-		start := 0
-		for k, e := range ends {
-			t.fixed[nf+k] = tail[start:e]
-			start = e
-		}
-		t.row(p, ops, task.Value())
-	}
-	return nil
 }
 
 // exitStatus is a task's gen.excode decoded, as wait(2) encodes it.
@@ -480,67 +389,6 @@ func buildPlan(p *plan, h *atop.Header, typ cstruct.Type, opts *CSVOptions, grou
 		p.cols = flatten(n.children, "", nil)
 		p.cprefix = group.Path + "."
 	}
-	return nil
-}
-
-func (t *table) cgroups(s *atop.Sample) error {
-	cgs, err := s.Cgroups()
-	if err != nil {
-		t.opts.warn(err)
-		return nil
-	}
-	if len(cgs) == 0 {
-		return nil
-	}
-	typ := cgs[0].Value.Type()
-	p, err := t.plan(typ, s)
-	if err != nil {
-		return err
-	}
-	var pids []byte
-	for i := range cgs {
-		cg := &cgs[i]
-		pids = pids[:0]
-		for k, pid := range cg.PIDs {
-			if k > 0 {
-				pids = append(pids, ' ')
-			}
-			pids = strconv.AppendInt(pids, int64(pid), 10)
-		}
-		t.setFixed(s, cg.Path, string(pids))
-		t.row(p, p.opsFor(s, cg.Value), cg.Value)
-	}
-	return nil
-}
-
-func (t *table) system(s *atop.Sample) error {
-	sys, err := s.System()
-	if err != nil {
-		t.opts.warn(err)
-		return nil
-	}
-	typ := sys.Type()
-	p, err := t.plan(typ, s)
-	if err != nil {
-		var rep *reportedError
-		if errors.As(err, &rep) {
-			return nil // reported by plan
-		}
-		return err
-	}
-	parent := field(sys, p.parent)
-	n := p.node
-	if n.kind == structNode {
-		v := field(parent, n.path)
-		t.setFixed(s)
-		t.row(p, p.opsFor(s, v), v)
-		return nil
-	}
-	n.elems(parent, func(i int, e cstruct.Value) bool {
-		t.setFixed(s, strconv.Itoa(i))
-		t.row(p, p.opsFor(s, e), e)
-		return true
-	})
 	return nil
 }
 

@@ -209,17 +209,17 @@ func typedRows(src Source, opts CSVOptions, cols []Column, fn func(*batch) error
 		o.Warn = sj.warn
 		t := &typedTable{types: types, table: table{opts: &o, group: group, shared: shared,
 			plans: map[cstruct.Type]*plan{}, inOrder: sj.inOrder}}
-		fn := t.system
+		walk := t.walkSystem
 		switch {
 		case opts.Tasks:
-			fn = t.tasks
+			walk = t.walkTasks
 		case opts.Cgroups:
-			fn = t.cgroups
+			walk = t.walkCgroups
 		}
 		return func(dst []byte, s *atop.Sample, step *atop.Step) ([]byte, error) {
 			sj.step, t.b = step, bs.get()
 			t.buf = t.buf[:0] // the CSV header that the first plan writes: not wanted
-			err := fn(s)
+			err := walk(s, t)
 			b := t.b
 			sj.step, t.b = nil, nil
 			if err != nil || b.n == 0 {
@@ -248,151 +248,12 @@ type typedTable struct {
 	stepsOf map[stepsKey][]tstep
 }
 
-// A tcell is a field the export adds, as its source has it.
-type tcell struct {
-	kind tkind
-	i    int64
-	b    []byte
-	t    time.Time
-}
+// start and fixed make the Parquet table a rowTaker (with row).
 
-type tkind uint8
+func (t *typedTable) start(n int) { t.b.reset(n, len(t.types)) }
 
-const (
-	kNull tkind = iota
-	kInt
-	kBool // i: 0 or 1
-	kText // escaped as in the CSV
-	kTime
-)
-
-func intCell(i int64) tcell { return tcell{kind: kInt, i: i} }
-
-func boolCell(b bool) tcell {
-	if b {
-		return tcell{kind: kBool, i: 1}
-	}
-	return tcell{kind: kBool}
-}
-
-// textCell is text escaped as in the CSV.
-func textCell(s string) tcell { return tcell{kind: kText, b: escapeText([]byte(s))} }
-
-// setCells is setFixed, typed: the sample's leading fields, then more.
-func (t *typedTable) setCells(s *atop.Sample, more ...tcell) {
-	t.cells = append(t.cells[:0],
-		tcell{kind: kTime, t: s.Time},
-		intCell(s.Time.Unix()),
-		textCell(s.Header.Nodename),
-		intCell(int64(s.Interval/time.Second)),
-		boolCell(s.Flags.Has(atop.FlagBoot)),
-		intCell(int64(s.Header.Hertz)),
-		intCell(int64(s.Header.PageSize)),
-		tcell{kind: kText, b: []byte(s.Header.Version.String())},
-		textCell(t.opts.fileName(s.Header)))
-	t.cells = append(t.cells, more...)
-}
-
-func (t *typedTable) tasks(s *atop.Sample) error {
-	tasks, err := s.Tasks()
-	if err != nil {
-		t.opts.warn(err)
-		return nil
-	}
-	if len(tasks) == 0 {
-		return nil
-	}
-	withCgroup := s.Header.CStatLen > 0
-	p, err := t.plan(tasks[0].Value().Type(), s)
-	if err != nil {
-		return err
-	}
-	ops := p.opsFor(s, tasks[0].Value())
-	t.b.reset(len(tasks), len(t.types))
-	t.setCells(s)
-	nf := len(t.cells)
-	t.cells = append(t.cells, tcell{}, tcell{}, tcell{}, tcell{})
-	tail := t.cells[nf:]
-	for _, task := range tasks {
-		clear(tail)
-		if withCgroup {
-			tail[0] = textCell(cgroupOf(s, task))
-		}
-		ex := decodeExit(task)
-		if ex.exited && !ex.killed {
-			tail[1] = intCell(int64(ex.code))
-		}
-		if ex.killed {
-			tail[2] = intCell(int64(ex.signal))
-		}
-		if ex.exited {
-			tail[3] = boolCell(ex.core)
-		}
-		t.row(p, ops, task.Value())
-	}
-	return nil
-}
-
-func (t *typedTable) cgroups(s *atop.Sample) error {
-	cgs, err := s.Cgroups()
-	if err != nil {
-		t.opts.warn(err)
-		return nil
-	}
-	if len(cgs) == 0 {
-		return nil
-	}
-	p, err := t.plan(cgs[0].Value.Type(), s)
-	if err != nil {
-		return err
-	}
-	t.b.reset(len(cgs), len(t.types))
-	var pids []byte
-	for i := range cgs {
-		cg := &cgs[i]
-		pids = pids[:0]
-		for k, pid := range cg.PIDs {
-			if k > 0 {
-				pids = append(pids, ' ')
-			}
-			pids = strconv.AppendInt(pids, int64(pid), 10)
-		}
-		t.setCells(s, textCell(cg.Path), textCell(string(pids)))
-		t.row(p, p.opsFor(s, cg.Value), cg.Value)
-	}
-	return nil
-}
-
-func (t *typedTable) system(s *atop.Sample) error {
-	sys, err := s.System()
-	if err != nil {
-		t.opts.warn(err)
-		return nil
-	}
-	p, err := t.plan(sys.Type(), s)
-	if err != nil {
-		var rep *reportedError
-		if errors.As(err, &rep) {
-			return nil // reported by plan
-		}
-		return err
-	}
-	parent := field(sys, p.parent)
-	n := p.node
-	if n.kind == structNode {
-		v := field(parent, n.path)
-		t.b.reset(1, len(t.types))
-		t.setCells(s)
-		t.row(p, p.opsFor(s, v), v)
-		return nil
-	}
-	t.b.reset(field(parent, n.path).Len(), len(t.types))
-	n.elems(parent, func(i int, e cstruct.Value) bool {
-		t.setCells(s, intCell(int64(i)))
-		t.row(p, p.opsFor(s, e), e)
-		return true
-	})
-	return nil
+func (t *typedTable) fixed(cells []tcell, from int) {
+	t.cells = append(t.cells[:from], cells[from:]...)
 }
 
 // A tstep is how row fills one column of a plan's rows: the field's value
