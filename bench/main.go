@@ -245,6 +245,9 @@ var benchLine = regexp.MustCompile(`^Benchmark(\w+)/([\w/-]+?)-\d+\s+\d+\s+([0-9
 // batch of records per op.
 var perRecord = regexp.MustCompile(`([0-9.]+) ns/record`)
 
+// allocsRe is the -benchmem part of a benchmark line.
+var allocsRe = regexp.MustCompile(`[0-9]+ B/op\s+[0-9]+ allocs/op`)
+
 // microPair is a micro-benchmark row: the median of sub-benchmark
 // cstruct's runs over that of hand's.
 type microPair struct {
@@ -293,7 +296,9 @@ func microBenchmarks() error {
 			}
 			key := m[1] + "/" + m[2]
 			ns[key] = append(ns[key], time.Duration(f*1000)) // in ps, to keep the fraction
-			allocs[key] = strings.Join(strings.Fields(m[4]), " ")
+			if a := allocsRe.FindString(m[4]); a != "" {
+				allocs[key] = strings.Join(strings.Fields(a), " ")
+			}
 		}
 		for _, p := range set.pairs {
 			h, c := ns[p.bench+"/"+p.hand], ns[p.bench+"/"+p.cstruct]
