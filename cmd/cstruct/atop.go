@@ -260,7 +260,7 @@ type AtopCSVCmd struct {
 // Run writes the CSV.
 func (c *AtopCSVCmd) Run(e *env) error {
 	return c.export(e, c.Reserved, func(src export.Source, o export.Options) error {
-		return export.WriteCSV(e.stdout, src, export.CSVOptions{Options: o, Tasks: c.Tasks, System: c.System, Cgroups: c.Cgroups, Headers: c.headers()})
+		return export.WriteCSV(e.stdout, src, export.CSVOptions{Options: o, Tasks: c.Tasks, System: c.System, Cgroups: c.Cgroups, Headers: c.headers(e)})
 	})
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/binary"
 	"io"
 	"io/fs"
@@ -97,14 +98,18 @@ func (h *headerNames) name(hd *atop.Header) string {
 	return h.names[hd]
 }
 
-// headers reads the header of every file (not stdin), for the union of
-// their columns; a file that cannot be read is left to the export to
-// report.
-func (in *atopInput) headers() []*atop.Header {
+// headers reads the header of every file, for the union of their
+// columns; a file that cannot be read is left to the export to report.
+// Stdin's header is read from what stdin gives, and those bytes are given
+// again to the export that reads "-" after it (e.stdin replays them).
+func (in *atopInput) headers(e *env) []*atop.Header {
 	var hs []*atop.Header
 	opts := in.options()
 	for _, name := range in.Files {
 		if name == "-" {
+			if h := stdinHeader(e, opts); h != nil {
+				hs = append(hs, h)
+			}
 			continue
 		}
 		f, err := os.Open(name)
@@ -119,4 +124,30 @@ func (in *atopInput) headers() []*atop.Header {
 		f.Close()
 	}
 	return hs
+}
+
+// stdinHeader reads the header of the log on stdin (nil if it has none),
+// and makes e.stdin give the bytes read for it again first.
+func stdinHeader(e *env, opts *atop.Options) *atop.Header {
+	rec := &teeBuffer{r: e.stdin}
+	r, err := opts.NewReader(rec)
+	e.stdin = io.MultiReader(bytes.NewReader(rec.buf.Bytes()), e.stdin)
+	if err != nil {
+		return nil
+	}
+	h := r.Header()
+	r.Close()
+	return h
+}
+
+// teeBuffer keeps what is read through it.
+type teeBuffer struct {
+	r   io.Reader
+	buf bytes.Buffer
+}
+
+func (r *teeBuffer) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.buf.Write(p[:n])
+	return n, err
 }

@@ -24,14 +24,9 @@ type AtopParquetCmd struct {
 
 // Run writes the Parquet file or dataset.
 func (c *AtopParquetCmd) Run(e *env) error {
-	for _, f := range c.Files {
-		if f == "-" {
-			return errors.New("parquet reads files, not stdin: its schema comes from every file's header")
-		}
-	}
 	return c.export(e, c.Reserved, func(src export.Source, o export.Options) error {
 		opts := export.ParquetOptions{
-			CSVOptions:   export.CSVOptions{Options: o, Tasks: c.Tasks, System: c.System, Cgroups: c.Cgroups, Headers: c.headers()},
+			CSVOptions:   export.CSVOptions{Options: o, Tasks: c.Tasks, System: c.System, Cgroups: c.Cgroups, Headers: c.headers(e)},
 			Compression:  c.Compression,
 			RowGroupRows: c.RowGroupRows,
 		}
@@ -89,7 +84,7 @@ func (c *AtopColumnsCmd) Run(e *env) error {
 	if c.Files, err = expandFiles(c.Files); err != nil {
 		return err
 	}
-	hs := c.headers()
+	hs := c.headers(e)
 	if len(hs) == 0 {
 		return errors.New("no readable atop log among the input files")
 	}

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/csv"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/parquet-go/parquet-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -31,9 +35,70 @@ func TestAtopParquet(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, parts, 2)
 
-	_, stderr, code = runCLI(t, "", "atop", "parquet", "--tasks", "-o", out, "-")
-	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, "not stdin")
+}
+
+// TestAtopParquetStdin: a log on stdin (plain or gzipped) gives the
+// Parquet rows of the same file named, but for the file column ("-"):
+// the schema's header is read from stdin and those bytes are read again.
+func TestAtopParquetStdin(t *testing.T) {
+	dir := t.TempDir()
+	log := atopFixture("2.13.0")
+	raw, err := os.ReadFile(log)
+	require.NoError(t, err)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(raw)
+	require.NoError(t, zw.Close())
+
+	want := parquetRows(t, dir, "", "--tasks", log)
+	require.Greater(t, len(want), 10)
+	for _, in := range []string{string(raw), gz.String()} {
+		got := parquetRows(t, dir, in, "--tasks", "-")
+		require.Len(t, got, len(want))
+		for i := range want {
+			assert.Equal(t, "-", got[i]["file"])
+			assert.Equal(t, log, want[i]["file"])
+			delete(got[i], "file")
+			delete(want[i], "file")
+			require.Equal(t, want[i], got[i], "row %d", i)
+		}
+		want = parquetRows(t, dir, "", "--tasks", log)
+	}
+}
+
+// parquetRows runs "cstruct atop parquet ARGS" with stdin and reads the
+// rows of the file it writes, by column name.
+func parquetRows(t *testing.T, dir, stdin string, args ...string) []map[string]string {
+	t.Helper()
+	out := filepath.Join(dir, "out.parquet")
+	_, stderr, code := runCLI(t, stdin, append([]string{"atop", "parquet", "-o", out}, args...)...)
+	require.Equal(t, 0, code, stderr)
+	b, err := os.ReadFile(out)
+	require.NoError(t, err)
+	f, err := parquet.OpenFile(bytes.NewReader(b), int64(len(b)))
+	require.NoError(t, err)
+	names := []string{}
+	for _, fld := range f.Schema().Fields() {
+		names = append(names, fld.Name())
+	}
+	var rows []map[string]string
+	r := parquet.NewReader(f)
+	buf := make([]parquet.Row, 64)
+	for {
+		n, err := r.ReadRows(buf)
+		for _, row := range buf[:n] {
+			m := map[string]string{}
+			for _, v := range row {
+				m[names[v.Column()]] = v.String()
+			}
+			rows = append(rows, m)
+		}
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+	}
+	return rows
 }
 
 // TestAtopCSVDirectory: a directory of logs of every version is one CSV
