@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -103,41 +105,66 @@ func (h *headerNames) name(hd *atop.Header) string {
 // Stdin's header is read from what stdin gives, and those bytes are given
 // again to the export that reads "-" after it (e.stdin replays them).
 func (in *atopInput) headers(e *env) []*atop.Header {
+	hs, _ := in.readHeaders(e)
+	return hs
+}
+
+// readHeaders is headers, with an error when no file has a readable
+// header: the first file's reason.
+func (in *atopInput) readHeaders(e *env) ([]*atop.Header, error) {
 	var hs []*atop.Header
+	var first error
+	fail := func(name string, err error) {
+		if first == nil {
+			first = fmt.Errorf("no readable atop log among the input files (%s: %w)", name, err)
+		}
+	}
 	opts := in.options()
 	for _, name := range in.Files {
 		if name == "-" {
-			if h := stdinHeader(e, opts); h != nil {
-				hs = append(hs, h)
+			h, err := stdinHeader(e, opts)
+			if err != nil {
+				fail("stdin", err)
+				continue
 			}
+			hs = append(hs, h)
 			continue
 		}
 		f, err := os.Open(name)
 		if err != nil {
+			fail(name, err)
 			continue
 		}
 		r, err := opts.NewReader(f)
 		if err == nil {
 			hs = append(hs, r.Header())
 			r.Close()
+		} else {
+			fail(name, err)
 		}
 		f.Close()
 	}
-	return hs
+	if len(hs) == 0 {
+		if first == nil {
+			first = errors.New("no atop log among the input files")
+		}
+		return nil, first
+	}
+	return hs, nil
 }
 
-// stdinHeader reads the header of the log on stdin (nil if it has none),
-// and makes e.stdin give the bytes read for it again first.
-func stdinHeader(e *env, opts *atop.Options) *atop.Header {
+// stdinHeader reads the header of the log on stdin, and makes e.stdin
+// give the bytes read for it again first.
+func stdinHeader(e *env, opts *atop.Options) (*atop.Header, error) {
 	rec := &teeBuffer{r: e.stdin}
 	r, err := opts.NewReader(rec)
 	e.stdin = io.MultiReader(bytes.NewReader(rec.buf.Bytes()), e.stdin)
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	h := r.Header()
 	r.Close()
-	return h
+	return h, nil
 }
 
 // teeBuffer keeps what is read through it.

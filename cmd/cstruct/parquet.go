@@ -25,13 +25,14 @@ type AtopParquetCmd struct {
 // Run writes the Parquet file or dataset.
 func (c *AtopParquetCmd) Run(e *env) error {
 	return c.export(e, c.Reserved, func(src export.Source, o export.Options) error {
+		hs, err := c.readHeaders(e)
+		if err != nil {
+			return err
+		}
 		opts := export.ParquetOptions{
-			CSVOptions:   export.CSVOptions{Options: o, Tasks: c.Tasks, System: c.System, Cgroups: c.Cgroups, Headers: c.headers(e)},
+			CSVOptions:   export.CSVOptions{Options: o, Tasks: c.Tasks, System: c.System, Cgroups: c.Cgroups, Headers: hs},
 			Compression:  c.Compression,
 			RowGroupRows: c.RowGroupRows,
-		}
-		if len(opts.Headers) == 0 {
-			return errors.New("no readable atop log among the input files")
 		}
 		if c.Partition {
 			if c.Output == "-" {
@@ -84,9 +85,9 @@ func (c *AtopColumnsCmd) Run(e *env) error {
 	if c.Files, err = expandFiles(c.Files); err != nil {
 		return err
 	}
-	hs := c.headers(e)
-	if len(hs) == 0 {
-		return errors.New("no readable atop log among the input files")
+	hs, err := c.readHeaders(e)
+	if err != nil {
+		return err
 	}
 	o := export.CSVOptions{Options: export.Options{Reserved: c.Reserved}, Tasks: c.Tasks, System: c.System, Cgroups: c.Cgroups}
 	cols, err := export.Columns(hs, o)

@@ -66,6 +66,21 @@ func TestAtopParquetStdin(t *testing.T) {
 	}
 }
 
+// TestAtopParquetNoLog: with no readable log, parquet and columns say
+// why, for the first file.
+func TestAtopParquetNoLog(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "x.parquet")
+	missing := filepath.Join(t.TempDir(), "missing")
+	for _, args := range [][]string{{"parquet", "--tasks", "-o", out}, {"columns", "--tasks"}} {
+		_, stderr, code := runCLI(t, "", append(append([]string{"atop"}, args...), missing)...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, stderr, "no readable atop log among the input files ("+missing+": open "+missing+": no such file or directory)")
+		_, stderr, code = runCLI(t, "garbage", append(append([]string{"atop"}, args...), "-")...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, stderr, "no readable atop log among the input files (stdin: atop: ")
+	}
+}
+
 // parquetRows runs "cstruct atop parquet ARGS" with stdin and reads the
 // rows of the file it writes, by column name.
 func parquetRows(t *testing.T, dir, stdin string, args ...string) []map[string]string {
