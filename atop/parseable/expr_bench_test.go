@@ -56,35 +56,14 @@ func BenchmarkExpr(b *testing.B) {
 	}
 	const ints = "sys.cpu.all.stime * 100 / (hertz * interval)"
 	const floats = "sys.cpu.all.stime * 100.0 / (hertz * interval)"
+	intOf := func(x cx) func(*frame) int64 { return x.intFn() }
 	compileNoLoads := func(src string) cx {
 		inlineLoads = false
 		defer func() { inlineLoads = true }()
 		return compile(src)
 	}
-	b.Run("ints/compiled", func(b *testing.B) {
-		x := compile(ints)
-		fn := x.intFn()
-		var sink int64
-		b.ReportAllocs()
-		for b.Loop() {
-			sink += fn(f)
-		}
-		if f.err != nil || sink == 0 {
-			b.Fatal(f.err, sink)
-		}
-	})
-	b.Run("ints/noloads", func(b *testing.B) {
-		x := compileNoLoads(ints)
-		fn := x.intFn()
-		var sink int64
-		b.ReportAllocs()
-		for b.Loop() {
-			sink += fn(f)
-		}
-		if f.err != nil || sink == 0 {
-			b.Fatal(f.err, sink)
-		}
-	})
+	b.Run("ints/compiled", func(b *testing.B) { measure(b, f, intOf(compile(ints))) })
+	b.Run("ints/noloads", func(b *testing.B) { measure(b, f, intOf(compileNoLoads(ints))) })
 	handInt := func(f *frame) int64 {
 		d := f.hertz * f.interval
 		if d == 0 {
@@ -105,38 +84,9 @@ func BenchmarkExpr(b *testing.B) {
 			b.Fatal(sink)
 		}
 	})
-	b.Run("ints/hand-called", func(b *testing.B) {
-		fn := opaque(handInt)
-		var sink int64
-		for b.Loop() {
-			sink += fn(f)
-		}
-		if sink == 0 {
-			b.Fatal(sink)
-		}
-	})
-	b.Run("floats/compiled", func(b *testing.B) {
-		fn := compile(floats).fl
-		var sink float64
-		b.ReportAllocs()
-		for b.Loop() {
-			sink += fn(f)
-		}
-		if f.err != nil || sink == 0 {
-			b.Fatal(f.err, sink)
-		}
-	})
-	b.Run("floats/noloads", func(b *testing.B) {
-		fn := compileNoLoads(floats).fl
-		var sink float64
-		b.ReportAllocs()
-		for b.Loop() {
-			sink += fn(f)
-		}
-		if f.err != nil || sink == 0 {
-			b.Fatal(f.err, sink)
-		}
-	})
+	b.Run("ints/hand-called", func(b *testing.B) { measure(b, f, opaque(handInt)) })
+	b.Run("floats/compiled", func(b *testing.B) { measure(b, f, compile(floats).fl) })
+	b.Run("floats/noloads", func(b *testing.B) { measure(b, f, compileNoLoads(floats).fl) })
 	handFloat := func(f *frame) float64 {
 		return float64(acc.Int(f.sysRoot)) * 100.0 / float64(f.hertz*f.interval)
 	}
@@ -149,16 +99,20 @@ func BenchmarkExpr(b *testing.B) {
 			b.Fatal(sink)
 		}
 	})
-	b.Run("floats/hand-called", func(b *testing.B) {
-		fn := opaque(handFloat)
-		var sink float64
-		for b.Loop() {
-			sink += fn(f)
-		}
-		if sink == 0 {
-			b.Fatal(sink)
-		}
-	})
+	b.Run("floats/hand-called", func(b *testing.B) { measure(b, f, opaque(handFloat)) })
+}
+
+// measure runs fn on f in the benchmark loop: zero allocations, no error
+// and a result are what a compiled expression must show.
+func measure[T int64 | float64](b *testing.B, f *frame, fn func(*frame) T) {
+	var sink T
+	b.ReportAllocs()
+	for b.Loop() {
+		sink += fn(f)
+	}
+	if f.err != nil || sink == 0 {
+		b.Fatal(f.err, sink)
+	}
 }
 
 // opaque returns fn so that the compiler cannot inline it at its calls.
