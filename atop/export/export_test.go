@@ -308,13 +308,7 @@ func TestSystemCuts(t *testing.T) {
 // of the versions', every row has them all, and nothing is warned about.
 func TestCSVUnion(t *testing.T) {
 	names := []string{fixture("2.3.0"), fixture("2.13.0")}
-	var hs []*atop.Header
-	for _, n := range names {
-		r, err := atop.Open(n)
-		require.NoError(t, err)
-		hs = append(hs, r.Header())
-		r.Close()
-	}
+	hs := headersOf(t, names)
 	var warns []error
 	o := export.Options{Warn: func(err error) { warns = append(warns, err) }}
 	var buf bytes.Buffer

@@ -41,6 +41,19 @@ func allFixtures(t *testing.T) []string {
 	return names
 }
 
+// headersOf is the header of each log, for CSVOptions.Headers.
+func headersOf(t *testing.T, names []string) []*atop.Header {
+	t.Helper()
+	var hs []*atop.Header
+	for _, n := range names {
+		r, err := atop.Open(n)
+		require.NoError(t, err)
+		hs = append(hs, r.Header())
+		r.Close()
+	}
+	return hs
+}
+
 func open(t *testing.T, name string) *atop.Reader {
 	t.Helper()
 	r, err := atop.Open(name)

@@ -19,13 +19,7 @@ import (
 // equal to the CSV's field (null where the field is empty).
 func TestParquetAsCSV(t *testing.T) {
 	names := allFixtures(t)
-	var hs []*atop.Header
-	for _, n := range names {
-		r, err := atop.Open(n)
-		require.NoError(t, err)
-		hs = append(hs, r.Header())
-		r.Close()
-	}
+	hs := headersOf(t, names)
 	for _, o := range []export.CSVOptions{{Tasks: true}, {System: "percpu"}, {Cgroups: true}} {
 		o.Headers = hs
 		var c, p bytes.Buffer

@@ -20,13 +20,7 @@ import (
 // every column, in the same order, and nothing else.
 func TestParquetValuesAsCSV(t *testing.T) {
 	names := allFixtures(t)
-	var hs []*atop.Header
-	for _, n := range names {
-		r, err := atop.Open(n)
-		require.NoError(t, err)
-		hs = append(hs, r.Header())
-		r.Close()
-	}
+	hs := headersOf(t, names)
 	cases := map[string]export.CSVOptions{
 		"tasks":            {Tasks: true},
 		"tasks-reserved":   {Tasks: true, Options: export.Options{Reserved: true}},

@@ -20,12 +20,7 @@ func TestFastInt(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	n := 0
 	for _, fx := range fixtureNames {
-		r, err := atop.Open(filepath.Join(testdata, "fixtures", fx))
-		require.NoError(t, err)
-		h := r.Header()
-		r.Close()
-		lay, err := layoutOf(h)
-		require.NoError(t, err)
+		_, lay := fixtureLayout(t, fx)
 		for _, root := range []cstruct.Type{lay.sstat, lay.tstat} {
 			b := make([]byte, root.Size()+64)
 			for i := range b {
@@ -59,4 +54,16 @@ func TestFastInt(t *testing.T) {
 func isBitField(a cstruct.Accessor) bool {
 	_, _, ok := a.BitField()
 	return ok
+}
+
+// fixtureLayout is the header and the layout of a fixture log.
+func fixtureLayout(t *testing.T, fx string) (*atop.Header, *layoutInfo) {
+	t.Helper()
+	r, err := atop.Open(filepath.Join(testdata, "fixtures", fx))
+	require.NoError(t, err)
+	h := r.Header()
+	r.Close()
+	lay, err := layoutOf(h)
+	require.NoError(t, err)
+	return h, lay
 }

@@ -437,12 +437,7 @@ func TestFieldLoads(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	n := 0
 	for _, fx := range fixtureNames {
-		r, err := atop.Open(filepath.Join(testdata, "fixtures", fx))
-		require.NoError(t, err)
-		h := r.Header()
-		r.Close()
-		lay, err := layoutOf(h)
-		require.NoError(t, err)
+		_, lay := fixtureLayout(t, fx)
 		for _, root := range []cstruct.Type{lay.sstat, lay.tstat, lay.cstat} {
 			if root == nil {
 				continue
