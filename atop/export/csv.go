@@ -126,13 +126,7 @@ func runTable(w io.Writer, src Source, opts CSVOptions, shared *tableState) erro
 		o.Warn = sj.warn
 		t := &table{opts: &o, group: group, shared: shared,
 			plans: map[cstruct.Type]*plan{}, inOrder: sj.inOrder}
-		walk := t.walkSystem
-		switch {
-		case opts.Tasks:
-			walk = t.walkTasks
-		case opts.Cgroups:
-			walk = t.walkCgroups
-		}
+		walk := t.walker()
 		// the rows of a sample go straight into the job's output
 		return func(dst []byte, s *atop.Sample, step *atop.Step) ([]byte, error) {
 			sj.step, t.buf = step, dst

@@ -209,13 +209,7 @@ func typedRows(src Source, opts CSVOptions, cols []Column, fn func(*batch) error
 		o.Warn = sj.warn
 		t := &typedTable{types: types, table: table{opts: &o, group: group, shared: shared,
 			plans: map[cstruct.Type]*plan{}, inOrder: sj.inOrder}}
-		walk := t.walkSystem
-		switch {
-		case opts.Tasks:
-			walk = t.walkTasks
-		case opts.Cgroups:
-			walk = t.walkCgroups
-		}
+		walk := t.walker()
 		return func(dst []byte, s *atop.Sample, step *atop.Step) ([]byte, error) {
 			sj.step, t.b = step, bs.get()
 			t.buf = t.buf[:0] // the CSV header that the first plan writes: not wanted

@@ -86,6 +86,17 @@ func (t *table) sampleCells(s *atop.Sample, more ...tcell) []tcell {
 	return t.adds
 }
 
+// walker is the walk of the table's kind of rows.
+func (t *table) walker() func(*atop.Sample, rowTaker) error {
+	switch {
+	case t.opts.Tasks:
+		return t.walkTasks
+	case t.opts.Cgroups:
+		return t.walkCgroups
+	}
+	return t.walkSystem
+}
+
 // walkTasks gives sink a row per task, with the task's cgroup and exit
 // status after its columns (taskCols).
 func (t *table) walkTasks(s *atop.Sample, sink rowTaker) error {
